@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both need only the .NET 10 SDK; dotnet restores
+# every package on first use.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIG ?= Release
+ARGS ?=
+
+.PHONY: run test build bench bench-loop clean
+
+run:
+	$(DOTNET) run --project src/AiTrading.Cli -c $(CONFIG) -- run $(ARGS)
+
+build:
+	$(DOTNET) build AiTrading.sln -c $(CONFIG)
+
+# Runs every test project and ends with one summary line: "N passed, N failed".
+test:
+	@set -o pipefail; \
+	$(DOTNET) test AiTrading.sln -c $(CONFIG) 2>&1 | tee .test-output.log; status=$$?; \
+	awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($$i ~ /Passed$$/) p += $$(i+1); if ($$i ~ /Failed$$/) f += $$(i+1) } } \
+	    END { printf "%d passed, %d failed\n", p, f }' .test-output.log; \
+	rm -f .test-output.log; exit $$status
+
+# The whole-loop load driver of issue 2 (ticks/s and tick→fill latency).
+bench-loop:
+	$(DOTNET) run --project bench/AiTrading.Bench -c Release -- loop $(ARGS)
+
+bench:
+	$(DOTNET) run --project bench/AiTrading.Bench -c Release -- $(ARGS)
+
+clean:
+	$(DOTNET) clean AiTrading.sln

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using AiTrading.Cli;
+using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
+using AiTrading.Gateway;
+using AiTrading.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AiTrading.Bench;
+
+/// <summary>
+/// Runs the embedded product (silo, synthetic feed, demo strategies, gateway) and measures
+/// (1) ticks per second sustained through the instrument grains with an unpaced feed, and
+/// (2) tick→fill latency (feed publish → fill booked, seen by the strategy) with the feed paced at a given rate.
+/// </summary>
+public static class LoopBenchmark
+{
+    private static readonly string[] Symbols = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
+
+    public static async Task RunAsync(int seconds, double ticksPerSecond)
+    {
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        Console.WriteLine($"symbols: {string.Join(",", Symbols)}; window {seconds} s after warm-up");
+
+        var (throughput, _) = await Measure(speed: 0, seconds);
+        Console.WriteLine($"throughput (unpaced feed, whole loop on): {throughput:N0} ticks/s through InstrumentGrain");
+
+        var simTicksPerSecond = Symbols.Sum(s => InstrumentCatalog.Default[s].TicksPerSecond);
+        var (achieved, latencies) = await Measure(speed: ticksPerSecond / simTicksPerSecond, seconds);
+        Console.WriteLine($"paced run: target {ticksPerSecond:N0} ticks/s, achieved {achieved:N0} ticks/s");
+        if (latencies.Count == 0)
+        {
+            Console.WriteLine("tick→fill latency: no fills in the window");
+            return;
+        }
+        latencies.Sort();
+        Console.WriteLine($"tick→fill latency over {latencies.Count} fills: p50 {Percentile(latencies, 0.50) / 1000:N2} ms, " +
+                          $"p99 {Percentile(latencies, 0.99) / 1000:N2} ms, max {latencies[^1] / 1000:N2} ms");
+    }
+
+    private static async Task<(double TicksPerSecond, List<double> LatencyMicros)> Measure(double speed, int seconds)
+    {
+        var app = Hosting.BuildEmbedded(new HostSettings
+        {
+            Symbols = Symbols,
+            Speed = speed,
+            Gateway = new GatewayOptions { HttpPort = FreePort(), GrpcPort = FreePort() },
+            SiloPort = FreePort(),
+            SiloGatewayPort = FreePort(),
+            Configuration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
+        });
+        await app.StartAsync();
+        try
+        {
+            await app.Services.GetRequiredService<LiveFeedService>().Ready;
+            var cluster = app.Services.GetRequiredService<IClusterClient>();
+            // Warm-up covers the feed's backfill burst, JIT and activation.
+            await Task.Delay(TimeSpan.FromSeconds(speed == 0 ? 5 : 15));
+            var ticks0 = await TickCount(cluster);
+            var filled0 = await Fills(cluster);
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var ticks1 = await TickCount(cluster);
+            var elapsed = clock.Elapsed.TotalSeconds;
+
+            var latencies = new List<double>();
+            foreach (var symbol in Symbols)
+            {
+                var status = await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetStatusAsync();
+                var newFills = (int)Math.Min(status.OrdersFilled - filled0[symbol], status.TickToFillMicroseconds.Count);
+                latencies.AddRange(status.TickToFillMicroseconds.TakeLast(newFills));
+            }
+            return ((ticks1 - ticks0) / elapsed, latencies);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> TickCount(IClusterClient cluster)
+    {
+        long total = 0;
+        foreach (var symbol in Symbols) total += (await cluster.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).TickCount;
+        return total;
+    }
+
+    private static async Task<Dictionary<string, long>> Fills(IClusterClient cluster)
+    {
+        var fills = new Dictionary<string, long>();
+        foreach (var symbol in Symbols)
+            fills[symbol] = (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetStatusAsync()).OrdersFilled;
+        return fills;
+    }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using AiTrading.Core;
+using AiTrading.Gateway;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Proto = AiTrading.Contracts.Grpc;
+
+namespace AiTrading.Cli;
+
+public static class Commands
+{
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes()];
+
+    private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
+    private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
+    private static readonly Option<string?> DataPath = new("--path") { Description = "CSV file of OHLCV bars or ticks (with --feed csv)" };
+    private static readonly Option<double> Speed = new("--speed") { Description = "simulated seconds per wall-clock second (0: as fast as possible)", DefaultValueFactory = _ => 60 };
+    private static readonly Option<int> Seed = new("--seed") { Description = "seed of the synthetic feed", DefaultValueFactory = _ => 42 };
+    private static readonly Option<bool> NoDemo = new("--no-demo") { Description = "do not start the demo strategies" };
+    private static readonly Option<int> HttpPort = new("--http-port") { Description = "HTTP API port", DefaultValueFactory = _ => 8000 };
+    private static readonly Option<int> GrpcPort = new("--grpc-port") { Description = "gRPC (HTTP/2 cleartext) port", DefaultValueFactory = _ => 8001 };
+    private static readonly Option<string> Bind = new("--bind") { Description = "address the gateway listens on", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<int> SiloPort = new("--silo-port") { Description = "silo-to-silo port", DefaultValueFactory = _ => 11111 };
+    private static readonly Option<int> SiloGatewayPort = new("--silo-gateway-port") { Description = "port Orleans clients (gateways) connect to", DefaultValueFactory = _ => 30000 };
+    private static readonly Option<string> GrpcAddress = new("--grpc") { Description = "gateway gRPC address", DefaultValueFactory = _ => "http://127.0.0.1:8001" };
+
+    private static Command Run()
+    {
+        var command = new Command("run", "Run everything in one process: silo (in-memory), feed, demo strategies and gateway.")
+            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, HttpPort, GrpcPort, Bind, SiloPort, SiloGatewayPort };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            var settings = Settings(result);
+            await using var app = Hosting.BuildEmbedded(settings);
+            await app.StartAsync(token);
+            Console.WriteLine($"AiTrading is running: HTTP http://{settings.Gateway.BindAddress}:{settings.Gateway.HttpPort}  " +
+                              $"gRPC http://{settings.Gateway.BindAddress}:{settings.Gateway.GrpcPort}  (Ctrl+C stops)");
+            await WaitForShutdown(app.Lifetime, token);
+            await app.StopAsync(CancellationToken.None);
+        }));
+        return command;
+    }
+
+    private static Command Silo()
+    {
+        var command = new Command("silo", "Run a silo with the feed (no gateway); gateways connect on --silo-gateway-port.")
+            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, SiloPort, SiloGatewayPort };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            using var host = Hosting.BuildSilo(Settings(result));
+            await host.RunAsync(token);
+        }));
+        return command;
+    }
+
+    private static Command GatewayOnly()
+    {
+        var command = new Command("gateway", "Run the HTTP/gRPC gateway as an Orleans client of a running silo.")
+            { HttpPort, GrpcPort, Bind, SiloGatewayPort };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            await using var app = Hosting.BuildGateway(Settings(result));
+            await app.RunAsync();
+        }));
+        return command;
+    }
+
+    private static Command Order()
+    {
+        var account = new Option<string>("--account") { DefaultValueFactory = _ => "DEMO" };
+        var symbol = new Option<string>("--symbol") { Required = true };
+        var side = new Option<string>("--side") { Required = true, Description = "BUY or SELL" };
+        var quantity = new Option<string>("--quantity") { Required = true };
+        var limit = new Option<string?>("--limit") { Description = "limit price (omit for a market order)" };
+        var clientId = new Option<string?>("--client-order-id") { Description = "idempotency key (default: a new one)" };
+        var command = new Command("order", "Submit a manual order through the gateway's gRPC API.") { GrpcAddress, account, symbol, side, quantity, limit, clientId };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
+            var client = new Proto.Orders.OrdersClient(channel);
+            var sideText = result.GetValue(side)!.ToUpperInvariant();
+            var reply = await client.SubmitAsync(new Proto.SubmitOrderRequest
+            {
+                ClientOrderId = result.GetValue(clientId) ?? $"cli-{Guid.NewGuid():N}",
+                Account = result.GetValue(account)!,
+                Symbol = result.GetValue(symbol)!,
+                Side = sideText == "BUY" ? Proto.OrderSide.Buy : sideText == "SELL" ? Proto.OrderSide.Sell : Proto.OrderSide.Unspecified,
+                Quantity = result.GetValue(quantity)!,
+                Type = result.GetValue(limit) is null ? Proto.OrderType.Market : Proto.OrderType.Limit,
+                LimitPrice = result.GetValue(limit) ?? "",
+            }, cancellationToken: token);
+            Console.WriteLine(reply);
+        }));
+        return command;
+    }
+
+    private static Command Quotes()
+    {
+        var count = new Option<int>("--count") { Description = "stop after this many quotes", DefaultValueFactory = _ => 20 };
+        var command = new Command("quotes", "Stream live quotes from the gateway's gRPC API.") { GrpcAddress, Symbols, count };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
+            var client = new Proto.MarketData.MarketDataClient(channel);
+            var request = new Proto.SubscribeRequest();
+            request.Symbols.AddRange(Hosting.ParseSymbols(result.GetValue(Symbols)!));
+            using var call = client.Subscribe(request, cancellationToken: token);
+            var left = result.GetValue(count);
+            await foreach (var q in call.ResponseStream.ReadAllAsync(token))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{q.Time.ToDateTimeOffset():O} {q.Symbol,-8} {q.Bid,12} {q.Ask,12}"));
+                if (--left <= 0) break;
+            }
+        }));
+        return command;
+    }
+
+    private static HostSettings Settings(ParseResult result) => new()
+    {
+        Feed = result.GetValue(Feed) ?? "synthetic",
+        Symbols = Hosting.ParseSymbols(result.GetValue(Symbols) ?? ""),
+        Path = result.GetValue(DataPath),
+        Speed = result.GetValue(Speed),
+        Seed = result.GetValue(Seed),
+        Demo = !result.GetValue(NoDemo),
+        Gateway = new GatewayOptions { HttpPort = result.GetValue(HttpPort), GrpcPort = result.GetValue(GrpcPort), BindAddress = result.GetValue(Bind) ?? "127.0.0.1" },
+        SiloPort = result.GetValue(SiloPort),
+        SiloGatewayPort = result.GetValue(SiloGatewayPort),
+    };
+
+    private static async Task WaitForShutdown(IHostApplicationLifetime lifetime, CancellationToken token)
+    {
+        var stopped = new TaskCompletionSource();
+        using var a = lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
+        using var b = token.Register(() => stopped.TrySetResult());
+        await stopped.Task;
+    }
+
+    /// <summary>Bad input ends the command with its message and exit code 2, not a stack trace.</summary>
+    private static async Task<int> Guarded(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return 0;
+        }
+        catch (Exception e) when (e is ValidationException or FormatException or FileNotFoundException or RpcException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+}

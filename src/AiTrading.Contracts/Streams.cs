@@ -1,0 +1,62 @@
+using AiTrading.Core.Features;
+using AiTrading.Core.MarketData;
+using Microsoft.Extensions.Configuration;
+
+namespace AiTrading.Contracts;
+
+/// <summary>Names of the Orleans stream provider and namespaces the loop uses. Stream keys are symbols.</summary>
+public static class StreamNames
+{
+    public const string Provider = "market";
+    /// <summary>Feed → InstrumentGrain (implicit subscription), items <see cref="TickBatch"/>.</summary>
+    public const string Ticks = "ticks";
+    /// <summary>InstrumentGrain → strategies, items <see cref="BarClosed"/>.</summary>
+    public const string Bars = "bars";
+    /// <summary>InstrumentGrain → gateways, items <see cref="Quote"/> (conflated: the last quote of each batch).</summary>
+    public const string Quotes = "quotes";
+}
+
+/// <summary>
+/// Topology of the embedded (in-memory) stream provider (configuration section "Streams"). Producers and
+/// consumers must agree on <see cref="Queues"/>: a stream hashes to a queue, and a client that counts queues
+/// differently from the silos enqueues where no pulling agent reads.
+/// </summary>
+public sealed class MemoryStreamSettings
+{
+    public const string Section = "Streams";
+
+    /// <summary>How often each pulling agent polls its queue. Bounds the delay a stream hop adds.</summary>
+    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
+    public int Queues { get; set; } = 4;
+
+    public IReadOnlyList<Core.FieldError> Validate()
+    {
+        var errors = new List<Core.FieldError>();
+        if (PollPeriod <= TimeSpan.Zero || PollPeriod > TimeSpan.FromSeconds(10)) errors.Add(new("Streams:PollPeriod", $"must be between 0 and 10 s (got {PollPeriod})"));
+        if (Queues is < 1 or > 64) errors.Add(new("Streams:Queues", $"must be between 1 and 64 (got {Queues})"));
+        return errors;
+    }
+
+    public static MemoryStreamSettings From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<MemoryStreamSettings>() ?? new();
+        var errors = settings.Validate();
+        if (errors.Count > 0) throw new Core.ValidationException(errors);
+        return settings;
+    }
+}
+
+/// <summary>
+/// Ticks of one symbol in time order. <see cref="PublishedAt"/> is the wall-clock time the feed handed the batch
+/// to the stream; it travels with the bars it closes so tick→fill latency can be measured.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tick-batch")]
+public sealed record TickBatch([property: Id(0)] string Symbol, [property: Id(1)] Tick[] Ticks, [property: Id(2)] DateTimeOffset PublishedAt);
+
+/// <summary>A completed bar with the feature vector computed on it.</summary>
+[GenerateSerializer, Immutable, Alias("bar-closed")]
+public sealed record BarClosed(
+    [property: Id(0)] Bar Bar,
+    [property: Id(1)] FeatureVector Features,
+    [property: Id(2)] Quote Quote,
+    [property: Id(3)] DateTimeOffset SourcePublishedAt);

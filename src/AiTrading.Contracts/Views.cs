@@ -1,0 +1,54 @@
+using AiTrading.Core.Audit;
+using AiTrading.Core.MarketData;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Contracts;
+
+[GenerateSerializer, Immutable, Alias("instrument-snapshot")]
+public sealed record InstrumentSnapshot(
+    [property: Id(0)] InstrumentSpec Spec,
+    [property: Id(1)] Quote? Quote,
+    [property: Id(2)] IReadOnlyList<Bar> MinuteBars,
+    [property: Id(3)] IReadOnlyList<Bar> FiveMinuteBars,
+    [property: Id(4)] IReadOnlyDictionary<string, double> Features,
+    [property: Id(5)] DateTimeOffset? FeaturesTime,
+    [property: Id(6)] long TickCount);
+
+[GenerateSerializer, Immutable, Alias("order-view")]
+public sealed record OrderView(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] OrderRequest Request,
+    [property: Id(2)] OrderStatus Status,
+    [property: Id(3)] decimal FilledQuantity,
+    [property: Id(4)] decimal? AverageFillPrice,
+    [property: Id(5)] string? Reason,
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] IReadOnlyList<Fill> Fills)
+{
+    public static OrderView From(Order order) => new(order.OrderId, order.Request, order.Status, order.FilledQuantity,
+        order.AverageFillPrice, order.Reason, order.CreatedAt, order.UpdatedAt, order.Fills.ToList());
+
+    public Order ToOrder() => Order.Restore(OrderId, Request, CreatedAt, Status, Reason, UpdatedAt, Fills);
+
+    /// <summary>Order ids are derived from the account and the client's idempotency key.</summary>
+    public static string IdFor(string account, string clientOrderId) => $"{account}:{clientOrderId}";
+}
+
+/// <summary>The answer to an order submission: the order as it now stands and the risk verdict it got.</summary>
+[GenerateSerializer, Immutable, Alias("order-submission")]
+public sealed record OrderSubmission(
+    [property: Id(0)] OrderView Order,
+    [property: Id(1)] RiskDecision Risk,
+    [property: Id(2)] bool Duplicate);
+
+/// <summary>What the venue did with an order: fills, or the reason there were none.</summary>
+[GenerateSerializer, Immutable, Alias("venue-execution")]
+public sealed record VenueExecution([property: Id(0)] IReadOnlyList<Fill> Fills, [property: Id(1)] string? NoFillReason);
+
+[GenerateSerializer, Immutable, Alias("audit-stream-info")]
+public sealed record AuditStreamInfo([property: Id(0)] string Stream, [property: Id(1)] long Length, [property: Id(2)] string HeadHash);
+
+[GenerateSerializer, Immutable, Alias("audit-entry")]
+public sealed record AuditEntry([property: Id(0)] string Kind, [property: Id(1)] string Payload);

@@ -1,0 +1,146 @@
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Core.Portfolio;
+
+/// <summary>
+/// A net position in one symbol. P&amp;L accrues in the quote currency and is converted into the account
+/// currency when realised (at the fill's conversion rate), as margin FX/CFD accounts do.
+/// </summary>
+public sealed record Position(
+    string Symbol,
+    string QuoteCurrency,
+    decimal Quantity,
+    decimal AveragePrice,
+    decimal RealizedPnl)
+{
+    /// <summary>Long positions are marked at the bid and shorts at the ask: what closing would fetch.</summary>
+    public decimal UnrealizedPnl(decimal bid, decimal ask) =>
+        Quantity == 0 ? 0 : ((Quantity > 0 ? bid : ask) - AveragePrice) * Quantity;
+}
+
+/// <summary>Mark prices and the conversion rate into the account currency of one symbol.</summary>
+public readonly record struct Mark(decimal Bid, decimal Ask, decimal QuoteToAccountRate);
+
+public sealed record PositionValuation(Position Position, decimal? Bid, decimal? Ask, decimal UnrealizedPnl, decimal UnrealizedPnlAccount);
+
+public sealed record PortfolioValuation(
+    string Account,
+    string Currency,
+    decimal Cash,
+    decimal RealizedPnl,
+    decimal UnrealizedPnl,
+    decimal Equity,
+    decimal DailyPnl,
+    IReadOnlyList<PositionValuation> Positions);
+
+/// <summary>
+/// Positions, cash and P&amp;L of one account. Cash is the deposit plus realised P&amp;L in the account
+/// currency. Daily P&amp;L is the P&amp;L realised on the current UTC trading day (by fill time) plus the
+/// unrealised P&amp;L of open positions.
+/// </summary>
+public sealed class Portfolio
+{
+    private readonly Dictionary<string, Position> _positions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _appliedFills = new(StringComparer.Ordinal);
+
+    public Portfolio(string account, string currency, decimal initialCash)
+    {
+        if (initialCash < 0) throw new ValidationException("initialCash", $"must be 0 or more (got {initialCash})");
+        Account = account;
+        Currency = currency;
+        Cash = initialCash;
+    }
+
+    public string Account { get; }
+    public string Currency { get; }
+    public decimal Cash { get; private set; }
+    public decimal RealizedPnl { get; private set; }
+    public DateOnly TradingDay { get; private set; }
+    public decimal RealizedToday { get; private set; }
+    public IReadOnlyDictionary<string, Position> Positions => _positions;
+    public IReadOnlyCollection<string> AppliedFillIds => _appliedFills;
+
+    public decimal PositionIn(string symbol) => _positions.TryGetValue(symbol, out var p) ? p.Quantity : 0m;
+
+    /// <summary>Applies a fill once (a repeated fill id is ignored). Returns the P&amp;L it realised in the account currency.</summary>
+    public decimal ApplyFill(Fill fill, string quoteCurrency, decimal quoteToAccountRate)
+    {
+        if (fill.Account != Account) throw new ArgumentException($"fill '{fill.FillId}' is for account '{fill.Account}', not '{Account}'", nameof(fill));
+        if (quoteToAccountRate <= 0) throw new ArgumentOutOfRangeException(nameof(quoteToAccountRate), quoteToAccountRate, "must be positive");
+        if (!_appliedFills.Add(fill.FillId)) return 0m;
+
+        var current = _positions.TryGetValue(fill.Symbol, out var p) ? p : new Position(fill.Symbol, quoteCurrency, 0, 0, 0);
+        var signed = fill.Side.Sign() * fill.Quantity;
+        var newQuantity = current.Quantity + signed;
+        decimal realized = 0, average;
+
+        if (current.Quantity == 0 || Math.Sign(current.Quantity) == Math.Sign(signed))
+        {
+            average = (current.AveragePrice * Math.Abs(current.Quantity) + fill.Price * fill.Quantity) / Math.Abs(newQuantity);
+        }
+        else
+        {
+            var closed = Math.Min(Math.Abs(signed), Math.Abs(current.Quantity));
+            realized = (fill.Price - current.AveragePrice) * closed * Math.Sign(current.Quantity);
+            average = newQuantity == 0 ? 0
+                : Math.Sign(newQuantity) == Math.Sign(current.Quantity) ? current.AveragePrice
+                : fill.Price; // flipped: the remainder opened at this fill's price
+        }
+
+        _positions[fill.Symbol] = current with { Quantity = newQuantity, AveragePrice = average, RealizedPnl = current.RealizedPnl + realized };
+        var realizedAccount = realized * quoteToAccountRate;
+        RollDay(DateOnly.FromDateTime(fill.Time.UtcDateTime));
+        Cash += realizedAccount;
+        RealizedPnl += realizedAccount;
+        RealizedToday += realizedAccount;
+        return realizedAccount;
+    }
+
+    /// <param name="markOf">bid/ask and conversion rate of a symbol, or null when it has no quote yet</param>
+    public PortfolioValuation Value(Func<string, Mark?> markOf)
+    {
+        var valuations = new List<PositionValuation>(_positions.Count);
+        decimal unrealized = 0;
+        foreach (var position in _positions.Values.OrderBy(p => p.Symbol, StringComparer.Ordinal))
+        {
+            var mark = position.Quantity == 0 ? null : markOf(position.Symbol);
+            var pnl = mark is { } m ? position.UnrealizedPnl(m.Bid, m.Ask) : 0m;
+            var pnlAccount = mark is { } m2 ? pnl * m2.QuoteToAccountRate : 0m;
+            unrealized += pnlAccount;
+            valuations.Add(new(position, mark?.Bid, mark?.Ask, pnl, pnlAccount));
+        }
+        return new(Account, Currency, Cash, RealizedPnl, unrealized, Cash + unrealized, RealizedToday + unrealized, valuations);
+    }
+
+    private void RollDay(DateOnly day)
+    {
+        if (day <= TradingDay) return;
+        TradingDay = day;
+        RealizedToday = 0;
+    }
+
+    public PortfolioSnapshot ToSnapshot() => new(Account, Currency, Cash, RealizedPnl, TradingDay, RealizedToday,
+        _positions.Values.ToList(), _appliedFills.ToList());
+
+    public static Portfolio FromSnapshot(PortfolioSnapshot s)
+    {
+        var portfolio = new Portfolio(s.Account, s.Currency, 0)
+        {
+            Cash = s.Cash, RealizedPnl = s.RealizedPnl, TradingDay = s.TradingDay, RealizedToday = s.RealizedToday,
+        };
+        foreach (var p in s.Positions) portfolio._positions[p.Symbol] = p;
+        foreach (var id in s.AppliedFillIds) portfolio._appliedFills.Add(id);
+        return portfolio;
+    }
+}
+
+/// <summary>Everything needed to rebuild a <see cref="Portfolio"/>.</summary>
+public sealed record PortfolioSnapshot(
+    string Account,
+    string Currency,
+    decimal Cash,
+    decimal RealizedPnl,
+    DateOnly TradingDay,
+    decimal RealizedToday,
+    IReadOnlyList<Position> Positions,
+    IReadOnlyList<string> AppliedFillIds);

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Core.MarketData;
+using AiTrading.Core.Trading;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AiTrading.Gateway.Apis;
+
+/// <summary>HTTP API v1: instruments, orders, portfolios and audit streams.</summary>
+public static class TradingApi
+{
+    public const int DefaultBars = 50;
+    public const int DefaultAuditLimit = 100;
+
+    public static IEndpointRouteBuilder MapTradingApiV1(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1");
+
+        api.MapGet("/instruments/{symbol}", (string symbol, int? bars, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(Views.Instrument(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol))
+                .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json)));
+
+        api.MapGet("/portfolio/{account}", (string account, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(), Views.Json)));
+
+        api.MapGet("/orders/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            await cluster.GetGrain<IOrderGrain>(id).GetAsync() is { } order
+                ? Results.Json(Views.Order(order), Views.Json)
+                : throw new ResourceNotFoundException("order", id)));
+
+        api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            JsonElement body;
+            try { body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Body, cancellationToken: http.HttpContext.RequestAborted); }
+            catch (JsonException e) { throw new ValidationException("body", $"is not valid JSON: {e.Message}"); }
+            var request = OrderInput.ParseJson(body);
+            var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
+            if (!submission.Risk.Approved)
+                return Results.Json(new
+                {
+                    error = $"rejected by risk: {submission.Risk.Message}",
+                    limit = submission.Risk.Limit,
+                    value = submission.Risk.Value,
+                    threshold = submission.Risk.Threshold,
+                    order = Views.Order(submission.Order),
+                }, Views.Json, statusCode: StatusCodes.Status409Conflict);
+            var view = Views.Order(submission.Order);
+            return submission.Duplicate ? Results.Json(view, Views.Json) : Results.Json(view, Views.Json, statusCode: StatusCodes.Status201Created);
+        }));
+
+        api.MapGet("/audit", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            var streams = await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync();
+            var infos = await Task.WhenAll(streams.Select(s => cluster.GetGrain<IAuditStreamGrain>(s).GetInfoAsync()));
+            return Results.Json(new { streams = infos }, Views.Json);
+        }));
+
+        api.MapGet("/audit/{stream}", (string stream, long? from, int? limit, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            var grain = await ExistingStream(cluster, stream);
+            var records = await grain.ReadAsync(from ?? 1, limit ?? DefaultAuditLimit);
+            return Results.Json(new { stream, records }, Views.Json);
+        }));
+
+        api.MapGet("/audit/{stream}/verify", (string stream, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(await (await ExistingStream(cluster, stream)).VerifyAsync(), Views.Json)));
+
+        return app;
+    }
+
+    private static async Task<IAuditStreamGrain> ExistingStream(IClusterClient cluster, string stream)
+    {
+        var streams = await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync();
+        if (!streams.Contains(stream)) throw new ResourceNotFoundException("audit stream", stream);
+        return cluster.GetGrain<IAuditStreamGrain>(stream);
+    }
+}
+
+/// <summary>The JSON shapes the HTTP API answers with.</summary>
+internal static class Views
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static object Order(OrderView o) => new
+    {
+        orderId = o.OrderId,
+        clientOrderId = o.Request.ClientOrderId,
+        account = o.Request.Account,
+        symbol = o.Request.Symbol,
+        side = o.Request.Side,
+        type = o.Request.Type,
+        quantity = o.Request.Quantity,
+        limitPrice = o.Request.LimitPrice,
+        strategyId = o.Request.StrategyId,
+        status = o.Status,
+        filledQuantity = o.FilledQuantity,
+        averageFillPrice = o.AverageFillPrice,
+        reason = o.Reason,
+        createdAt = o.CreatedAt,
+        updatedAt = o.UpdatedAt,
+        fills = o.Fills,
+    };
+
+    public static object Instrument(InstrumentSnapshot s) => new
+    {
+        symbol = s.Spec.Symbol,
+        spec = s.Spec,
+        quote = s.Quote,
+        tickCount = s.TickCount,
+        features = new { time = s.FeaturesTime, timeframe = "M1", values = s.Features.ToDictionary(f => f.Key, f => double.IsFinite(f.Value) ? f.Value : (double?)null) },
+        bars = new { m1 = s.MinuteBars.Select(Bar), m5 = s.FiveMinuteBars.Select(Bar) },
+    };
+
+    private static object Bar(Core.MarketData.Bar b) =>
+        new { openTime = b.OpenTime, open = b.Open, high = b.High, low = b.Low, close = b.Close, volume = b.Volume, ticks = b.TickCount };
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Gateway.Apis;
+using AiTrading.Gateway.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AiTrading.Gateway;
+
+public static class GatewayHosting
+{
+    /// <summary>Kestrel endpoints (HTTP/1.1 API, HTTP/2 cleartext gRPC), gRPC and health checks.</summary>
+    public static WebApplicationBuilder AddAiTradingGateway(this WebApplicationBuilder builder, GatewayOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var address = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapAiTradingGateway(this WebApplication app)
+    {
+        app.MapTradingApiV1();
+        app.MapGrpcService<MarketDataService>();
+        app.MapGrpcService<OrdersService>();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>The client side of the silo's stream provider, for a gateway that runs as its own process.</summary>
+    public static IClientBuilder AddAiTradingStreams(this IClientBuilder client, IConfiguration configuration)
+    {
+        var streams = MemoryStreamSettings.From(configuration);
+        client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
+        return client;
+    }
+
+    private sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                return HealthCheckResult.Healthy("cluster answers");
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("cluster does not answer", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using AiTrading.Core.Audit;
+
+namespace AiTrading.Grains;
+
+/// <summary>
+/// Where audit records live. Records are only ever appended; the grain that owns a stream is its only writer.
+/// The embedded default keeps them in process memory; the cluster mode stores them in PostgreSQL.
+/// </summary>
+public interface IAuditStore
+{
+    Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
+    Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default);
+}
+
+public sealed class MemoryAuditStore : IAuditStore
+{
+    private readonly ConcurrentDictionary<string, List<AuditRecord>> _streams = new(StringComparer.Ordinal);
+
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        var records = _streams.GetOrAdd(record.Stream, _ => []);
+        lock (records)
+        {
+            var expected = records.Count + 1;
+            if (record.Sequence != expected)
+                throw new InvalidOperationException($"audit stream '{record.Stream}' expects sequence {expected}, got {record.Sequence}");
+            records.Add(record);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditRecord?>(null);
+        lock (records) return Task.FromResult(records.Count == 0 ? null : records[^1]);
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<IReadOnlyList<AuditRecord>>([]);
+        lock (records)
+        {
+            var start = (int)Math.Clamp(fromSequence - 1, 0, records.Count);
+            var count = Math.Min(limit, records.Count - start);
+            return Task.FromResult<IReadOnlyList<AuditRecord>>(records.GetRange(start, count));
+        }
+    }
+
+    /// <summary>Overwrites a stored record in place, as an attacker with access to the storage could. Tests only.</summary>
+    internal void Tamper(string stream, long sequence, Func<AuditRecord, AuditRecord> change)
+    {
+        var records = _streams[stream];
+        lock (records) records[(int)sequence - 1] = change(records[(int)sequence - 1]);
+    }
+}

@@ -1,0 +1,76 @@
+using AiTrading.Contracts;
+using AiTrading.Core.Audit;
+
+namespace AiTrading.Grains;
+
+public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Grain, IAuditStreamGrain
+{
+    public const int MaxReadLimit = 1000;
+    private const int VerifyPageSize = 5000;
+    private AuditRecord? _head;
+
+    private string Stream => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _head = await store.GetHeadAsync(Stream, cancellationToken);
+
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry)
+    {
+        var record = AuditChain.Next(_head, Stream, clock.GetUtcNow(), entry.Kind, entry.Payload);
+        await store.AppendAsync(record);
+        if (_head is null) await GrainFactory.GetGrain<IAuditDirectoryGrain>(0).RegisterAsync(Stream);
+        _head = record;
+        return record;
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSequence, int limit)
+    {
+        if (fromSequence < 1) throw new Core.ValidationException("from", $"must be 1 or more (got {fromSequence})");
+        if (limit is < 1 or > MaxReadLimit) throw new Core.ValidationException("limit", $"must be between 1 and {MaxReadLimit} (got {limit})");
+        return store.ReadAsync(Stream, fromSequence, limit);
+    }
+
+    public async Task<AuditVerification> VerifyAsync()
+    {
+        return AuditChain.Verify(Stream, await ReadAll());
+
+        async Task<List<AuditRecord>> ReadAll()
+        {
+            var all = new List<AuditRecord>();
+            while (true)
+            {
+                var page = await store.ReadAsync(Stream, all.Count + 1, VerifyPageSize);
+                all.AddRange(page);
+                if (page.Count < VerifyPageSize) return all;
+            }
+        }
+    }
+
+    public Task<AuditStreamInfo> GetInfoAsync() =>
+        Task.FromResult(new AuditStreamInfo(Stream, _head?.Sequence ?? 0, _head?.Hash ?? AuditChain.GenesisHash));
+}
+
+public sealed class AuditDirectoryGrain([PersistentState("audit-directory")] IPersistentState<SortedSet<string>> streams)
+    : Grain, IAuditDirectoryGrain
+{
+    public async Task RegisterAsync(string stream)
+    {
+        if (streams.State.Add(stream)) await streams.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>(streams.State.ToList());
+}
+
+/// <summary>Writes audit records as JSON with one set of serializer settings.</summary>
+public static class AuditJson
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static string Serialize<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, Options);
+
+    public static Task<AuditRecord> AppendAsync<T>(IGrainFactory grains, string stream, string kind, T payload) =>
+        grains.GetGrain<IAuditStreamGrain>(stream).AppendAsync(new AuditEntry(kind, Serialize(payload)));
+}

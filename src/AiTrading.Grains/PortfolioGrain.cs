@@ -1,0 +1,71 @@
+using AiTrading.Contracts;
+using AiTrading.Core.Portfolio;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Trading;
+using Microsoft.Extensions.Options;
+
+namespace AiTrading.Grains;
+
+[GenerateSerializer, Alias("portfolio-state")]
+public sealed class PortfolioState
+{
+    [Id(0)] public PortfolioSnapshot? Snapshot { get; set; }
+}
+
+public sealed class PortfolioGrain(
+    [PersistentState("portfolio")] IPersistentState<PortfolioState> state,
+    IOptions<TradingOptions> options) : Grain, IPortfolioGrain
+{
+    private Portfolio _portfolio = null!;
+    private readonly Dictionary<string, string> _quoteCurrencies = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _portfolio = state.State.Snapshot is { } snapshot
+            ? Portfolio.FromSnapshot(snapshot)
+            : new Portfolio(this.GetPrimaryKeyString(), options.Value.AccountCurrency, options.Value.InitialCash);
+        return Task.CompletedTask;
+    }
+
+    public async Task<decimal> ApplyFillAsync(Fill fill)
+    {
+        if (_portfolio.AppliedFillIds.Contains(fill.FillId)) return 0m;
+        var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
+        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(quoteCurrency, _portfolio.Currency));
+        var realized = _portfolio.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, _portfolio.Currency, mids));
+        state.State.Snapshot = _portfolio.ToSnapshot();
+        await state.WriteStateAsync();
+        return realized;
+    }
+
+    public async Task<AccountExposure> GetExposureAsync(string symbol)
+    {
+        var valuation = await ValueAsync();
+        return new AccountExposure(_portfolio.PositionIn(symbol), valuation.DailyPnl);
+    }
+
+    public Task<PortfolioValuation> GetValuationAsync() => ValueAsync();
+
+    private async Task<PortfolioValuation> ValueAsync()
+    {
+        var open = _portfolio.Positions.Values.Where(p => p.Quantity != 0).ToList();
+        var symbols = open.Select(p => p.Symbol)
+            .Concat(open.SelectMany(p => FxConverter.ConversionSymbols(p.QuoteCurrency, _portfolio.Currency)));
+        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, symbols);
+        var quotes = await Task.WhenAll(open.Select(p => GrainFactory.GetGrain<IInstrumentGrain>(p.Symbol).GetQuoteAsync()));
+        var marks = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        for (var i = 0; i < open.Count; i++)
+        {
+            var rate = FxConverter.TryRate(open[i].QuoteCurrency, _portfolio.Currency, mids);
+            if (quotes[i] is { } q && rate is { } r) marks[open[i].Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r);
+        }
+        return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null);
+    }
+
+    private async Task<string> QuoteCurrencyOf(string symbol)
+    {
+        if (!_quoteCurrencies.TryGetValue(symbol, out var currency))
+            _quoteCurrencies[symbol] = currency = (await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync()).QuoteCurrency;
+        return currency;
+    }
+}

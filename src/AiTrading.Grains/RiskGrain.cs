@@ -1,0 +1,98 @@
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Core.Audit;
+using AiTrading.Core.Portfolio;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Trading;
+using Microsoft.Extensions.Options;
+
+namespace AiTrading.Grains;
+
+[GenerateSerializer, Alias("risk-state")]
+public sealed class RiskState
+{
+    [Id(0)] public RiskLimits? Limits { get; set; }
+    [Id(1)] public string? KillSwitchReason { get; set; }
+}
+
+/// <summary>
+/// The only way to an order: validates, de-duplicates by client order id, checks the account's limits against
+/// the live quote and the portfolio, audits every rejection and hands approved orders to their order grain.
+/// Orders of one account are checked one at a time, so each check sees the fills of the orders before it.
+/// </summary>
+public sealed class RiskGrain(
+    [PersistentState("risk")] IPersistentState<RiskState> state,
+    IOptions<TradingOptions> options) : Grain, IRiskGrain
+{
+    private string Account => this.GetPrimaryKeyString();
+    private RiskLimits Limits => state.State.Limits ?? options.Value.DefaultLimits;
+
+    public async Task<OrderSubmission> SubmitOrderAsync(OrderRequest request)
+    {
+        request.EnsureValid();
+        if (request.Account != Account)
+            throw new ValidationException("account", $"order is for account '{request.Account}' but was sent to the risk gate of '{Account}'");
+
+        var orderId = OrderView.IdFor(Account, request.ClientOrderId);
+        var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        if (await order.GetAsync() is { } existing)
+        {
+            if (existing.Request != request)
+                throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({orderId})");
+            return new OrderSubmission(existing, existing.Status == OrderStatus.Rejected ? RejectionOf(existing) : RiskDecision.Pass, Duplicate: true);
+        }
+
+        var decision = await CheckAsync(request);
+        if (!decision.Approved)
+        {
+            await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, request, decision });
+            return new OrderSubmission(await order.RejectAsync(request, $"{decision.Limit}: {decision.Message}"), decision, Duplicate: false);
+        }
+        return new OrderSubmission(await order.ExecuteAsync(request, options.Value.DefaultVenue), decision, Duplicate: false);
+    }
+
+    public async Task SetLimitsAsync(RiskLimits limits)
+    {
+        var errors = limits.Validate();
+        if (errors.Count > 0) throw new ValidationException(errors);
+        state.State.Limits = limits;
+        await state.WriteStateAsync();
+    }
+
+    public Task<RiskLimits> GetLimitsAsync() => Task.FromResult(Limits);
+
+    public async Task SetKillSwitchAsync(bool engaged, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
+        state.State.Limits = Limits with { KillSwitch = engaged };
+        state.State.KillSwitchReason = engaged ? reason : null;
+        await state.WriteStateAsync();
+        await AuditJson.AppendAsync(GrainFactory, Account, "risk.kill_switch", new { engaged, reason });
+    }
+
+    private async Task<RiskDecision> CheckAsync(OrderRequest request)
+    {
+        var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
+        var spec = await instrument.GetSpecAsync();
+        var quote = await instrument.GetQuoteAsync();
+        if (quote is null)
+            return RiskDecision.Reject("market_data", $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
+
+        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(spec.QuoteCurrency, options.Value.AccountCurrency));
+        var rate = FxConverter.TryRate(spec.QuoteCurrency, options.Value.AccountCurrency, mids);
+        if (rate is null)
+            return RiskDecision.Reject("market_data", $"no quote to convert {spec.QuoteCurrency} into {options.Value.AccountCurrency}", 0, 0);
+
+        var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
+        var reference = request.LimitPrice is { } limit ? limit : touch;
+        var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
+        return PreTradeRisk.Check(request, Limits, exposure, reference, rate.Value);
+    }
+
+    private static RiskDecision RejectionOf(OrderView order)
+    {
+        var reason = order.Reason ?? "";
+        var separator = reason.IndexOf(": ", StringComparison.Ordinal);
+        return separator < 0 ? new RiskDecision(false, null, reason) : new RiskDecision(false, reason[..separator], reason[(separator + 2)..]);
+    }
+}

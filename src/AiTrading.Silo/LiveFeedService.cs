@@ -1,0 +1,92 @@
+using AiTrading.Connectors.Feeds;
+using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace AiTrading.Silo;
+
+/// <summary>What the embedded runner starts besides the silo: a feed, and optionally demo strategies.</summary>
+public sealed class LiveFeedSettings
+{
+    public bool StartDemoStrategies { get; set; } = true;
+    public string DemoAccount { get; set; } = "DEMO";
+    /// <summary>Approximate notional per demo trade, in USD; each demo strategy's quantity is derived from it.</summary>
+    public decimal DemoNotionalUsd { get; set; } = 100_000m;
+}
+
+/// <summary>
+/// Declares the feed's instruments, starts the demo strategies, then publishes the feed's ticks to the ticks
+/// stream, one batch per symbol, awaiting each publish so a slow cluster slows the feed instead of losing ticks.
+/// </summary>
+public sealed class LiveFeedService(
+    IMarketDataFeed feed,
+    IClusterClient cluster,
+    LiveFeedSettings settings,
+    TimeProvider clock,
+    ILogger<LiveFeedService> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once instruments are configured and demo strategies run.</summary>
+    public Task Ready => _ready.Task;
+
+    public long TicksPublished { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var spec in feed.Instruments)
+                await cluster.GetGrain<IInstrumentGrain>(spec.Symbol).ConfigureAsync(spec);
+            if (settings.StartDemoStrategies)
+                foreach (var spec in feed.Instruments)
+                    await cluster.GetGrain<IStrategyGrain>(DemoStrategyId(spec.Symbol)).StartAsync(DemoStrategy(spec));
+            _ready.TrySetResult();
+            logger.LogInformation("Feed started: {Symbols}", string.Join(", ", feed.Instruments.Select(i => i.Symbol)));
+
+            var provider = cluster.GetStreamProvider(StreamNames.Provider);
+            var streams = new Dictionary<string, IAsyncStream<TickBatch>>(StringComparer.Ordinal);
+            var bySymbol = new Dictionary<string, List<Tick>>(StringComparer.Ordinal);
+            await foreach (var batch in feed.ReadAsync(stoppingToken))
+            {
+                foreach (var list in bySymbol.Values) list.Clear();
+                foreach (var tick in batch)
+                {
+                    if (!bySymbol.TryGetValue(tick.Symbol, out var list)) bySymbol[tick.Symbol] = list = [];
+                    list.Add(tick);
+                }
+                var publishedAt = clock.GetUtcNow();
+                foreach (var (symbol, ticks) in bySymbol)
+                {
+                    if (ticks.Count == 0) continue;
+                    if (!streams.TryGetValue(symbol, out var stream))
+                        streams[symbol] = stream = provider.GetStream<TickBatch>(StreamNames.Ticks, symbol);
+                    await stream.OnNextAsync(new TickBatch(symbol, ticks.ToArray(), publishedAt));
+                    TicksPublished += ticks.Count;
+                }
+            }
+            logger.LogInformation("Feed finished after {Ticks} ticks", TicksPublished);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _ready.TrySetException(e);
+            logger.LogCritical(e, "Feed failed");
+            throw;
+        }
+    }
+
+    public static string DemoStrategyId(string symbol) => "demo-" + symbol.ToLowerInvariant();
+
+    private StrategyConfig DemoStrategy(InstrumentSpec spec)
+    {
+        var usdPerUnit = spec.QuoteCurrency == "USD" ? spec.InitialPrice : spec.BaseCurrency == "USD" ? 1.0 : spec.InitialPrice;
+        var quantity = Math.Max(1m, Math.Round(settings.DemoNotionalUsd / (decimal)usdPerUnit, 0));
+        return new StrategyConfig(DemoStrategyId(spec.Symbol), settings.DemoAccount, [spec.Symbol], "M1",
+            EntryProbability: 0.6, ExitBand: 0.02, Quantity: quantity, AllowShort: true);
+    }
+}

@@ -1,0 +1,46 @@
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace AiTrading.Silo;
+
+public static class SiloHosting
+{
+    /// <summary>
+    /// Everything a silo of the platform needs apart from clustering: grain storage, the market stream provider,
+    /// the exception filter and the services the grains use. Embedded default: in-memory storage and streams.
+    /// </summary>
+    public static ISiloBuilder AddAiTradingGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var streams = MemoryStreamSettings.From(configuration);
+
+        silo.AddMemoryGrainStorageAsDefault();
+        silo.AddMemoryGrainStorage("PubSubStore");
+        silo.AddMemoryStreams(StreamNames.Provider, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+        });
+        silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();
+
+        var services = silo.Services;
+        services.AddOptions<TradingOptions>().Bind(configuration.GetSection(TradingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TradingOptions>, TradingOptionsValidator>();
+        services.AddSingleton<IAuditStore, MemoryAuditStore>();
+        services.AddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    private sealed class TradingOptionsValidator : IValidateOptions<TradingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TradingOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => e.ToString()));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using AiTrading.Core;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Core.Tests.Trading;
+
+public sealed class OrderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+    private static OrderRequest Buy(decimal qty = 10) => new("c1", "ACC", "EURUSD", OrderSide.Buy, qty);
+    private static Fill FillOf(string id, decimal qty, decimal price) => new(id, "o1", "ACC", "EURUSD", OrderSide.Buy, qty, price, T0, "paper");
+
+    [Fact]
+    public void Walks_new_accepted_partially_filled_filled_with_a_volume_weighted_average()
+    {
+        var order = new Order("o1", Buy(), T0);
+        order.Status.ShouldBe(OrderStatus.New);
+        order.Accept(T0);
+        order.ApplyFill(FillOf("f1", 4, 1.1000m));
+        order.Status.ShouldBe(OrderStatus.PartiallyFilled);
+        order.RemainingQuantity.ShouldBe(6);
+        order.ApplyFill(FillOf("f2", 6, 1.1010m));
+        order.Status.ShouldBe(OrderStatus.Filled);
+        order.AverageFillPrice.ShouldBe((4 * 1.1000m + 6 * 1.1010m) / 10);
+        order.IsTerminal.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Refuses_transitions_the_state_machine_does_not_allow()
+    {
+        var order = new Order("o1", Buy(), T0);
+        Should.Throw<InvalidOrderTransitionException>(() => order.ApplyFill(FillOf("f1", 1, 1m))).From.ShouldBe(OrderStatus.New);
+        Should.Throw<InvalidOrderTransitionException>(() => order.Cancel("x", T0));
+        order.Reject("limit", T0);
+        Should.Throw<InvalidOrderTransitionException>(() => order.Accept(T0));
+
+        var filled = new Order("o1", Buy(1), T0);
+        filled.Accept(T0);
+        filled.ApplyFill(FillOf("f1", 1, 1m));
+        Should.Throw<InvalidOrderTransitionException>(() => filled.Cancel("late", T0)).From.ShouldBe(OrderStatus.Filled);
+    }
+
+    [Fact]
+    public void Ignores_a_redelivered_fill_and_refuses_overfills_and_foreign_fills()
+    {
+        var order = new Order("o1", Buy(), T0);
+        order.Accept(T0);
+        order.ApplyFill(FillOf("f1", 4, 1m));
+        order.ApplyFill(FillOf("f1", 4, 1m));
+        order.FilledQuantity.ShouldBe(4);
+        Should.Throw<ArgumentException>(() => order.ApplyFill(FillOf("f2", 7, 1m)));
+        Should.Throw<ArgumentException>(() => order.ApplyFill(FillOf("f3", 1, 1m) with { OrderId = "other" }));
+        Should.Throw<ArgumentException>(() => order.ApplyFill(FillOf("f4", 1, 1m) with { Side = OrderSide.Sell }));
+    }
+
+    [Fact]
+    public void Restore_rebuilds_the_same_order()
+    {
+        var order = new Order("o1", Buy(), T0);
+        order.Accept(T0);
+        order.ApplyFill(FillOf("f1", 4, 1.2m));
+        order.Cancel("ioc", T0.AddSeconds(1));
+        var copy = Order.Restore("o1", order.Request, order.CreatedAt, order.Status, order.Reason, order.UpdatedAt, order.Fills);
+        copy.Status.ShouldBe(OrderStatus.Cancelled);
+        copy.FilledQuantity.ShouldBe(4);
+        copy.AverageFillPrice.ShouldBe(1.2m);
+        copy.Reason.ShouldBe("ioc");
+        copy.UpdatedAt.ShouldBe(order.UpdatedAt);
+    }
+
+    [Fact]
+    public void Validation_names_every_bad_field()
+    {
+        var errors = new OrderRequest(" ", "", "EUR USD", (OrderSide)0, 0, OrderType.Market, 1.5m).Validate();
+        errors.Select(e => e.Field).ShouldBe(["clientOrderId", "account", "symbol", "side", "quantity", "limitPrice"], ignoreOrder: true);
+        new OrderRequest("a", "b", "EURUSD", OrderSide.Sell, 1, OrderType.Limit).Validate().Single().Field.ShouldBe("limitPrice");
+        new OrderRequest("a", "b", "EURUSD", OrderSide.Sell, 1, OrderType.Limit, -2).Validate().Single().Message.ShouldContain("greater than 0");
+        Buy().Validate().ShouldBeEmpty();
+        Should.Throw<ValidationException>(() => (Buy() with { Quantity = -1 }).EnsureValid()).Errors.Single().Field.ShouldBe("quantity");
+    }
+}

@@ -1,0 +1,106 @@
+using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
+using AiTrading.Grains;
+using AiTrading.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
+using Orleans.TestingHost;
+
+namespace AiTrading.Grains.Tests;
+
+/// <summary>A real two-silo in-process cluster with the platform's silo configuration.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Trading:Paper:Seed"] = "11",
+            }).Build();
+            silo.AddAiTradingGrains(configuration);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(new MemoryStreamSettings().Queues)));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    public async Task<InstrumentSpec> ConfigureInstrumentAsync(string symbol, double price)
+    {
+        var spec = InstrumentCatalog.Custom(symbol, price);
+        await Client.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(spec);
+        return spec;
+    }
+
+    /// <summary>Publishes ticks on the ticks stream, as the feed does, and waits until the instrument has them all.</summary>
+    public async Task PublishAsync(string symbol, IReadOnlyList<Tick> ticks, int batchSize = 50)
+    {
+        var instrument = Client.GetGrain<IInstrumentGrain>(symbol);
+        var before = (await instrument.GetSnapshotAsync(0)).TickCount;
+        var stream = Client.GetStreamProvider(StreamNames.Provider).GetStream<TickBatch>(StreamNames.Ticks, symbol);
+        foreach (var chunk in ticks.Chunk(batchSize))
+            await stream.OnNextAsync(new TickBatch(symbol, chunk, DateTimeOffset.UtcNow));
+        await Eventually.True(async () => (await instrument.GetSnapshotAsync(0)).TickCount == before + ticks.Count,
+            $"instrument {symbol} to receive {ticks.Count} ticks");
+    }
+
+    /// <summary>Mutates a stored audit record on whichever silo holds the stream.</summary>
+    public async Task TamperAsync(string stream, long sequence, Func<Core.Audit.AuditRecord, Core.Audit.AuditRecord> change)
+    {
+        foreach (var silo in Cluster.Silos)
+        {
+            var store = (MemoryAuditStore)silo.ServiceProvider.GetRequiredService<IAuditStore>();
+            if (await store.GetHeadAsync(stream) is not null) store.Tamper(stream, sequence, change);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+public static class Eventually
+{
+    /// <summary>Polls until the condition holds; stream delivery is asynchronous, so tests wait instead of asserting at once.</summary>
+    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>Deterministic tick paths for tests.</summary>
+public static class TickPaths
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>One tick every <paramref name="step"/> with the mid following <paramref name="midAt"/> and a fixed spread.</summary>
+    public static List<Tick> Generate(string symbol, int count, TimeSpan step, Func<int, double> midAt, double spread = 0.02, DateTimeOffset? start = null)
+    {
+        var ticks = new List<Tick>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var mid = Math.Round(midAt(i), 2);
+            ticks.Add(new Tick(symbol, (start ?? Start) + i * step, mid - spread / 2, mid + spread / 2, 1000, 1000));
+        }
+        return ticks;
+    }
+
+    /// <summary>A steady up-trend with a small saw-tooth, so RSI and ATR are defined.</summary>
+    public static List<Tick> UpTrend(string symbol, int count, double from = 100) =>
+        Generate(symbol, count, TimeSpan.FromSeconds(10), i => from + i * 0.05 + (i % 3 == 0 ? -0.03 : 0.0));
+}

@@ -1,0 +1,104 @@
+using AiTrading.Contracts;
+using AiTrading.Core.Audit;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class RiskAndOrderTests(ClusterFixture fixture)
+{
+    private const string Symbol = "RISKSYM";
+
+    private async Task<IRiskGrain> PreparedAccount(string account, RiskLimits? limits = null)
+    {
+        await fixture.ConfigureInstrumentAsync(Symbol, 50);
+        if ((await fixture.Client.GetGrain<IInstrumentGrain>(Symbol).GetQuoteAsync()) is null)
+            await fixture.PublishAsync(Symbol, TickPaths.Generate(Symbol, 3, TimeSpan.FromSeconds(1), _ => 50.00));
+        var risk = fixture.Client.GetGrain<IRiskGrain>(account);
+        if (limits is not null) await risk.SetLimitsAsync(limits);
+        return risk;
+    }
+
+    [Fact]
+    public async Task A_market_order_fills_at_the_ask_and_lands_in_portfolio_and_audit()
+    {
+        var risk = await PreparedAccount("R-FILL");
+        var result = await risk.SubmitOrderAsync(new OrderRequest("c1", "R-FILL", Symbol, OrderSide.Buy, 10));
+
+        result.Risk.Approved.ShouldBeTrue();
+        result.Order.Status.ShouldBe(OrderStatus.Filled);
+        result.Order.AverageFillPrice!.Value.ShouldBeGreaterThanOrEqualTo(50.01m); // ask, worsened by slippage
+        var valuation = await fixture.Client.GetGrain<IPortfolioGrain>("R-FILL").GetValuationAsync();
+        valuation.Positions.Single().Position.Quantity.ShouldBe(10);
+        var kinds = (await fixture.Client.GetGrain<IAuditStreamGrain>("R-FILL").ReadAsync(1, 100)).Select(r => r.Kind);
+        kinds.ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+    }
+
+    [Fact]
+    public async Task Risk_rejection_names_the_limit_is_audited_and_never_reaches_the_venue()
+    {
+        var risk = await PreparedAccount("R-REJ", new RiskLimits { MaxOrderNotional = 1_000m });
+        var result = await risk.SubmitOrderAsync(new OrderRequest("big", "R-REJ", Symbol, OrderSide.Buy, 100));
+
+        result.Risk.Approved.ShouldBeFalse();
+        result.Risk.Limit.ShouldBe(RiskLimitNames.MaxOrderNotional);
+        result.Risk.Threshold.ShouldBe(1_000m);
+        result.Order.Status.ShouldBe(OrderStatus.Rejected);
+        result.Order.Fills.ShouldBeEmpty();
+        (await fixture.Client.GetGrain<IPortfolioGrain>("R-REJ").GetValuationAsync()).Positions.ShouldBeEmpty();
+        var records = await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").ReadAsync(1, 100);
+        records.Select(r => r.Kind).ShouldBe([AuditKinds.RiskRejected]);
+        records[0].Payload.ShouldContain(RiskLimitNames.MaxOrderNotional);
+    }
+
+    [Fact]
+    public async Task Kill_switch_blocks_every_new_order()
+    {
+        var risk = await PreparedAccount("R-KILL");
+        await risk.SetKillSwitchAsync(true, "operator test");
+        var result = await risk.SubmitOrderAsync(new OrderRequest("k1", "R-KILL", Symbol, OrderSide.Sell, 1));
+        result.Risk.Limit.ShouldBe(RiskLimitNames.KillSwitch);
+        result.Order.Status.ShouldBe(OrderStatus.Rejected);
+
+        await risk.SetKillSwitchAsync(false, "released");
+        (await risk.SubmitOrderAsync(new OrderRequest("k2", "R-KILL", Symbol, OrderSide.Sell, 1))).Order.Status.ShouldBe(OrderStatus.Filled);
+    }
+
+    [Fact]
+    public async Task A_retried_submit_returns_the_same_order_and_a_different_one_with_the_same_id_conflicts()
+    {
+        var risk = await PreparedAccount("R-IDEM");
+        var request = new OrderRequest("same", "R-IDEM", Symbol, OrderSide.Buy, 3);
+        var first = await risk.SubmitOrderAsync(request);
+        var second = await risk.SubmitOrderAsync(request);
+
+        second.Duplicate.ShouldBeTrue();
+        second.Order.OrderId.ShouldBe(first.Order.OrderId);
+        (await fixture.Client.GetGrain<IPortfolioGrain>("R-IDEM").GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(3);
+        await Should.ThrowAsync<ConflictException>(() => risk.SubmitOrderAsync(request with { Quantity = 4 }));
+    }
+
+    [Fact]
+    public async Task Malformed_orders_and_unknown_symbols_are_refused_with_the_field_named()
+    {
+        var risk = await PreparedAccount("R-BAD");
+        var invalid = await Should.ThrowAsync<InvalidRequestException>(() =>
+            risk.SubmitOrderAsync(new OrderRequest("", "R-BAD", Symbol, (OrderSide)9, -1, OrderType.Limit)));
+        invalid.Errors.Select(e => e.Field).ShouldBe(["clientOrderId", "side", "quantity", "limitPrice"], ignoreOrder: true);
+
+        var missing = await Should.ThrowAsync<ResourceNotFoundException>(() =>
+            risk.SubmitOrderAsync(new OrderRequest("x", "R-BAD", "NOSUCH", OrderSide.Buy, 1)));
+        missing.ResourceId.ShouldBe("NOSUCH");
+        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-BAD").GetInfoAsync()).Length.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Position_limit_lets_reducing_orders_through()
+    {
+        var risk = await PreparedAccount("R-POS", new RiskLimits { MaxPositionQuantity = 5 });
+        (await risk.SubmitOrderAsync(new OrderRequest("p1", "R-POS", Symbol, OrderSide.Buy, 5))).Order.Status.ShouldBe(OrderStatus.Filled);
+        (await risk.SubmitOrderAsync(new OrderRequest("p2", "R-POS", Symbol, OrderSide.Buy, 1))).Risk.Limit.ShouldBe(RiskLimitNames.MaxPosition);
+        (await risk.SubmitOrderAsync(new OrderRequest("p3", "R-POS", Symbol, OrderSide.Sell, 2))).Order.Status.ShouldBe(OrderStatus.Filled);
+    }
+}

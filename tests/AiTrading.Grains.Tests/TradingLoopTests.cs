@@ -1,0 +1,87 @@
+using System.Text.Json;
+using AiTrading.Contracts;
+using AiTrading.Core.Audit;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TradingLoopTests(ClusterFixture fixture)
+{
+    private const string Symbol = "LOOPUP";
+    private const string Account = "LOOP-ACC";
+
+    [Fact]
+    public async Task Ticks_flow_through_instrument_strategy_risk_order_venue_portfolio_and_audit()
+    {
+        var client = fixture.Client;
+        await fixture.ConfigureInstrumentAsync(Symbol, 100);
+        var strategy = client.GetGrain<IStrategyGrain>("loop-strategy");
+        await strategy.StartAsync(new StrategyConfig("loop-strategy", Account, [Symbol], "M1", 0.6, 0.02, 50m, AllowShort: true));
+
+        // 40 minutes of a rising market: the features warm up after ~15 one-minute bars, then the model says "up".
+        await fixture.PublishAsync(Symbol, TickPaths.UpTrend(Symbol, 240));
+        await Eventually.True(async () => (await strategy.GetStatusAsync()).OrdersFilled >= 1, "the strategy's first fill");
+
+        var status = await strategy.GetStatusAsync();
+        status.Positions[Symbol].ShouldBe(50m);
+        status.LastDecision!.ProbabilityUp.ShouldBeGreaterThan(0.6);
+
+        // The portfolio holds exactly what the strategy bought, at the ask plus slippage.
+        var portfolio = await client.GetGrain<IPortfolioGrain>(Account).GetValuationAsync();
+        var position = portfolio.Positions.Single().Position;
+        position.Symbol.ShouldBe(Symbol);
+        position.Quantity.ShouldBe(50m);
+
+        // Every fill the portfolio booked has its audit record, and the chain verifies.
+        var audit = client.GetGrain<IAuditStreamGrain>(Account);
+        var records = await audit.ReadAsync(1, 1000);
+        var fills = records.Where(r => r.Kind == AuditKinds.Fill).Select(r => JsonDocument.Parse(r.Payload).RootElement).ToList();
+        fills.Count.ShouldBe(1);
+        fills[0].GetProperty("quantity").GetDecimal().ShouldBe(position.Quantity);
+        fills[0].GetProperty("price").GetDecimal().ShouldBe(position.AveragePrice);
+        var orderId = fills[0].GetProperty("orderId").GetString()!;
+        records.Select(r => r.Kind).ShouldContain(AuditKinds.Decision);
+        records.Select(r => r.Kind).ShouldContain(AuditKinds.OrderAccepted);
+
+        var order = await client.GetGrain<IOrderGrain>(orderId).GetAsync();
+        order!.Status.ShouldBe(OrderStatus.Filled);
+        order.Request.StrategyId.ShouldBe("loop-strategy");
+        order.AverageFillPrice.ShouldBe(position.AveragePrice);
+
+        var verification = await audit.VerifyAsync();
+        verification.Valid.ShouldBeTrue(verification.Reason);
+        verification.RecordsChecked.ShouldBe(records.Count);
+        (await audit.GetInfoAsync()).HeadHash.ShouldBe(records[^1].Hash);
+        (await client.GetGrain<IAuditDirectoryGrain>(0).ListAsync()).ShouldContain(Account);
+
+        await strategy.StopAsync();
+    }
+
+    [Fact]
+    public async Task Tampering_with_one_audit_record_makes_verify_fail_at_that_record()
+    {
+        const string account = "TAMPER-ACC";
+        var audit = fixture.Client.GetGrain<IAuditStreamGrain>(account);
+        for (var i = 0; i < 5; i++)
+            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, $"{{\"n\":{i}}}"));
+        (await audit.VerifyAsync()).Valid.ShouldBeTrue();
+
+        await fixture.TamperAsync(account, 3, r => r with { Payload = "{\"n\":99}" });
+
+        var verification = await audit.VerifyAsync();
+        verification.Valid.ShouldBeFalse();
+        verification.FirstInvalidSequence.ShouldBe(3);
+        verification.RecordsChecked.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Strategy_refuses_unknown_instruments_and_bad_settings_naming_each_field()
+    {
+        var strategy = fixture.Client.GetGrain<IStrategyGrain>("bad-strategy");
+        var error = await Should.ThrowAsync<InvalidRequestException>(() =>
+            strategy.StartAsync(new StrategyConfig("bad-strategy", "ACC", ["NOSUCH"], "M7", 0.4, 0.02, -1m, true)));
+        error.Errors.Select(e => e.Field).ShouldBe(["timeframe", "entryProbability", "exitBand", "quantity", "symbols"], ignoreOrder: true);
+        error.Errors.ShouldContain(e => e.Field == "symbols" && e.Message.Contains("NOSUCH"));
+    }
+}
