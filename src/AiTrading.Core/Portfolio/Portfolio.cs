@@ -35,7 +35,7 @@ public sealed record PortfolioValuation(
 
 /// <summary>
 /// Positions, cash and P&amp;L of one account. Cash is the deposit plus realised P&amp;L in the account
-/// currency. Daily P&amp;L is the P&amp;L realised on the current UTC trading day (by fill time) plus the
+/// currency, booked in its minor units. Daily P&amp;L is the P&amp;L realised on the current UTC trading day (by fill time) plus the
 /// unrealised P&amp;L of open positions.
 /// </summary>
 public sealed class Portfolio
@@ -88,7 +88,7 @@ public sealed class Portfolio
         }
 
         _positions[fill.Symbol] = current with { Quantity = newQuantity, AveragePrice = average, RealizedPnl = current.RealizedPnl + realized };
-        var realizedAccount = realized * quoteToAccountRate;
+        var realizedAccount = Money.Round(realized * quoteToAccountRate, Currency);
         RollDay(DateOnly.FromDateTime(fill.Time.UtcDateTime));
         Cash += realizedAccount;
         RealizedPnl += realizedAccount;
@@ -105,7 +105,7 @@ public sealed class Portfolio
         {
             var mark = position.Quantity == 0 ? null : markOf(position.Symbol);
             var pnl = mark is { } m ? position.UnrealizedPnl(m.Bid, m.Ask) : 0m;
-            var pnlAccount = mark is { } m2 ? pnl * m2.QuoteToAccountRate : 0m;
+            var pnlAccount = mark is { } m2 ? Money.Round(pnl * m2.QuoteToAccountRate, Currency) : 0m;
             unrealized += pnlAccount;
             valuations.Add(new(position, mark?.Bid, mark?.Ask, pnl, pnlAccount));
         }

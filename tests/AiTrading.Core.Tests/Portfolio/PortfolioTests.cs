@@ -42,8 +42,20 @@ public sealed class PortfolioTests
         var p = new PortfolioBook("ACC", "USD", 0);
         p.ApplyFill(F("USDJPY", OrderSide.Buy, 10_000, 150.00m), "JPY", 1 / 150m);
         var realized = p.ApplyFill(F("USDJPY", OrderSide.Sell, 10_000, 151.50m), "JPY", 1 / 151.5m);
-        realized.ShouldBe(15_000m / 151.5m, 0.000001m); // ¥15,000 at the closing rate
+        realized.ShouldBe(99.01m); // ¥15,000 at the closing rate, booked in cents
         p.Positions["USDJPY"].RealizedPnl.ShouldBe(15_000m);
+    }
+
+    [Fact]
+    public void Money_is_booked_in_the_minor_units_of_the_account_currency()
+    {
+        Money.Round(1.005m, "USD").ShouldBe(1.00m);
+        Money.Round(1.015m, "USD").ShouldBe(1.02m);
+        Money.Round(1234.5m, "JPY").ShouldBe(1234m);
+        Money.Round(1.23456m, "KWD").ShouldBe(1.235m);
+        var p = new PortfolioBook("ACC", "JPY", 0);
+        p.ApplyFill(F("EURUSD", OrderSide.Buy, 1_000, 1.10000m), "USD", 151.237m);
+        p.ApplyFill(F("EURUSD", OrderSide.Sell, 1_000, 1.10013m), "USD", 151.237m).ShouldBe(20m); // $0.13 = ¥19.66 → ¥20
     }
 
     [Fact]
