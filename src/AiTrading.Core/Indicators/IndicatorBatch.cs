@@ -1,0 +1,48 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// The batch form shared by every indicator: it streams the input through a fresh instance, so batch and
+/// streaming results are the same numbers by construction. Warm-up outputs are NaN.
+/// </summary>
+public static class IndicatorBatch
+{
+    public static void Run(ISeriesIndicator indicator, ReadOnlySpan<double> input, Span<double> output)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        RequireOutput(input.Length, output.Length);
+        for (var i = 0; i < input.Length; i++)
+        {
+            indicator.Update(input[i]);
+            output[i] = indicator.Value;
+        }
+    }
+
+    public static void Run(IBarIndicator indicator, ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        if (high.Length != close.Length || low.Length != close.Length)
+            throw new ArgumentException($"high ({high.Length}), low ({low.Length}) and close ({close.Length}) must have the same length", nameof(close));
+        RequireOutput(close.Length, output.Length);
+        for (var i = 0; i < close.Length; i++)
+        {
+            indicator.Update(high[i], low[i], close[i]);
+            output[i] = indicator.Value;
+        }
+    }
+
+    private static void RequireOutput(int inputLength, int outputLength)
+    {
+        if (outputLength < inputLength)
+            throw new ArgumentException($"output has {outputLength} elements but the input has {inputLength}", "output");
+    }
+}
+
+internal static class IndicatorInput
+{
+    // One NaN would stay in a running sum or a smoothed average for ever, so non-finite inputs are refused.
+    public static void RequireFinite(double value, string name, string parameter)
+    {
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(parameter, value, $"{name}: input must be a finite number");
+    }
+}

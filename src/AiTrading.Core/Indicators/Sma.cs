@@ -1,0 +1,51 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// Simple moving average, as TA-Lib's SMA: the mean of the last <c>period</c> values, first value on the
+/// <c>period</c>-th input. O(1) per update with a running sum over a ring buffer.
+/// </summary>
+public sealed class Sma : ISeriesIndicator
+{
+    private readonly double[] _window;
+    private int _next;
+    private int _samples;
+    // Sum of the newest period-1 values between updates (TA-Lib adds the new value, divides, then drops the oldest).
+    private double _sum;
+
+    public Sma(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _window = new double[period];
+        Name = $"SMA_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => Period;
+    public bool IsReady => _samples >= Period;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double value)
+    {
+        IndicatorInput.RequireFinite(value, Name, nameof(value));
+        _window[_next] = value;
+        _next = _next + 1 == Period ? 0 : _next + 1;
+        _sum += value;
+        if (++_samples < Period) return;
+        Value = _sum / Period;
+        _sum -= _window[_next]; // the oldest value of the window just used
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_window);
+        _next = 0;
+        _samples = 0;
+        _sum = 0;
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
+        IndicatorBatch.Run(new Sma(period), input, output);
+}
