@@ -52,7 +52,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -38,12 +38,18 @@ internal sealed class MarketDataService(IClusterClient cluster) : Proto.MarketDa
                 if (await cluster.GetGrain<IInstrumentGrain>(symbol).GetQuoteAsync() is { } current)
                     channel.Writer.TryWrite(current);
 
+            // The current quote and the first streamed one can be the same update; send each update once.
+            var lastSent = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             await foreach (var quote in channel.Reader.ReadAllAsync(context.CancellationToken))
+            {
+                if (lastSent.TryGetValue(quote.Symbol, out var last) && quote.Time <= last) continue;
+                lastSent[quote.Symbol] = quote.Time;
                 await responseStream.WriteAsync(new Proto.QuoteUpdate
                 {
                     Symbol = quote.Symbol, Time = Timestamp.FromDateTimeOffset(quote.Time), Bid = quote.Bid, Ask = quote.Ask,
                     BidSize = quote.BidSize, AskSize = quote.AskSize,
                 }, context.CancellationToken);
+            }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
