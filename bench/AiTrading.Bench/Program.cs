@@ -1,13 +1,14 @@
 using AiTrading.Bench;
 using BenchmarkDotNet.Running;
 
-// `loop [seconds] [ticksPerSecond]`: the whole trading loop in one process (issue 2's figures).
+// `loop [seconds] [ticksPerSecond] [symbols]`: the whole trading loop in one process (issue 2's figures).
 // anything else: BenchmarkDotNet micro-benchmarks of Core hot paths.
 if (args.Length > 0 && args[0] == "loop")
 {
     var seconds = args.Length > 1 ? int.Parse(args[1]) : 20;
     var rate = args.Length > 2 ? double.Parse(args[2]) : 10_000;
-    await LoopBenchmark.RunAsync(seconds, rate);
+    var symbols = args.Length > 3 ? args[3].Split(',') : ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
+    await LoopBenchmark.RunAsync(seconds, rate, symbols);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);
