@@ -21,9 +21,11 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
 
         // 40 minutes of a rising market: the features warm up after ~15 one-minute bars, then the model says "up".
         await fixture.PublishAsync(Symbol, TickPaths.UpTrend(Symbol, 240));
-        await Eventually.True(async () => (await strategy.GetStatusAsync()).OrdersFilled >= 1, "the strategy's first fill");
+        // 240 ticks 10 s apart close 39 one-minute bars; once the strategy has seen them all, the loop is quiet.
+        await Eventually.True(async () => (await strategy.GetStatusAsync()).BarsSeen == 39, "the strategy to see every closed bar");
 
         var status = await strategy.GetStatusAsync();
+        status.OrdersFilled.ShouldBe(1);
         status.Positions[Symbol].ShouldBe(50m);
         status.LastDecision!.ProbabilityUp.ShouldBeGreaterThan(0.6);
 
