@@ -38,6 +38,9 @@ public abstract class IndicatorSuite<T> where T : IIndicator
     protected abstract void Update(T indicator, PriceSeries prices, int index);
     protected abstract void Compute(PriceSeries prices, Span<double> output, int period);
 
+    /// <summary>The name for another period: by default the column's text up to its first '_', then the period.</summary>
+    protected virtual string NameFor(int period) => Column[..(Column.IndexOf('_') + 1)] + period;
+
     public static TheoryData<string, string> ReferenceSeries => new()
     {
         { "2006-day-001.txt", "talib-2006-day-001.csv" },
@@ -103,7 +106,7 @@ public abstract class IndicatorSuite<T> where T : IIndicator
     {
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         var indicator = Create(period);
-        indicator.Name.ShouldBe(Column[..(Column.IndexOf('_') + 1)] + period);
+        indicator.Name.ShouldBe(NameFor(period));
         for (var i = 0; i < indicator.WarmUpPeriod + 5; i++)
         {
             indicator.IsReady.ShouldBe(i >= indicator.WarmUpPeriod, $"after {i} inputs");

@@ -1,0 +1,47 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// Rate of change in percent, as TA-Lib's ROC: <c>(x / x[period ago] − 1)·100</c>, first value on input
+/// <c>period+1</c>. When the value <c>period</c> inputs ago is zero the result is 0, as in TA-Lib, so it is never
+/// NaN or infinite once ready. O(1) per update with a ring buffer of the last <c>period</c> values.
+/// </summary>
+public sealed class Roc : ISeriesIndicator
+{
+    private readonly double[] _window;
+    private int _next;
+    private int _samples;
+
+    public Roc(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _window = new double[period];
+        Name = $"ROC_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => Period + 1;
+    public bool IsReady => _samples > Period;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double value)
+    {
+        IndicatorInput.RequireFinite(value, Name, nameof(value));
+        var periodAgo = _window[_next];
+        _window[_next] = value;
+        _next = _next + 1 == Period ? 0 : _next + 1;
+        if (++_samples > Period) Value = periodAgo != 0 ? (value / periodAgo - 1.0) * 100.0 : 0;
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_window);
+        _next = 0;
+        _samples = 0;
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
+        IndicatorBatch.Run(new Roc(period), input, output);
+}

@@ -1,0 +1,62 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// Population standard deviation of the last <c>period</c> values, as TA-Lib's STDDEV with nbdev 1:
+/// <c>sqrt(mean(x²) − mean(x)²)</c> from running sums, first value on the <c>period</c>-th input. O(1) per update.
+/// A variance that rounding leaves at or below zero (flat prices) gives 0. TA-Lib gives 0 below a fixed 1e-8
+/// variance; this tests for zero or less, so the value does not depend on the price scale. Never NaN once ready.
+/// </summary>
+public sealed class StdDev : ISeriesIndicator
+{
+    private readonly double[] _window;
+    private int _next;
+    private int _samples;
+    // Sums of the newest period-1 values and of their squares between updates.
+    private double _sum;
+    private double _sumOfSquares;
+
+    public StdDev(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _window = new double[period];
+        Name = $"STDDEV_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => Period;
+    public bool IsReady => _samples >= Period;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double value)
+    {
+        IndicatorInput.RequireFinite(value, Name, nameof(value));
+        _window[_next] = value;
+        _next = _next + 1 == Period ? 0 : _next + 1;
+        _sum += value;
+        _sumOfSquares += value * value;
+        if (++_samples < Period) return;
+
+        var mean = _sum / Period;
+        var meanOfSquares = _sumOfSquares / Period;
+        var variance = meanOfSquares - mean * mean;
+        Value = variance > 0 ? Math.Sqrt(variance) : 0;
+        var oldest = _window[_next];
+        _sum -= oldest;
+        _sumOfSquares -= oldest * oldest;
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_window);
+        _next = 0;
+        _samples = 0;
+        _sum = 0;
+        _sumOfSquares = 0;
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
+        IndicatorBatch.Run(new StdDev(period), input, output);
+}

@@ -1,0 +1,65 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// TRIX, as TA-Lib's: the one-input rate of change in percent of a triple <see cref="Ema"/> (each seeded with the
+/// SMA of its first <c>period</c> inputs), <c>(e3/e3[previous] − 1)·100</c>, first value on input
+/// <c>3·period−1</c>. A zero previous e3 gives 0, as in TA-Lib's ROC. O(1) per update.
+/// </summary>
+public sealed class Trix : ISeriesIndicator
+{
+    private readonly Ema _ema1;
+    private readonly Ema _ema2;
+    private readonly Ema _ema3;
+    private double _previous;
+    private bool _hasPrevious;
+    private bool _ready;
+
+    public Trix(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _ema1 = new Ema(period);
+        _ema2 = new Ema(period);
+        _ema3 = new Ema(period);
+        Name = $"TRIX_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => 3 * Period - 1;
+    public bool IsReady => _ready;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double value)
+    {
+        IndicatorInput.RequireFinite(value, Name, nameof(value));
+        _ema1.Update(value);
+        if (!_ema1.IsReady) return;
+        _ema2.Update(_ema1.Value);
+        if (!_ema2.IsReady) return;
+        _ema3.Update(_ema2.Value);
+        if (!_ema3.IsReady) return;
+        var current = _ema3.Value;
+        if (_hasPrevious)
+        {
+            Value = _previous != 0 ? (current / _previous - 1.0) * 100.0 : 0;
+            _ready = true;
+        }
+        _previous = current;
+        _hasPrevious = true;
+    }
+
+    public void Reset()
+    {
+        _ema1.Reset();
+        _ema2.Reset();
+        _ema3.Reset();
+        _previous = 0;
+        _hasPrevious = false;
+        _ready = false;
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
+        IndicatorBatch.Run(new Trix(period), input, output);
+}

@@ -1,0 +1,88 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// Williams' %R, as TA-Lib's WILLR: <c>−100·(highest high − close)/(highest high − lowest low)</c> over the last
+/// <c>period</c> bars (the current one included), first value on the <c>period</c>-th bar, in [−100, 0].
+/// When the range is zero (flat prices) the value is 0, as in TA-Lib. Never NaN once ready.
+/// The extremes come from monotonic queues of bar numbers: amortized O(1) per update, no allocation.
+/// </summary>
+public sealed class WilliamsR : IBarIndicator
+{
+    private readonly WindowExtreme _highest;
+    private readonly WindowExtreme _lowest;
+    private long _samples;
+
+    public WilliamsR(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _highest = new WindowExtreme(period, highest: true);
+        _lowest = new WindowExtreme(period, highest: false);
+        Name = $"WILLR_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => Period;
+    public bool IsReady => _samples >= Period;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double high, double low, double close)
+    {
+        IndicatorInput.RequireFinite(high, Name, nameof(high));
+        IndicatorInput.RequireFinite(low, Name, nameof(low));
+        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        var highest = _highest.Add(_samples, high);
+        var lowest = _lowest.Add(_samples, low);
+        if (++_samples < Period) return;
+        var range = (highest - lowest) / -100.0;
+        Value = range != 0 ? (highest - close) / range : 0;
+    }
+
+    public void Reset()
+    {
+        _samples = 0;
+        _highest.Reset();
+        _lowest.Reset();
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output, int period) =>
+        IndicatorBatch.Run(new WilliamsR(period), high, low, close, output);
+
+    /// <summary>The largest (or smallest) of the last <c>period</c> values: a monotonic queue in a ring buffer.</summary>
+    private sealed class WindowExtreme(int period, bool highest)
+    {
+        private readonly long[] _positions = new long[period];
+        private readonly double[] _values = new double[period];
+        private int _head;
+        private int _count;
+
+        public double Add(long position, double value)
+        {
+            // Drop the front once it has left the window, then every queued value the new one dominates.
+            if (_count > 0 && _positions[_head] <= position - period)
+            {
+                _head = _head + 1 == period ? 0 : _head + 1;
+                _count--;
+            }
+            while (_count > 0)
+            {
+                var back = (_head + _count - 1) % period;
+                if (highest ? _values[back] > value : _values[back] < value) break;
+                _count--;
+            }
+            var slot = (_head + _count) % period;
+            _positions[slot] = position;
+            _values[slot] = value;
+            _count++;
+            return _values[_head];
+        }
+
+        public void Reset()
+        {
+            _head = 0;
+            _count = 0;
+        }
+    }
+}

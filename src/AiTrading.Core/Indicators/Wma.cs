@@ -1,0 +1,66 @@
+namespace AiTrading.Core.Indicators;
+
+/// <summary>
+/// Weighted moving average, as TA-Lib's WMA: weights 1..<c>period</c> (newest heaviest) divided by
+/// <c>period·(period+1)/2</c>, first value on the <c>period</c>-th input. O(1) per update: a running weighted sum
+/// and a running plain sum over a ring buffer (each update adds <c>period·x</c> and drops the plain sum).
+/// </summary>
+public sealed class Wma : ISeriesIndicator
+{
+    private readonly double[] _window;
+    private readonly double _divider;
+    private int _next;
+    private int _samples;
+    // Weighted sum of the newest period-1 values (weights 1..period-1) and their plain sum, between updates.
+    private double _weightedSum;
+    private double _sum;
+
+    public Wma(int period)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        Period = period;
+        _window = new double[period];
+        _divider = period * (period + 1.0) / 2.0;
+        Name = $"WMA_{period}";
+    }
+
+    public int Period { get; }
+    public string Name { get; }
+    public int WarmUpPeriod => Period;
+    public bool IsReady => _samples >= Period;
+    public double Value { get; private set; } = double.NaN;
+
+    public void Update(double value)
+    {
+        IndicatorInput.RequireFinite(value, Name, nameof(value));
+        _window[_next] = value;
+        _next = _next + 1 == Period ? 0 : _next + 1;
+        _samples++;
+        if (_samples < Period)
+        {
+            _sum += value;
+            _weightedSum += value * _samples;
+            return;
+        }
+
+        _sum += value;
+        _weightedSum += value * Period;
+        Value = _weightedSum / _divider;
+        // Every value's weight drops by one; the oldest (weight 1) leaves the window.
+        _weightedSum -= _sum;
+        _sum -= _window[_next];
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_window);
+        _next = 0;
+        _samples = 0;
+        _weightedSum = 0;
+        _sum = 0;
+        Value = double.NaN;
+    }
+
+    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
+        IndicatorBatch.Run(new Wma(period), input, output);
+}

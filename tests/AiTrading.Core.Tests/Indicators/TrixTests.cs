@@ -1,0 +1,31 @@
+using AiTrading.Core.Indicators;
+
+namespace AiTrading.Core.Tests.Indicators;
+
+public sealed class TrixTests : IndicatorSuite<Trix>
+{
+    protected override string Column => "TRIX_15";
+    protected override int Period => 15;
+    protected override Trix Create(int period) => new(period);
+    protected override void Update(Trix indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Trix.Compute(prices.Close, output, period);
+
+    [Fact]
+    public void Is_the_percent_change_of_the_triple_ema()
+    {
+        var prices = PriceSeries.Load("2006-day-001.txt").Close;
+        var ema = prices.ToArray();
+        var next = new double[prices.Length];
+        var start = 0;
+        for (var pass = 0; pass < 3; pass++)
+        {
+            Array.Fill(next, double.NaN);
+            Ema.Compute(ema.AsSpan(start), next.AsSpan(start), 5);
+            start += 4;
+            (ema, next) = (next, ema);
+        }
+        var trix = new double[prices.Length];
+        Trix.Compute(prices, trix, 5);
+        for (var i = 13; i < prices.Length; i++) trix[i].ShouldBe((ema[i] / ema[i - 1] - 1) * 100, 1e-12);
+    }
+}
