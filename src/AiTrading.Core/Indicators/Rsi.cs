@@ -10,61 +10,33 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Rsi : ISeriesIndicator
 {
-    private int _samples;
-    private double _previous;
-    private double _avgGain;
-    private double _avgLoss;
+    private WilderGainLoss _averages;
 
     public Rsi(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         Name = $"RSI_{period}";
+        _averages = new WilderGainLoss(period);
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _samples > Period;
+    public bool IsReady => _averages.IsReady;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _samples++;
-        var change = value - _previous;
-        _previous = value;
-        if (_samples == 1) return;
-
-        if (_samples <= Period + 1)
-        {
-            // Seeding: sums of the first period changes, turned into means on the last one.
-            if (change < 0) _avgLoss -= change;
-            else _avgGain += change;
-            if (_samples <= Period) return;
-            _avgLoss /= Period;
-            _avgGain /= Period;
-        }
-        else
-        {
-            _avgLoss *= Period - 1;
-            _avgGain *= Period - 1;
-            if (change < 0) _avgLoss -= change;
-            else _avgGain += change;
-            _avgLoss /= Period;
-            _avgGain /= Period;
-        }
-
-        var total = _avgGain + _avgLoss;
-        Value = total == 0 ? 0 : 100 * (_avgGain / total);
+        if (!_averages.Update(value)) return;
+        var total = _averages.AverageGain + _averages.AverageLoss;
+        Value = total == 0 ? 0 : 100 * (_averages.AverageGain / total);
     }
 
     public void Reset()
     {
-        _samples = 0;
-        _previous = 0;
-        _avgGain = 0;
-        _avgLoss = 0;
+        _averages.Reset();
         Value = double.NaN;
     }
 
