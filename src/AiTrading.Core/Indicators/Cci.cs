@@ -9,22 +9,20 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Cci : IBarIndicator
 {
-    private readonly double[] _window;
-    private int _next;
-    private int _samples;
+    private readonly RollingWindow _window;
 
     public Cci(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         Name = $"CCI_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _window.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double high, double low, double close)
@@ -33,24 +31,21 @@ public sealed class Cci : IBarIndicator
         IndicatorInput.RequireFinite(low, Name, nameof(low));
         IndicatorInput.RequireFinite(close, Name, nameof(close));
         var typical = (high + low + close) / 3;
-        _window[_next] = typical;
-        _next = _next + 1 == Period ? 0 : _next + 1;
-        if (++_samples < Period) return;
+        _window.Push(typical);
+        if (_window.Count < Period) return;
 
         var mean = 0.0;
-        for (var i = 0; i < Period; i++) mean += _window[i];
+        for (var i = 0; i < Period; i++) mean += _window.Values[i];
         mean /= Period;
         var deviation = 0.0;
-        for (var i = 0; i < Period; i++) deviation += Math.Abs(_window[i] - mean);
+        for (var i = 0; i < Period; i++) deviation += Math.Abs(_window.Values[i] - mean);
         var distance = typical - mean;
         Value = distance != 0 && deviation != 0 ? distance / (0.015 * (deviation / Period)) : 0;
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         Value = double.NaN;
     }
 

@@ -7,38 +7,32 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Dema : ISeriesIndicator
 {
-    private readonly Ema _ema1;
-    private readonly Ema _ema2;
+    private readonly EmaCascade _emas;
 
     public Dema(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _ema1 = new Ema(period);
-        _ema2 = new Ema(period);
+        _emas = new EmaCascade(period, 2);
         Name = $"DEMA_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => 2 * Period - 1;
-    public bool IsReady => _ema2.IsReady;
+    public bool IsReady => _emas.IsReady;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _ema1.Update(value);
-        if (!_ema1.IsReady) return;
-        _ema2.Update(_ema1.Value);
-        if (!_ema2.IsReady) return;
-        Value = 2.0 * _ema1.Value - _ema2.Value;
+        if (!_emas.Update(value)) return;
+        Value = 2.0 * _emas[0] - _emas[1];
     }
 
     public void Reset()
     {
-        _ema1.Reset();
-        _ema2.Reset();
+        _emas.Reset();
         Value = double.NaN;
     }
 

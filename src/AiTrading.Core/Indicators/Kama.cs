@@ -13,9 +13,7 @@ public sealed class Kama : ISeriesIndicator
     private const double Slowest = 2.0 / (30.0 + 1.0);
     private const double Range = 2.0 / (2.0 + 1.0) - Slowest;
 
-    private readonly double[] _window;
-    private int _next;
-    private int _samples;
+    private readonly RollingWindow _window;
     private double _previous;
     private double _trailing; // the value period+1 inputs ago, whose change leaves the sum next
     private double _changeSum;
@@ -24,31 +22,28 @@ public sealed class Kama : ISeriesIndicator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         Name = $"KAMA_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _samples > Period;
+    public bool IsReady => _window.Count > Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        var periodAgo = _window[_next];
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
+        var periodAgo = _window.Push(value); // the value period inputs ago, once there are that many
         var previous = _previous;
         _previous = value;
-        _samples++;
-        if (_samples == 1) return;
+        if (_window.Count == 1) return;
 
-        if (_samples <= Period + 1)
+        if (_window.Count <= Period + 1)
         {
             _changeSum += Math.Abs(previous - value);
-            if (_samples <= Period) return;
+            if (_window.Count <= Period) return;
             Value = previous; // TA-Lib starts from the input before the first value
         }
         else
@@ -67,9 +62,7 @@ public sealed class Kama : ISeriesIndicator
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         _previous = 0;
         _trailing = 0;
         _changeSum = 0;

@@ -9,17 +9,15 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class LinearRegressionSlope : ISeriesIndicator
 {
-    private readonly double[] _window;
+    private readonly RollingWindow _window;
     private readonly double _sumX;
     private readonly double _divisor;
-    private int _next;
-    private int _samples;
 
     public LinearRegressionSlope(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         _sumX = period * (period - 1) * 0.5;
         var sumXSquared = period * (period - 1.0) * (2.0 * period - 1) / 6;
         _divisor = _sumX * _sumX - period * sumXSquared;
@@ -29,36 +27,31 @@ public sealed class LinearRegressionSlope : ISeriesIndicator
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _window.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
-        if (++_samples < Period) return;
+        _window.Push(value);
+        if (_window.Count < Period) return;
 
         // x is the age (0 for the newest), so the slope per input is −(the slope over age): TA-Lib's divisor
         // has the matching sign.
         var sumY = 0.0;
         var sumXY = 0.0;
-        var index = _next; // the oldest value
         for (var age = Period - 1; age >= 0; age--)
         {
-            var y = _window[index];
+            var y = _window[Period - 1 - age]; // oldest first
             sumY += y;
             sumXY += age * y;
-            index = index + 1 == Period ? 0 : index + 1;
         }
         Value = _divisor != 0 ? (Period * sumXY - _sumX * sumY) / _divisor : 0;
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         Value = double.NaN;
     }
 

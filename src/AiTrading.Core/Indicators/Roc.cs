@@ -7,38 +7,32 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Roc : ISeriesIndicator
 {
-    private readonly double[] _window;
-    private int _next;
-    private int _samples;
+    private readonly RollingWindow _window;
 
     public Roc(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         Name = $"ROC_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _samples > Period;
+    public bool IsReady => _window.Count > Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        var periodAgo = _window[_next];
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
-        if (++_samples > Period) Value = periodAgo != 0 ? (value / periodAgo - 1.0) * 100.0 : 0;
+        var periodAgo = _window.Push(value); // the value period inputs ago, once there are that many
+        if (_window.Count > Period) Value = periodAgo != 0 ? (value / periodAgo - 1.0) * 100.0 : 0;
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         Value = double.NaN;
     }
 

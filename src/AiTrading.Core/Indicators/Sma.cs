@@ -6,9 +6,7 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Sma : ISeriesIndicator
 {
-    private readonly double[] _window;
-    private int _next;
-    private int _samples;
+    private readonly RollingWindow _window;
     // Sum of the newest period-1 values between updates (TA-Lib adds the new value, divides, then drops the oldest).
     private double _sum;
 
@@ -16,32 +14,29 @@ public sealed class Sma : ISeriesIndicator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         Name = $"SMA_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _window.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
+        _window.Push(value);
         _sum += value;
-        if (++_samples < Period) return;
+        if (_window.Count < Period) return;
         Value = _sum / Period;
-        _sum -= _window[_next]; // the oldest value of the window just used
+        _sum -= _window.Oldest; // the oldest value of the window just used
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         _sum = 0;
         Value = double.NaN;
     }

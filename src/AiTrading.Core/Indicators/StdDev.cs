@@ -8,9 +8,7 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class StdDev : ISeriesIndicator
 {
-    private readonly double[] _window;
-    private int _next;
-    private int _samples;
+    private readonly RollingWindow _window;
     // Sums of the newest period-1 values and of their squares between updates.
     private double _sum;
     private double _sumOfSquares;
@@ -19,39 +17,36 @@ public sealed class StdDev : ISeriesIndicator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         Name = $"STDDEV_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _window.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
+        _window.Push(value);
         _sum += value;
         _sumOfSquares += value * value;
-        if (++_samples < Period) return;
+        if (_window.Count < Period) return;
 
         var mean = _sum / Period;
         var meanOfSquares = _sumOfSquares / Period;
         var variance = meanOfSquares - mean * mean;
         Value = variance > 0 ? Math.Sqrt(variance) : 0;
-        var oldest = _window[_next];
+        var oldest = _window.Oldest;
         _sum -= oldest;
         _sumOfSquares -= oldest * oldest;
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         _sum = 0;
         _sumOfSquares = 0;
         Value = double.NaN;

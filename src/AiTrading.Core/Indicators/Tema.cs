@@ -7,43 +7,32 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Tema : ISeriesIndicator
 {
-    private readonly Ema _ema1;
-    private readonly Ema _ema2;
-    private readonly Ema _ema3;
+    private readonly EmaCascade _emas;
 
     public Tema(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _ema1 = new Ema(period);
-        _ema2 = new Ema(period);
-        _ema3 = new Ema(period);
+        _emas = new EmaCascade(period, 3);
         Name = $"TEMA_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => 3 * Period - 2;
-    public bool IsReady => _ema3.IsReady;
+    public bool IsReady => _emas.IsReady;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _ema1.Update(value);
-        if (!_ema1.IsReady) return;
-        _ema2.Update(_ema1.Value);
-        if (!_ema2.IsReady) return;
-        _ema3.Update(_ema2.Value);
-        if (!_ema3.IsReady) return;
-        Value = _ema3.Value + (3.0 * _ema1.Value - 3.0 * _ema2.Value);
+        if (!_emas.Update(value)) return;
+        Value = _emas[2] + (3.0 * _emas[0] - 3.0 * _emas[1]);
     }
 
     public void Reset()
     {
-        _ema1.Reset();
-        _ema2.Reset();
-        _ema3.Reset();
+        _emas.Reset();
         Value = double.NaN;
     }
 

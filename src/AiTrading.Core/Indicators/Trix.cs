@@ -7,9 +7,7 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Trix : ISeriesIndicator
 {
-    private readonly Ema _ema1;
-    private readonly Ema _ema2;
-    private readonly Ema _ema3;
+    private readonly EmaCascade _emas;
     private double _previous;
     private bool _hasPrevious;
     private bool _ready;
@@ -18,9 +16,7 @@ public sealed class Trix : ISeriesIndicator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _ema1 = new Ema(period);
-        _ema2 = new Ema(period);
-        _ema3 = new Ema(period);
+        _emas = new EmaCascade(period, 3);
         Name = $"TRIX_{period}";
     }
 
@@ -33,13 +29,8 @@ public sealed class Trix : ISeriesIndicator
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _ema1.Update(value);
-        if (!_ema1.IsReady) return;
-        _ema2.Update(_ema1.Value);
-        if (!_ema2.IsReady) return;
-        _ema3.Update(_ema2.Value);
-        if (!_ema3.IsReady) return;
-        var current = _ema3.Value;
+        if (!_emas.Update(value)) return;
+        var current = _emas[2];
         if (_hasPrevious)
         {
             Value = _previous != 0 ? (current / _previous - 1.0) * 100.0 : 0;
@@ -51,9 +42,7 @@ public sealed class Trix : ISeriesIndicator
 
     public void Reset()
     {
-        _ema1.Reset();
-        _ema2.Reset();
-        _ema3.Reset();
+        _emas.Reset();
         _previous = 0;
         _hasPrevious = false;
         _ready = false;

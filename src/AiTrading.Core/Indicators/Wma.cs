@@ -7,10 +7,8 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class Wma : ISeriesIndicator
 {
-    private readonly double[] _window;
+    private readonly RollingWindow _window;
     private readonly double _divider;
-    private int _next;
-    private int _samples;
     // Weighted sum of the newest period-1 values (weights 1..period-1) and their plain sum, between updates.
     private double _weightedSum;
     private double _sum;
@@ -19,7 +17,7 @@ public sealed class Wma : ISeriesIndicator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _window = new double[period];
+        _window = new RollingWindow(period);
         _divider = period * (period + 1.0) / 2.0;
         Name = $"WMA_{period}";
     }
@@ -27,19 +25,17 @@ public sealed class Wma : ISeriesIndicator
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _window.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double value)
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window[_next] = value;
-        _next = _next + 1 == Period ? 0 : _next + 1;
-        _samples++;
-        if (_samples < Period)
+        _window.Push(value);
+        if (_window.Count < Period)
         {
             _sum += value;
-            _weightedSum += value * _samples;
+            _weightedSum += value * _window.Count;
             return;
         }
 
@@ -48,14 +44,12 @@ public sealed class Wma : ISeriesIndicator
         Value = _weightedSum / _divider;
         // Every value's weight drops by one; the oldest (weight 1) leaves the window.
         _weightedSum -= _sum;
-        _sum -= _window[_next];
+        _sum -= _window.Oldest;
     }
 
     public void Reset()
     {
-        Array.Clear(_window);
-        _next = 0;
-        _samples = 0;
+        _window.Reset();
         _weightedSum = 0;
         _sum = 0;
         Value = double.NaN;
