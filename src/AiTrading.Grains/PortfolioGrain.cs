@@ -51,13 +51,13 @@ public sealed class PortfolioGrain(
         var open = _portfolio.Positions.Values.Where(p => p.Quantity != 0).ToList();
         var symbols = open.Select(p => p.Symbol)
             .Concat(open.SelectMany(p => FxConverter.ConversionSymbols(p.QuoteCurrency, _portfolio.Currency)));
-        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, symbols);
-        var quotes = await Task.WhenAll(open.Select(p => GrainFactory.GetGrain<IInstrumentGrain>(p.Symbol).GetQuoteAsync()));
+        var quotes = await MarketPrices.LoadQuotesAsync(GrainFactory, symbols);
+        var mids = MarketPrices.MidsOf(quotes);
         var marks = new Dictionary<string, Mark>(StringComparer.Ordinal);
-        for (var i = 0; i < open.Count; i++)
+        foreach (var position in open)
         {
-            var rate = FxConverter.TryRate(open[i].QuoteCurrency, _portfolio.Currency, mids);
-            if (quotes[i] is { } q && rate is { } r) marks[open[i].Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r);
+            var rate = FxConverter.TryRate(position.QuoteCurrency, _portfolio.Currency, mids);
+            if (quotes.TryGetValue(position.Symbol, out var q) && rate is { } r) marks[position.Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r);
         }
         return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null);
     }
