@@ -45,7 +45,7 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Called by the risk grain once the order passed: accept, route to the venue, book fills.</summary>
     [Alias("execute")] Task<OrderView> ExecuteAsync(OrderRequest request, string venue);
     /// <summary>Called by the risk grain when the order failed a limit: the order exists, rejected.</summary>
-    [Alias("reject")] Task<OrderView> RejectAsync(OrderRequest request, string reason);
+    [Alias("reject")] Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision);
     /// <summary>The order, or null if no order has this id.</summary>
     [Alias("get"), ReadOnly] Task<OrderView?> GetAsync();
 }

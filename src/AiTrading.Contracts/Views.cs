@@ -25,10 +25,12 @@ public sealed record OrderView(
     [property: Id(5)] string? Reason,
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] DateTimeOffset UpdatedAt,
-    [property: Id(8)] IReadOnlyList<Fill> Fills)
+    [property: Id(8)] IReadOnlyList<Fill> Fills,
+    [property: Id(9)] RiskDecision? RiskRejection = null)
 {
-    public static OrderView From(Order order) => new(order.OrderId, order.Request, order.Status, order.FilledQuantity,
-        order.AverageFillPrice, order.Reason, order.CreatedAt, order.UpdatedAt, order.Fills.ToList());
+    /// <param name="riskRejection">the failed pre-trade check, for an order the risk gate rejected</param>
+    public static OrderView From(Order order, RiskDecision? riskRejection = null) => new(order.OrderId, order.Request, order.Status,
+        order.FilledQuantity, order.AverageFillPrice, order.Reason, order.CreatedAt, order.UpdatedAt, order.Fills.ToList(), riskRejection);
 
     public Order ToOrder() => Order.Restore(OrderId, Request, CreatedAt, Status, Reason, UpdatedAt, Fills);
 

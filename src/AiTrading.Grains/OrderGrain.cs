@@ -1,6 +1,7 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Audit;
+using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
 
@@ -25,13 +26,14 @@ public sealed class OrderGrain(
 
     public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 
-    public async Task<OrderView> RejectAsync(OrderRequest request, string reason)
+    public async Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision)
     {
         if (state.State.Order is { } existing) return existing;
         var order = new Order(OrderId, request, clock.GetUtcNow());
-        order.Reject(reason, order.CreatedAt);
-        await SaveAsync(order);
-        return state.State.Order!;
+        order.Reject($"{decision.Limit}: {decision.Message}", order.CreatedAt);
+        state.State.Order = OrderView.From(order, decision);
+        await state.WriteStateAsync();
+        return state.State.Order;
     }
 
     public async Task<OrderView> ExecuteAsync(OrderRequest request, string venue)

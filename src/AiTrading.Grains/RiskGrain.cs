@@ -39,14 +39,14 @@ public sealed class RiskGrain(
         {
             if (existing.Request != request)
                 throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({orderId})");
-            return new OrderSubmission(existing, existing.Status == OrderStatus.Rejected ? RejectionOf(existing) : RiskDecision.Pass, Duplicate: true);
+            return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
         }
 
         var decision = await CheckAsync(request);
         if (!decision.Approved)
         {
             await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, request, decision });
-            return new OrderSubmission(await order.RejectAsync(request, $"{decision.Limit}: {decision.Message}"), decision, Duplicate: false);
+            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false);
         }
         return new OrderSubmission(await order.ExecuteAsync(request, options.Value.DefaultVenue), decision, Duplicate: false);
     }
@@ -87,12 +87,5 @@ public sealed class RiskGrain(
         var reference = request.LimitPrice is { } limit ? limit : touch;
         var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
         return PreTradeRisk.Check(request, Limits, exposure, reference, rate.Value);
-    }
-
-    private static RiskDecision RejectionOf(OrderView order)
-    {
-        var reason = order.Reason ?? "";
-        var separator = reason.IndexOf(": ", StringComparison.Ordinal);
-        return separator < 0 ? new RiskDecision(false, null, reason) : new RiskDecision(false, reason[..separator], reason[(separator + 2)..]);
     }
 }

@@ -50,6 +50,13 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         var records = await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").ReadAsync(1, 100);
         records.Select(r => r.Kind).ShouldBe([AuditKinds.RiskRejected]);
         records[0].Payload.ShouldContain(RiskLimitNames.MaxOrderNotional);
+
+        // A retry of the rejected order gets the same verdict back, without a second check or audit record.
+        var retry = await risk.SubmitOrderAsync(new OrderRequest("big", "R-REJ", Symbol, OrderSide.Buy, 100));
+        retry.Duplicate.ShouldBeTrue();
+        retry.Risk.ShouldBe(result.Risk);
+        retry.Order.RiskRejection.ShouldBe(result.Risk);
+        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").GetInfoAsync()).Length.ShouldBe(1);
     }
 
     [Fact]
