@@ -30,7 +30,20 @@ public static class IndicatorBatch
         }
     }
 
-    private static void RequireOutput(int inputLength, int outputLength)
+    public static void Run(IVolumeBarIndicator indicator, ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume, Span<double> output)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        if (high.Length != close.Length || low.Length != close.Length || volume.Length != close.Length)
+            throw new ArgumentException($"high ({high.Length}), low ({low.Length}), close ({close.Length}) and volume ({volume.Length}) must have the same length", nameof(volume));
+        RequireOutput(close.Length, output.Length);
+        for (var i = 0; i < close.Length; i++)
+        {
+            indicator.Update(high[i], low[i], close[i], volume[i]);
+            output[i] = indicator.Value;
+        }
+    }
+
+    internal static void RequireOutput(int inputLength, int outputLength)
     {
         if (outputLength < inputLength)
             throw new ArgumentException($"output has {outputLength} elements but the input has {inputLength}", "output");

@@ -3,8 +3,8 @@ using AiTrading.Core.Indicators;
 
 namespace AiTrading.Core.Tests.Indicators;
 
-/// <summary>High, low and close of a price file in ../shared/data.</summary>
-public sealed record PriceSeries(double[] High, double[] Low, double[] Close)
+/// <summary>Open, high, low, close and volume of a price file in ../shared/data.</summary>
+public sealed record PriceSeries(double[] Open, double[] High, double[] Low, double[] Close, double[] Volume)
 {
     private static readonly ConcurrentDictionary<string, PriceSeries> Cache = new();
     private static readonly ConcurrentDictionary<(string, string), double[]> References = new();
@@ -13,21 +13,26 @@ public sealed record PriceSeries(double[] High, double[] Low, double[] Close)
 
     public static PriceSeries Load(string file) => Cache.GetOrAdd(file, f =>
     {
-        var columns = SharedData.Columns(SharedData.File(f), "High", "Low", "Close");
-        return new PriceSeries(columns["High"], columns["Low"], columns["Close"]);
+        var columns = SharedData.Columns(SharedData.File(f), "Open", "High", "Low", "Close", "Volume");
+        return new PriceSeries(columns["Open"], columns["High"], columns["Low"], columns["Close"], columns["Volume"]);
     });
 
     /// <summary>A column of a TA-Lib reference file; NaN where TA-Lib gives no value.</summary>
     public static double[] Reference(string file, string column) =>
         References.GetOrAdd((file, column), key => SharedData.Columns(SharedData.File(Path.Combine("reference", key.Item1)), key.Item2)[key.Item2]);
 
-    public static PriceSeries Flat(int length, double price) =>
-        new(Enumerable.Repeat(price, length).ToArray(), Enumerable.Repeat(price, length).ToArray(), Enumerable.Repeat(price, length).ToArray());
+    public static PriceSeries Flat(int length, double price, double volume = 1000)
+    {
+        double[] Repeat(double value) => Enumerable.Repeat(value, length).ToArray();
+        return new(Repeat(price), Repeat(price), Repeat(price), Repeat(price), Repeat(volume));
+    }
 }
 
 /// <summary>
 /// The tests every indicator gets: TA-Lib parity on real series (streaming and batch), exact warm-up, reset,
-/// flat prices and argument checks. A concrete suite names only the factory, the update and the batch call.
+/// flat prices and argument checks. A concrete suite names only the factory, the update and the batch call;
+/// a suite for a secondary line of a multi-line indicator (MACD's signal, +DI of ADX) also overrides
+/// <see cref="Read"/>, <see cref="HasValue"/> and <see cref="FirstValueIndex"/>.
 /// </summary>
 public abstract class IndicatorSuite<T> where T : IIndicator
 {
@@ -37,6 +42,15 @@ public abstract class IndicatorSuite<T> where T : IIndicator
     protected abstract int Period { get; }
     protected abstract void Update(T indicator, PriceSeries prices, int index);
     protected abstract void Compute(PriceSeries prices, Span<double> output, int period);
+
+    /// <summary>The line under test; by default the indicator's main value.</summary>
+    protected virtual double Read(T indicator) => indicator.Value;
+
+    /// <summary>Whether the line under test has a value yet.</summary>
+    protected virtual bool HasValue(T indicator) => indicator.IsReady;
+
+    /// <summary>The input index (0-based) of the first value of the line under test.</summary>
+    protected virtual int FirstValueIndex(T indicator) => indicator.WarmUpPeriod - 1;
 
     /// <summary>The name for another period: by default the column's text up to its first '_', then the period.</summary>
     protected virtual string NameFor(int period) => Column[..(Column.IndexOf('_') + 1)] + period;
@@ -67,17 +81,17 @@ public abstract class IndicatorSuite<T> where T : IIndicator
             var what = $"{Column} on {pricesFile}, row {i}";
             if (double.IsNaN(expected[i]))
             {
-                indicator.IsReady.ShouldBeFalse(what);
-                double.IsNaN(indicator.Value).ShouldBeTrue(what);
+                HasValue(indicator).ShouldBeFalse(what);
+                double.IsNaN(Read(indicator)).ShouldBeTrue(what);
             }
             else
             {
-                indicator.IsReady.ShouldBeTrue(what);
-                ShouldMatchReference(indicator.Value, expected[i], what);
+                HasValue(indicator).ShouldBeTrue(what);
+                ShouldMatchReference(Read(indicator), expected[i], what);
             }
         }
         // TA-Lib's first value sits exactly at the warm-up period.
-        Array.FindIndex(expected, v => !double.IsNaN(v)).ShouldBe(indicator.WarmUpPeriod - 1);
+        Array.FindIndex(expected, v => !double.IsNaN(v)).ShouldBe(FirstValueIndex(indicator));
     }
 
     [Theory, MemberData(nameof(ReferenceSeries))]
@@ -94,7 +108,7 @@ public abstract class IndicatorSuite<T> where T : IIndicator
             Update(indicator, prices, i);
             if (double.IsNaN(expected[i])) double.IsNaN(batch[i]).ShouldBeTrue($"{Column}[{i}] in warm-up");
             else ShouldMatchReference(batch[i], expected[i], $"{Column} batch on {pricesFile}, row {i}");
-            batch[i].ShouldBe(indicator.Value, $"{Column}[{i}]: batch and streaming differ");
+            batch[i].ShouldBe(Read(indicator), $"{Column}[{i}]: batch and streaming differ");
         }
     }
 
@@ -107,10 +121,11 @@ public abstract class IndicatorSuite<T> where T : IIndicator
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         var indicator = Create(period);
         indicator.Name.ShouldBe(NameFor(period));
-        for (var i = 0; i < indicator.WarmUpPeriod + 5; i++)
+        var firstValue = FirstValueIndex(indicator);
+        for (var i = 0; i < firstValue + 6; i++)
         {
-            indicator.IsReady.ShouldBe(i >= indicator.WarmUpPeriod, $"after {i} inputs");
-            double.IsNaN(indicator.Value).ShouldBe(i < indicator.WarmUpPeriod, $"after {i} inputs");
+            HasValue(indicator).ShouldBe(i > firstValue, $"after {i} inputs");
+            double.IsNaN(Read(indicator)).ShouldBe(i <= firstValue, $"after {i} inputs");
             Update(indicator, prices, i);
         }
     }
@@ -122,16 +137,16 @@ public abstract class IndicatorSuite<T> where T : IIndicator
         var fresh = Create(Period);
         var reused = Create(Period);
         for (var i = 0; i < 100; i++) Update(reused, prices, 150 + i);
-        reused.IsReady.ShouldBeTrue();
+        HasValue(reused).ShouldBeTrue();
         reused.Reset();
-        reused.IsReady.ShouldBeFalse();
-        double.IsNaN(reused.Value).ShouldBeTrue();
+        HasValue(reused).ShouldBeFalse();
+        double.IsNaN(Read(reused)).ShouldBeTrue();
         for (var i = 0; i < prices.Length; i++)
         {
             Update(fresh, prices, i);
             Update(reused, prices, i);
-            reused.IsReady.ShouldBe(fresh.IsReady);
-            reused.Value.ShouldBe(fresh.Value, $"{Column}[{i}] after reset");
+            HasValue(reused).ShouldBe(HasValue(fresh));
+            Read(reused).ShouldBe(Read(fresh), $"{Column}[{i}] after reset");
         }
     }
 
@@ -143,9 +158,9 @@ public abstract class IndicatorSuite<T> where T : IIndicator
         for (var i = 0; i < flat.Length; i++)
         {
             Update(indicator, flat, i);
-            if (indicator.IsReady) double.IsFinite(indicator.Value).ShouldBeTrue($"{Column} on flat prices, input {i}");
+            if (HasValue(indicator)) double.IsFinite(Read(indicator)).ShouldBeTrue($"{Column} on flat prices, input {i}");
         }
-        indicator.IsReady.ShouldBeTrue();
+        HasValue(indicator).ShouldBeTrue();
     }
 
     [Theory]
