@@ -21,6 +21,25 @@ public sealed record PriceSeries(double[] Open, double[] High, double[] Low, dou
     public static double[] Reference(string file, string column) =>
         References.GetOrAdd((file, column), key => SharedData.Columns(SharedData.File(Path.Combine("reference", key.Item1)), key.Item2)[key.Item2]);
 
+    /// <summary>A seeded random walk with flat stretches (every 50th bar starts 5 identical bars) and zero-volume bars.</summary>
+    public static PriceSeries Random(int length, int seed)
+    {
+        var random = new System.Random(seed);
+        var (open, high, low, close, volume) = (new double[length], new double[length], new double[length], new double[length], new double[length]);
+        var last = 50.0;
+        for (var i = 0; i < length; i++)
+        {
+            var flat = i % 50 < 5;
+            open[i] = last;
+            close[i] = flat ? last : last * (1 + (random.NextDouble() - 0.5) * 0.04);
+            high[i] = flat ? last : Math.Max(open[i], close[i]) * (1 + random.NextDouble() * 0.01);
+            low[i] = flat ? last : Math.Min(open[i], close[i]) * (1 - random.NextDouble() * 0.01);
+            volume[i] = random.Next(4) == 0 ? 0 : random.Next(1, 100_000);
+            last = close[i];
+        }
+        return new PriceSeries(open, high, low, close, volume);
+    }
+
     public static PriceSeries Flat(int length, double price, double volume = 1000)
     {
         double[] Repeat(double value) => Enumerable.Repeat(value, length).ToArray();
@@ -109,6 +128,24 @@ public abstract class IndicatorSuite<T> where T : IIndicator
             if (double.IsNaN(expected[i])) double.IsNaN(batch[i]).ShouldBeTrue($"{Column}[{i}] in warm-up");
             else ShouldMatchReference(batch[i], expected[i], $"{Column} batch on {pricesFile}, row {i}");
             batch[i].ShouldBe(Read(indicator), $"{Column}[{i}]: batch and streaming differ");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Batch_equals_streaming_on_random_series_with_flat_stretches_and_zero_volume(int seed)
+    {
+        var prices = PriceSeries.Random(1_000, seed);
+        var batch = new double[prices.Length];
+        Compute(prices, batch, Period);
+        var indicator = Create(Period);
+        for (var i = 0; i < prices.Length; i++)
+        {
+            Update(indicator, prices, i);
+            batch[i].ShouldBe(Read(indicator), $"{Column}[{i}]: batch and streaming differ");
+            if (HasValue(indicator)) double.IsFinite(Read(indicator)).ShouldBeTrue($"{Column}[{i}] = {Read(indicator)}");
         }
     }
 
