@@ -49,40 +49,4 @@ public sealed class WilliamsR : IBarIndicator
 
     public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output, int period) =>
         IndicatorBatch.Run(new WilliamsR(period), high, low, close, output);
-
-    /// <summary>The largest (or smallest) of the last <c>period</c> values: a monotonic queue in a ring buffer.</summary>
-    private sealed class WindowExtreme(int period, bool highest)
-    {
-        private readonly long[] _positions = new long[period];
-        private readonly double[] _values = new double[period];
-        private int _head;
-        private int _count;
-
-        public double Add(long position, double value)
-        {
-            // Drop the front once it has left the window, then every queued value the new one dominates.
-            if (_count > 0 && _positions[_head] <= position - period)
-            {
-                _head = _head + 1 == period ? 0 : _head + 1;
-                _count--;
-            }
-            while (_count > 0)
-            {
-                var back = (_head + _count - 1) % period;
-                if (highest ? _values[back] > value : _values[back] < value) break;
-                _count--;
-            }
-            var slot = (_head + _count) % period;
-            _positions[slot] = position;
-            _values[slot] = value;
-            _count++;
-            return _values[_head];
-        }
-
-        public void Reset()
-        {
-            _head = 0;
-            _count = 0;
-        }
-    }
 }
