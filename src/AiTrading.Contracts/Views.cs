@@ -1,4 +1,5 @@
 using AiTrading.Core.Audit;
+using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
@@ -11,9 +12,9 @@ public sealed record InstrumentSnapshot(
     [property: Id(1)] Quote? Quote,
     [property: Id(2)] IReadOnlyList<Bar> MinuteBars,
     [property: Id(3)] IReadOnlyList<Bar> FiveMinuteBars,
-    [property: Id(4)] IReadOnlyDictionary<string, double> Features,
-    [property: Id(5)] DateTimeOffset? FeaturesTime,
-    [property: Id(6)] long TickCount);
+    [property: Id(6)] long TickCount,
+    // Ids 4 and 5 held the spine's single M1 feature dictionary and its time; they stay retired.
+    [property: Id(7)] IReadOnlyList<FeatureVector> Features);
 
 [GenerateSerializer, Immutable, Alias("order-view")]
 public sealed record OrderView(

@@ -3,6 +3,7 @@ using AiTrading.Core;
 using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace AiTrading.Grains;
@@ -15,17 +16,21 @@ public sealed class InstrumentState
 
 /// <summary>
 /// Quote, 1- and 5-minute bars and their feature vectors for one symbol. Ticks come from the ticks stream;
-/// each completed bar goes out on the bars stream with its features, and the last quote of each batch on the
-/// quotes stream. Bars and indicators are derived data, rebuilt from the feed after a restart.
+/// each completed bar goes out on the bars stream with the feature vector of its timeframe (the configured
+/// <see cref="FeatureOptions"/> on that timeframe, plus the tick-level features), and the last quote of each batch
+/// on the quotes stream. Bars and indicators are derived data, rebuilt from the feed after a restart.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Ticks)]
 public sealed class InstrumentGrain(
     [PersistentState("instrument")] IPersistentState<InstrumentState> state,
+    IOptions<FeatureOptions> features,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     public const int BarHistory = 500;
+    private static readonly Timeframe[] Served = [Timeframe.M1, Timeframe.M5];
 
     private readonly List<TimeframeSeries> _series = [];
+    private readonly List<BarAggregator> _extraAggregators = [];
     private Quote? _quote;
     private Tick? _lastTick;
     private long _tickCount, _rejectedTicks;
@@ -39,8 +44,11 @@ public sealed class InstrumentGrain(
         var provider = this.GetStreamProvider(StreamNames.Provider);
         _bars = provider.GetStream<BarClosed>(StreamNames.Bars, Symbol);
         _quotes = provider.GetStream<Quote>(StreamNames.Quotes, Symbol);
-        _series.Add(new TimeframeSeries(Symbol, Timeframe.M1));
-        _series.Add(new TimeframeSeries(Symbol, Timeframe.M5));
+        var definitions = features.Value.Resolve();
+        foreach (var timeframe in Served) _series.Add(new TimeframeSeries(Symbol, new FeaturePipeline(definitions, timeframe)));
+        // Features may run on timeframes the grain does not serve (an H1 trend filter on the M1 vector).
+        foreach (var timeframe in _series.SelectMany(s => s.Pipeline.BarTimeframes).Distinct().Except(Served))
+            _extraAggregators.Add(new BarAggregator(Symbol, timeframe));
         await provider.GetStream<TickBatch>(StreamNames.Ticks, Symbol).SubscribeAsync((batch, _) => OnTicksAsync(batch));
     }
 
@@ -62,9 +70,9 @@ public sealed class InstrumentGrain(
     {
         var spec = RequireSpec();
         if (barCount is < 0 or > BarHistory) throw new ValidationException("bars", $"must be between 0 and {BarHistory} (got {barCount})");
-        var minute = _series[0];
-        return Task.FromResult(new InstrumentSnapshot(spec, _quote, _series[0].Last(barCount), _series[1].Last(barCount),
-            minute.Features?.Values ?? new Dictionary<string, double>(), minute.Features?.Time, _tickCount));
+        var time = _lastTick?.Time ?? DateTimeOffset.MinValue;
+        return Task.FromResult(new InstrumentSnapshot(spec, _quote, _series[0].Last(barCount), _series[1].Last(barCount), _tickCount,
+            _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray()));
     }
 
     private async Task OnTicksAsync(TickBatch batch)
@@ -82,10 +90,18 @@ public sealed class InstrumentGrain(
         {
             if (!IsUsable(tick)) { _rejectedTicks++; continue; }
             _tickCount++;
+            // The tick closes bars of the previous period first; they are fed to every pipeline before any vector is read.
+            foreach (var aggregator in _extraAggregators)
+                if (aggregator.Update(tick, out var extra) && extra is not null)
+                    foreach (var series in _series) series.Pipeline.OnBar(extra);
+            foreach (var series in _series)
+                if (series.CloseBar(tick) is { } bar)
+                    foreach (var other in _series) other.Pipeline.OnBar(bar);
             foreach (var series in _series)
             {
-                if (series.Update(tick) is { } bar)
-                    (closed ??= []).Add(new BarClosed(bar, series.Features!, Quote.From(tick), batch.PublishedAt));
+                if (series.ClosedBar is { } bar)
+                    (closed ??= []).Add(new BarClosed(bar, series.Pipeline.ToVector(Symbol, bar.CloseTime), Quote.From(tick), batch.PublishedAt));
+                series.Pipeline.OnTick(tick);
             }
             _lastTick = tick;
             fresh = true;
@@ -100,6 +116,9 @@ public sealed class InstrumentGrain(
     private bool IsUsable(in Tick tick)
     {
         var ok = tick.Symbol == Symbol && double.IsFinite(tick.Bid) && double.IsFinite(tick.Ask) && tick.Bid > 0 && tick.Ask >= tick.Bid
+                 && double.IsFinite(tick.BidSize) && tick.BidSize >= 0 && double.IsFinite(tick.AskSize) && tick.AskSize >= 0
+                 && (double.IsNaN(tick.LastPrice) || (double.IsFinite(tick.LastPrice) && tick.LastPrice > 0))
+                 && double.IsFinite(tick.LastSize) && tick.LastSize >= 0
                  && (_lastTick is not { } last || tick.Time >= last.Time);
         if (!ok && _rejectedTicks % 1000 == 0)
             logger.LogWarning("Rejected tick for {Symbol}: {Tick} (unusable price or out of time order)", Symbol, tick);
@@ -108,22 +127,24 @@ public sealed class InstrumentGrain(
 
     private InstrumentSpec RequireSpec() => state.State.Spec ?? throw new NotFoundException("instrument", Symbol);
 
-    /// <summary>Bars of one timeframe, their recent history and the feature set computed on them.</summary>
-    private sealed class TimeframeSeries(string symbol, Timeframe timeframe)
+    /// <summary>Bars of one timeframe, their recent history and the feature pipeline whose vector goes out with them.</summary>
+    private sealed class TimeframeSeries(string symbol, FeaturePipeline pipeline)
     {
-        private readonly BarAggregator _aggregator = new(symbol, timeframe);
-        private readonly FeatureSet _featureSet = new(symbol, timeframe);
+        private readonly BarAggregator _aggregator = new(symbol, pipeline.Timeframe);
         private readonly Queue<Bar> _history = new();
 
-        public FeatureVector? Features { get; private set; }
+        public FeaturePipeline Pipeline { get; } = pipeline;
 
-        public Bar? Update(in Tick tick)
+        /// <summary>The bar the last tick closed, if it closed one.</summary>
+        public Bar? ClosedBar { get; private set; }
+
+        public Bar? CloseBar(in Tick tick)
         {
-            if (!_aggregator.Update(tick, out var bar) || bar is null) return null;
-            Features = _featureSet.Update(bar);
-            _history.Enqueue(bar);
+            ClosedBar = _aggregator.Update(tick, out var bar) ? bar : null;
+            if (ClosedBar is null) return null;
+            _history.Enqueue(ClosedBar);
             if (_history.Count > BarHistory) _history.Dequeue();
-            return bar;
+            return ClosedBar;
         }
 
         public IReadOnlyList<Bar> Last(int count) => _history.Skip(Math.Max(0, _history.Count - count)).ToList();

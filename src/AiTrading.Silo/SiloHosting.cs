@@ -30,6 +30,8 @@ public static class SiloHosting
         var services = silo.Services;
         services.AddOptions<TradingOptions>().Bind(configuration.GetSection(TradingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TradingOptions>, TradingOptionsValidator>();
+        services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
         services.AddSingleton<IAuditStore, MemoryAuditStore>();
         services.AddSingleton(TimeProvider.System);
         return silo;
@@ -37,10 +39,14 @@ public static class SiloHosting
 
     private sealed class TradingOptionsValidator : IValidateOptions<TradingOptions>
     {
-        public ValidateOptionsResult Validate(string? name, TradingOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => e.ToString()));
-        }
+        public ValidateOptionsResult Validate(string? name, TradingOptions options) => Result(options.Validate());
     }
+
+    private sealed class FeatureOptionsValidator : IValidateOptions<FeatureOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, FeatureOptions options) => Result(options.Validate());
+    }
+
+    private static ValidateOptionsResult Result(IReadOnlyList<FieldError> errors) =>
+        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => e.ToString()));
 }

@@ -10,22 +10,18 @@ using Orleans.TestingHost;
 namespace AiTrading.Grains.Tests;
 
 /// <summary>A real two-silo in-process cluster with the platform's silo configuration.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The silos' configuration (as appsettings would give it).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?> { ["Trading:Paper:Seed"] = "11" };
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Trading:Paper:Seed"] = "11",
-            }).Build();
-            silo.AddAiTradingGrains(configuration);
-        });
+        builder.ConfigureSilo((_, silo) => silo.AddAiTradingGrains(new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build()));
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(new MemoryStreamSettings().Queues)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();

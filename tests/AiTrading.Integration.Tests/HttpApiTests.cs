@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AiTrading.Core.Features;
+using AiTrading.Core.MarketData;
 
 namespace AiTrading.Integration.Tests;
 
@@ -36,7 +38,7 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         do
         {
             body = await Http.GetFromJsonAsync<JsonElement>("/v1/instruments/eurusd?bars=5");
-            if (body.GetProperty("bars").GetProperty("m1").GetArrayLength() == 5 && body.GetProperty("features").GetProperty("values").GetProperty("RSI_14").ValueKind == JsonValueKind.Number) break;
+            if (body.GetProperty("bars").GetProperty("m1").GetArrayLength() == 5 && body.GetProperty("features").GetProperty("m1").GetProperty("values").GetProperty("RSI_14").ValueKind == JsonValueKind.Number) break;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);
 
@@ -44,9 +46,12 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         var quote = body.GetProperty("quote");
         quote.GetProperty("ask").GetDouble().ShouldBeGreaterThan(quote.GetProperty("bid").GetDouble());
         body.GetProperty("bars").GetProperty("m1").GetArrayLength().ShouldBe(5);
-        var features = body.GetProperty("features").GetProperty("values");
-        foreach (var name in new[] { "SMA_20", "EMA_20", "RSI_14", "ATR_14" })
+        var features = body.GetProperty("features").GetProperty("m1").GetProperty("values");
+        foreach (var name in new[] { "SMA_20", "EMA_20", "RSI_14", "ATR_14", "MICROPRICE", "SPREAD" })
             features.GetProperty(name).ValueKind.ShouldBe(JsonValueKind.Number, name);
+        // Every default feature is listed, warming up or not: the catalog's bar indicators (all lines) and the microstructure set.
+        features.EnumerateObject().Count().ShouldBe(new FeaturePipeline(DefaultFeatures.All, Timeframe.M1).Names.Count);
+        body.GetProperty("features").GetProperty("m5").GetProperty("values").TryGetProperty("MACD_12_26_9", out _).ShouldBeTrue();
     }
 
     [Fact]

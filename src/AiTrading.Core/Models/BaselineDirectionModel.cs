@@ -15,11 +15,15 @@ public readonly record struct DirectionPrediction(double ProbabilityUp)
 /// The weights are hand-picked, not fitted: a steady up-trend (EMA half an ATR above the SMA, RSI near 65, close
 /// up to an ATR above the SMA) gives p ≈ 0.8–0.9, well outside 0.4–0.6, while noise around a flat mean stays near
 /// 0.5. Learned models must beat it.
-/// Returns p = 0.5 (no view) while any feature is warming up, when ATR is not positive, or the close is not finite.
+/// Returns p = 0.5 (no view) while any of its four features is missing or warming up, when ATR is not positive, or
+/// the close is not finite. Other features of the vector are ignored.
 /// </summary>
 public sealed class BaselineDirectionModel
 {
     public const string Name = "baseline-logistic";
+
+    /// <summary>The features the model reads, as named by the default <see cref="FeatureCatalog"/> parameters.</summary>
+    public static IReadOnlyList<string> RequiredFeatures { get; } = ["SMA_20", "EMA_20", "RSI_14", "ATR_14"];
 
     private const double TrendWeight = 2.0;     // (EMA − SMA) / ATR
     private const double MomentumWeight = 1.5;  // (RSI − 50) / 50
@@ -28,12 +32,12 @@ public sealed class BaselineDirectionModel
     public DirectionPrediction Predict(FeatureVector features, double close)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (!features.IsComplete || !double.IsFinite(close)
-            || !features.Values.TryGetValue("SMA_20", out var sma)
-            || !features.Values.TryGetValue("EMA_20", out var ema)
-            || !features.Values.TryGetValue("RSI_14", out var rsi)
+        if (!double.IsFinite(close)
+            || !features.Values.TryGetValue("SMA_20", out var sma) || !double.IsFinite(sma)
+            || !features.Values.TryGetValue("EMA_20", out var ema) || !double.IsFinite(ema)
+            || !features.Values.TryGetValue("RSI_14", out var rsi) || !double.IsFinite(rsi)
             || !features.Values.TryGetValue("ATR_14", out var atr)
-            || !(atr > 0))
+            || !(atr > 0) || double.IsInfinity(atr))
             return new DirectionPrediction(0.5);
 
         var z = TrendWeight * (ema - sma) / atr

@@ -114,7 +114,11 @@ internal static class Views
         spec = s.Spec,
         quote = s.Quote,
         tickCount = s.TickCount,
-        features = new { time = s.FeaturesTime, timeframe = "M1", values = s.Features.ToDictionary(f => f.Key, f => double.IsFinite(f.Value) ? f.Value : (double?)null) },
+        features = s.Features.ToDictionary(v => v.Timeframe.Name.ToLowerInvariant(), v => new
+        {
+            time = v.Time,
+            values = v.Values.ToDictionary(f => f.Key, f => double.IsFinite(f.Value) ? f.Value : (double?)null),
+        }),
         bars = new { m1 = s.MinuteBars.Select(Bar), m5 = s.FiveMinuteBars.Select(Bar) },
     };
 

@@ -11,17 +11,17 @@ public sealed class BaselineDirectionModelTests
 
     private static (FeatureVector Features, double Close) After(IEnumerable<Bar> bars)
     {
-        var set = new FeatureSet("EURUSD", Timeframe.M1);
-        FeatureVector? last = null;
+        var pipeline = new FeaturePipeline([new("SMA"), new("EMA"), new("RSI"), new("ATR")], Timeframe.M1);
+        pipeline.Names.ShouldBe(BaselineDirectionModel.RequiredFeatures);
         Bar? bar = null;
-        foreach (var b in bars) { last = set.Update(b); bar = b; }
-        return (last!, bar!.Close);
+        foreach (var b in bars) { pipeline.OnBar(b); bar = b; }
+        return (pipeline.ToVector(bar!.Symbol, bar.CloseTime), bar.Close);
     }
 
     [Fact]
     public void A_rising_series_gives_a_probability_of_up_above_one_half()
     {
-        var (features, close) = After(FeatureSetTests.Walk(60, seed: 5, drift: 0.0004));
+        var (features, close) = After(FeaturePipelineTests.Walk(60, seed: 5, drift: 0.0004));
         var p = Model.Predict(features, close);
         p.ProbabilityUp.ShouldBeGreaterThan(0.6);
         p.Confidence.ShouldBe(p.ProbabilityUp);
@@ -30,7 +30,7 @@ public sealed class BaselineDirectionModelTests
     [Fact]
     public void A_falling_series_gives_a_probability_of_up_below_one_half()
     {
-        var (features, close) = After(FeatureSetTests.Walk(60, seed: 5, drift: -0.0004));
+        var (features, close) = After(FeaturePipelineTests.Walk(60, seed: 5, drift: -0.0004));
         var p = Model.Predict(features, close);
         p.ProbabilityUp.ShouldBeLessThan(0.4);
         p.Confidence.ShouldBe(1 - p.ProbabilityUp);
@@ -39,7 +39,7 @@ public sealed class BaselineDirectionModelTests
     [Fact]
     public void An_incomplete_vector_gives_no_view()
     {
-        var (features, close) = After(FeatureSetTests.Walk(10, drift: 0.001));
+        var (features, close) = After(FeaturePipelineTests.Walk(10, drift: 0.001));
         features.IsComplete.ShouldBeFalse();
         Model.Predict(features, close).ShouldBe(new DirectionPrediction(0.5));
     }
