@@ -86,7 +86,7 @@ public class FeatureVectorBenchmarks
         return sum;
     }
 
-    /// <summary>Per bar: all 50 bar features updated and read. This is the whole vector's cost when every tick is a bar.</summary>
+    /// <summary>Per bar: all 51 bar features updated and read. This is the whole vector's cost when every tick is a bar.</summary>
     [Benchmark(OperationsPerInvoke = BarCount)]
     public double AllBarIndicatorsPerBar()
     {

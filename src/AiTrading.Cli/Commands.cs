@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using AiTrading.Connectors.Features;
+using AiTrading.Connectors.Feeds;
 using AiTrading.Core;
+using AiTrading.Core.Features;
 using AiTrading.Gateway;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -12,7 +15,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
@@ -118,6 +121,38 @@ public static class Commands
         return command;
     }
 
+    private static Command Indicators()
+    {
+        var data = new Option<string>("--data") { Required = true, Description = "CSV of OHLCV bars (Date[,Time],Open,High,Low,Close[,Volume])" };
+        var volume = new Option<string?>("--volume-column") { Description = "column holding traded volume (default: Volume when present, else 0)" };
+        var output = new Option<string>("--out") { Required = true, Description = "CSV to write: the bar time, then one column per feature" };
+        var features = new Option<string?>("--features") { Description = "JSON array of feature definitions (default: every bar indicator with TA-Lib defaults)" };
+        var command = new Command("indicators", "Compute a feature set over a CSV of bars and write it as CSV, empty cells during warm-up.")
+            { data, volume, output, features };
+        command.SetAction((result, _) => Guarded(() =>
+        {
+            var bars = new CsvBarFile(result.GetValue(data)!, result.GetValue(volume));
+            var definitions = result.GetValue(features) is { } path ? FeatureDefinitionFile.Read(path) : DefaultFeatures.Bars;
+            var target = result.GetValue(output)!;
+            var temporary = target + ".partial";
+            int rows;
+            try
+            {
+                using (var writer = new StreamWriter(temporary))
+                    rows = FeatureCsvExport.Write(bars, definitions, writer);
+                File.Move(temporary, target, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(temporary); // a bad row leaves no half-written output behind
+                throw;
+            }
+            Console.WriteLine($"{rows} {bars.Timeframe} bars of {bars.Symbol} -> {target}");
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+
     private static HostSettings Settings(ParseResult result) => new()
     {
         Feed = result.GetValue(Feed) ?? "synthetic",
@@ -147,7 +182,7 @@ public static class Commands
             await action();
             return 0;
         }
-        catch (Exception e) when (e is ValidationException or FormatException or FileNotFoundException or RpcException)
+        catch (Exception e) when (e is ValidationException or FormatException or IOException or UnauthorizedAccessException or RpcException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -72,31 +72,10 @@ public sealed class CsvReplayFeed : IMarketDataFeed
         _clock = timeProvider ?? TimeProvider.System;
         _symbol = options.Symbol is { } symbol ? InstrumentCatalog.NormalizeSymbol(symbol) : SymbolFromFileName(options.Path);
 
-        using var reader = CsvRowReader.Open(options.Path);
-        var layout = reader.Layout;
-        CsvRow first = default;
-        var rows = 0;
-        var decimals = 0;
-        var step = long.MaxValue;
-        var previous = 0L;
-        var allTrades = true;
-        while (rows < ProbeRows && reader.TryRead(out var row))
-        {
-            if (rows == 0) first = row;
-            else if (row.Time > previous) step = Math.Min(step, row.Time - previous);
-            previous = row.Time;
-            decimals = Math.Max(decimals, row.Decimals);
-            if (layout.HasOhlc && !(row.Open == row.High && row.High == row.Low && row.Low == row.Close)) allTrades = false;
-            rows++;
-        }
-        if (rows == 0) throw new CsvFormatException(options.Path, 2, null, "the file has a header but no data rows");
-
-        _kind = layout.Kind == CsvKind.Trades && layout.HasOhlc && !allTrades ? CsvKind.Bars : layout.Kind;
-        if (_kind == CsvKind.Bars)
-        {
-            BarLength = step != long.MaxValue && step > 0 ? TimeSpan.FromTicks(step)
-                : layout.Time < 0 && layout.DateTime < 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(1);
-        }
+        var probe = CsvProbe.Read(options.Path);
+        _kind = probe.Kind;
+        BarLength = probe.BarLength;
+        var first = probe.First;
 
         var firstPrice = _kind switch
         {
@@ -106,7 +85,7 @@ public sealed class CsvReplayFeed : IMarketDataFeed
         };
         _spec = InstrumentCatalog.Default.TryGetValue(_symbol, out var known)
             ? known
-            : InstrumentCatalog.Custom(_symbol, firstPrice, Math.Round(Math.Pow(10, -Math.Clamp(decimals, 0, 10)), 10));
+            : InstrumentCatalog.Custom(_symbol, firstPrice, Math.Round(Math.Pow(10, -Math.Clamp(probe.Decimals, 0, 10)), 10));
         Instruments = [_spec];
     }
 

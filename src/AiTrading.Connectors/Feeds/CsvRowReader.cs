@@ -36,7 +36,8 @@ internal sealed class CsvLayout
 
     public bool HasOhlc => Open >= 0 && High >= 0 && Low >= 0 && Close >= 0;
 
-    public static CsvLayout Parse(string path, string header)
+    /// <param name="volumeColumn">The column holding traded volume; when null, a column named Volume if there is one.</param>
+    public static CsvLayout Parse(string path, string header, string? volumeColumn = null)
     {
         var delimiter = header.Contains(',') ? ',' : header.Contains(';') ? ';' : header.Contains('\t') ? '\t' : ',';
         var names = header.Split(delimiter).Select(n => n.Trim().Trim('"').Trim()).ToArray();
@@ -63,7 +64,9 @@ internal sealed class CsvLayout
         var date = Find("Date");
         var time = Find("Time");
         var (open, high, low, close) = (Find("Open"), Find("High"), Find("Low"), Find("Close"));
-        var volume = Find("Volume");
+        var volume = Find(volumeColumn ?? "Volume");
+        if (volumeColumn is not null && volume < 0)
+            throw new CsvFormatException(path, 1, volumeColumn, $"the volume column is not in the header '{header}'");
         var (bid, ask) = (Find("Bid"), Find("Ask"));
         var (bidSize, askSize) = (Find("BidSize", "BidVolume"), Find("AskSize", "AskVolume"));
 
@@ -148,7 +151,7 @@ internal sealed class CsvRowReader : IDisposable
     public CsvLayout Layout { get; }
 
     /// <summary>Opens the file and reads its header. Bars must strictly increase in time; trades and quotes may share a time.</summary>
-    public static CsvRowReader Open(string path, bool? strictlyIncreasing = null)
+    public static CsvRowReader Open(string path, bool? strictlyIncreasing = null, string? volumeColumn = null)
     {
         StreamReader reader;
         try
@@ -169,7 +172,7 @@ internal sealed class CsvRowReader : IDisposable
             var header = reader.ReadLine();
             if (string.IsNullOrWhiteSpace(header))
                 throw new CsvFormatException(path, 1, null, "the header row is missing (the first line must name the columns)");
-            var layout = CsvLayout.Parse(path, header);
+            var layout = CsvLayout.Parse(path, header, volumeColumn);
             return new CsvRowReader(reader, path, layout, strictlyIncreasing ?? layout.Kind == CsvKind.Bars);
         }
         catch

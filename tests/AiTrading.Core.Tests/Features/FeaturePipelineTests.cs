@@ -75,7 +75,7 @@ public sealed class FeaturePipelineTests
     {
         var bars = new FeaturePipeline(DefaultFeatures.Bars, Timeframe.M1).Names;
         var all = new FeaturePipeline(DefaultFeatures.All, Timeframe.M1);
-        bars.Count.ShouldBeGreaterThanOrEqualTo(40);
+        bars.Count.ShouldBe(51, "the 42 reference columns, Bollinger %B and bandwidth, Keltner and Donchian channels, VWAP");
         all.Names.Distinct().Count().ShouldBe(all.Names.Count);
         all.Names.Take(bars.Count).ShouldBe(bars);
         all.Names.Skip(bars.Count).ShouldBe(
