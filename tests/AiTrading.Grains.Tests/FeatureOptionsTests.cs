@@ -26,7 +26,7 @@ public sealed class FeatureOptionsTests
     public void Definitions_bind_from_configuration_keys()
     {
         var definitions = FeatureClusterFixture.Definitions();
-        definitions.Count.ShouldBe(7);
+        definitions.Count.ShouldBe(8);
         definitions[4].Indicator.ShouldBe("SMA");
         definitions[4].Parameters!["period"].ShouldBe(2);
         definitions[4].Timeframe.ShouldBe("M5");

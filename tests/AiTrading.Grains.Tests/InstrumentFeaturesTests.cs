@@ -24,6 +24,9 @@ public sealed class FeatureClusterFixture : ClusterFixture
         ["Features:Definitions:6:Indicator"] = "MACD",
         ["Features:Definitions:6:Output"] = "histogram",
         ["Features:Definitions:6:Name"] = "macdHist",
+        ["Features:Definitions:7:Indicator"] = "SMA",
+        ["Features:Definitions:7:Parameters:period"] = "3",
+        ["Features:Definitions:7:Timeframe"] = "M2",
     };
 
     protected override IReadOnlyDictionary<string, string?> Configuration => Features;
@@ -71,10 +74,11 @@ public sealed class InstrumentFeaturesTests(FeatureClusterFixture fixture) : ICl
         // The same definitions in Core, fed as the grain must: bars a tick closes, then the vector, then the tick itself.
         var definitions = FeatureClusterFixture.Definitions();
         var pipeline = new FeaturePipeline(definitions, Timeframe.M1);
-        var (minute, five) = (new BarAggregator(Symbol, Timeframe.M1), new BarAggregator(Symbol, Timeframe.M5));
+        var (minute, two, five) = (new BarAggregator(Symbol, Timeframe.M1), new BarAggregator(Symbol, Timeframe.Parse("M2")), new BarAggregator(Symbol, Timeframe.M5));
         var expected = new List<FeatureVector>();
         foreach (var tick in ticks)
         {
+            if (two.Update(tick, out var twoBar)) pipeline.OnBar(twoBar!); // M2 is no served timeframe: the grain aggregates it for this feature alone
             var closedFive = five.Update(tick, out var fiveBar);
             var closedMinute = minute.Update(tick, out var minuteBar);
             if (closedFive) pipeline.OnBar(fiveBar!);
@@ -92,7 +96,7 @@ public sealed class InstrumentFeaturesTests(FeatureClusterFixture fixture) : ICl
         {
             var vector = minuteEvents[i].Features;
             vector.Time.ShouldBe(minuteEvents[i].Bar.CloseTime);
-            vector.Values.Keys.ShouldBe(["SMA_20", "EMA_20", "RSI_14", "ATR_14", "SMA_2@M5", .. Microstructure, "macdHist"]);
+            vector.Values.Keys.ShouldBe(["SMA_20", "EMA_20", "RSI_14", "ATR_14", "SMA_2@M5", .. Microstructure, "macdHist", "SMA_3@M2"]);
             foreach (var (name, value) in expected[i].Values)
             {
                 var actual = vector[name];
@@ -102,6 +106,7 @@ public sealed class InstrumentFeaturesTests(FeatureClusterFixture fixture) : ICl
         minuteEvents[^1].Features["SMA_2@M5"].ShouldBe(expected[^1]["SMA_2@M5"]);
         double.IsFinite(minuteEvents[^1].Features["SMA_2@M5"]).ShouldBeTrue();
         minuteEvents[^1].Features["RSI_14"].ShouldBeInRange(0, 100);
+        double.IsFinite(minuteEvents[^1].Features["SMA_3@M2"]).ShouldBeTrue();
 
         var fiveMinute = received.Where(e => e.Bar.Timeframe == Timeframe.M5).ToList();
         fiveMinute.Count.ShouldBe(5);
