@@ -177,7 +177,6 @@ public sealed class FeaturePipeline
         var columns = new List<Column>();
         var errors = new List<FieldError>();
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (definitions.Count == 0) errors.Add(new("features", "at least one feature is needed"));
         for (var index = 0; index < definitions.Count; index++)
         {
             var field = $"features[{index}]";

@@ -26,14 +26,12 @@ public sealed record OrderRequest(
     decimal? LimitPrice = null,
     string? StrategyId = null)
 {
-    public const int MaxIdLength = 64;
-
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
-        RequireId(errors, "clientOrderId", ClientOrderId);
-        RequireId(errors, "account", Account);
-        RequireId(errors, "symbol", Symbol);
+        Identifiers.Require(errors, "clientOrderId", ClientOrderId);
+        Identifiers.Require(errors, "account", Account);
+        Identifiers.Require(errors, "symbol", Symbol);
         if (!Enum.IsDefined(Side)) errors.Add(new("side", $"'{(int)Side}' is not a side (use BUY or SELL)"));
         if (!Enum.IsDefined(Type)) errors.Add(new("type", $"'{(int)Type}' is not an order type (use MARKET or LIMIT)"));
         if (Quantity <= 0) errors.Add(new("quantity", $"must be greater than 0 (got {Quantity})"));
@@ -47,14 +45,6 @@ public sealed record OrderRequest(
     {
         var errors = Validate();
         if (errors.Count > 0) throw new ValidationException(errors);
-    }
-
-    private static void RequireId(List<FieldError> errors, string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) errors.Add(new(field, "is required"));
-        else if (value.Length > MaxIdLength) errors.Add(new(field, $"must be at most {MaxIdLength} characters"));
-        else if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            errors.Add(new(field, "may contain only letters, digits, '-', '_' and '.'"));
     }
 }
 
