@@ -7,9 +7,10 @@ namespace AiTrading.Core.Strategies;
 
 /// <summary>
 /// The strategy's position in one instrument as its fills left it: signed quantity, average entry price, closed
-/// bars since entry, and the trailing-stop level the engine returned last (null without a trailing stop).
+/// bars since entry, and the protective prices the engine returned last (the entry's stop loss and take profit,
+/// the trailing stop as it rose).
 /// </summary>
-public readonly record struct StrategyPosition(decimal Quantity, decimal EntryPrice, int BarsHeld, decimal? TrailingStop = null)
+public readonly record struct StrategyPosition(decimal Quantity, decimal EntryPrice, int BarsHeld, ProtectiveLevels? Protection = null)
 {
     public static readonly StrategyPosition Flat = new(0, 0, 0);
 }
@@ -44,8 +45,12 @@ public sealed class StrategyRuleException(string field, RuleEvaluationException 
 /// evaluated on every bar, so the crosses' memory follows the bars whatever the position), the confidence gate,
 /// sizing and protective levels. Pure and deterministic: the same bars and inputs give the same signals live and
 /// in a backtest.
-/// <para>Decisions at a bar's close. Long: the exit rule flattens; else the short entry (passing the gate)
-/// reverses; else hold, raising the trailing stop to the bar's high minus its distance. Short mirrors that. Flat:
+/// <para>Decisions at a bar's close. Long: a protective price the bar touched flattens (stop loss when the low
+/// reaches it, take profit when the high does, the trailing stop as it stood before the bar; a bar touching both
+/// the stop and the take profit counts as the stop, the conservative reading of a bar whose path is unknown); else
+/// the exit rule flattens; else the short entry (passing the gate) reverses; else hold, raising the trailing stop
+/// to the bar's high minus its distance. Short mirrors that. Until resting bracket orders carry them to the venue,
+/// this check is what enforces the protective prices, at the bar's close. Flat:
 /// the long or the short entry enters when its rule holds, the gate passes and the size is not zero; both at once
 /// enter neither. The gate, when the spec names models: p_up ≥ minConfidence for a long entry, 1 − p_up ≥
 /// minConfidence for a short one. Protective prices are set from the entry bar's close.</para>
@@ -109,6 +114,8 @@ public sealed class StrategyEngine
         var close = (decimal)bar.Close;
 
         var waiting = WarmingSizingFeature();
+        if (position.Quantity != 0 && ProtectiveExitTouched(position, bar) is { } touched)
+            return new(position.Quantity > 0 ? SignalAction.ExitLong : SignalAction.ExitShort, 0, touched, null);
         if (position.Quantity > 0)
         {
             if (exitLong) return new(SignalAction.ExitLong, 0, "exitLong rule", null);
@@ -250,14 +257,29 @@ public sealed class StrategyEngine
         return new(Level(_spec.StopLoss, _stopFeature, -1), Level(_spec.TakeProfit, _profitFeature, 1), Level(_spec.TrailingStop, _trailFeature, -1));
     }
 
+    private static string? ProtectiveExitTouched(StrategyPosition position, Bar bar)
+    {
+        if (position.Protection is not { } levels) return null;
+        var isLong = position.Quantity > 0;
+        var (low, high) = ((decimal)bar.Low, (decimal)bar.High);
+        bool Against(decimal? level) => level is { } l && (isLong ? low <= l : high >= l);
+        string Touch(string what, decimal level) => $"{what} {level} touched ({(isLong ? "low" : "high")} {(isLong ? low : high)})";
+        if (Against(levels.StopLoss)) return Touch("stop loss", levels.StopLoss!.Value);
+        if (Against(levels.TrailingStop)) return Touch("trailing stop", levels.TrailingStop!.Value);
+        if (levels.TakeProfit is { } profit && (isLong ? high >= profit : low <= profit))
+            return $"take profit {profit} touched ({(isLong ? "high" : "low")} {(isLong ? high : low)})";
+        return null;
+    }
+
     private StrategySignal Hold(StrategyPosition position, Bar bar, bool short_)
     {
-        if (_spec.TrailingStop is not { } trail) return new(SignalAction.Hold, position.Quantity, "holding", null);
+        var levels = position.Protection;
+        if (_spec.TrailingStop is not { } trail || (_trailFeature >= 0 && !double.IsFinite(_inputs[_trailFeature])))
+            return new(SignalAction.Hold, position.Quantity, "holding", levels);
         var extreme = short_ ? bar.Low : bar.High;
-        if (_trailFeature >= 0 && !double.IsFinite(_inputs[_trailFeature])) return new(SignalAction.Hold, position.Quantity, "holding", new(null, null, position.TrailingStop));
         var candidate = (decimal)(short_ ? extreme + Distance(trail, _trailFeature, extreme) : extreme - Distance(trail, _trailFeature, extreme));
-        var level = position.TrailingStop is not { } current ? candidate : short_ ? Math.Min(current, candidate) : Math.Max(current, candidate);
-        return new(SignalAction.Hold, position.Quantity, "holding", new(null, null, level));
+        var level = levels?.TrailingStop is not { } current ? candidate : short_ ? Math.Min(current, candidate) : Math.Max(current, candidate);
+        return new(SignalAction.Hold, position.Quantity, "holding", (levels ?? new(null, null, null)) with { TrailingStop = level });
     }
 
     private double Distance(ProtectiveExit exit, int feature, double price) =>

@@ -26,8 +26,8 @@ public sealed class StrategyEngineTests
             var signal = engine.OnBar(Bar(i, closes[i]), position, context ?? NoModel);
             signals.Add(signal);
             position = signal.TargetPosition == position.Quantity
-                ? position with { BarsHeld = position.Quantity == 0 ? 0 : position.BarsHeld + 1, TrailingStop = signal.Protection?.TrailingStop ?? position.TrailingStop }
-                : signal.TargetPosition == 0 ? StrategyPosition.Flat : new StrategyPosition(signal.TargetPosition, (decimal)closes[i], 0, signal.Protection?.TrailingStop);
+                ? position with { BarsHeld = position.Quantity == 0 ? 0 : position.BarsHeld + 1, Protection = signal.Protection }
+                : signal.TargetPosition == 0 ? StrategyPosition.Flat : new StrategyPosition(signal.TargetPosition, (decimal)closes[i], 0, signal.Protection);
         }
         return signals;
     }
@@ -158,16 +158,33 @@ public sealed class StrategyEngineTests
         var entry = engine.OnBar(Bar(1, 100, 101, 99), StrategyPosition.Flat, NoModel);
         // ATR(1) is the bar's true range, 2: stop 100 − 2·2 = 96; take profit 110; trailing 95.
         entry.Protection.ShouldBe(new ProtectiveLevels(96m, 110m, 95m));
-        var position = new StrategyPosition(1000, 100, 0, 95m);
+        var position = new StrategyPosition(1000, 100, 0, entry.Protection);
         var higher = engine.OnBar(Bar(2, 104, 106, 103), position, NoModel);
-        higher.Protection!.TrailingStop.ShouldBe(100.7m, "106 − 5%");
-        var lower = engine.OnBar(Bar(3, 102, 103, 101), position with { TrailingStop = 100.7m }, NoModel);
+        higher.Protection.ShouldBe(new ProtectiveLevels(96m, 110m, 100.7m), "106 − 5%; stop and take profit stay");
+        var lower = engine.OnBar(Bar(3, 102, 103, 101), position with { Protection = higher.Protection }, NoModel);
         lower.Protection!.TrailingStop.ShouldBe(100.7m, "a lower high never lowers the stop");
 
         var shortEntry = engine.OnBar(Bar(4, 40, 41, 39), StrategyPosition.Flat, NoModel);
         // True range from the previous close 102 down to 39 is 63: stop 40 + 126 = 166, take profit 36, trailing 42.
         shortEntry.Protection.ShouldBe(new ProtectiveLevels(166m, 36m, 42m));
-        engine.OnBar(Bar(5, 38, 39, 37), new StrategyPosition(-1000, 40, 0, 42m), NoModel).Protection!.TrailingStop.ShouldBe(38.85m, "37 + 5%");
+        engine.OnBar(Bar(5, 38, 39, 37), new StrategyPosition(-1000, 40, 0, shortEntry.Protection), NoModel).Protection!.TrailingStop.ShouldBe(38.85m, "37 + 5%");
+    }
+
+    [Fact]
+    public void A_touched_protective_price_flattens_the_stop_first()
+    {
+        var spec = StrategyProgramTests.Cross() with { Features = [], Rules = new() { EntryLong = "close > 1000" } };
+        var engine = Engine(spec);
+        var levels = new ProtectiveLevels(StopLoss: 95m, TakeProfit: 110m, TrailingStop: 98m);
+        var position = new StrategyPosition(1000, 100, 2, levels);
+        engine.OnBar(Bar(0, 100, 109, 98.5), position, NoModel).Action.ShouldBe(SignalAction.Hold);
+        engine.OnBar(Bar(1, 99, 100, 97.5), position, NoModel).Reason.ShouldBe("trailing stop 98 touched (low 97.5)");
+        engine.OnBar(Bar(2, 105, 111, 99), position, NoModel).Reason.ShouldBe("take profit 110 touched (high 111)");
+        var both = engine.OnBar(Bar(3, 100, 111, 94), position, NoModel);
+        (both.Action, both.TargetPosition, both.Reason).ShouldBe((SignalAction.ExitLong, 0m, "stop loss 95 touched (low 94)"));
+        var shortPosition = new StrategyPosition(-1000, 100, 2, new ProtectiveLevels(105m, 90m, null));
+        engine.OnBar(Bar(4, 100, 105, 99), shortPosition, NoModel).Reason.ShouldBe("stop loss 105 touched (high 105)");
+        engine.OnBar(Bar(5, 91, 92, 90), shortPosition, NoModel).Action.ShouldBe(SignalAction.ExitShort);
     }
 
     [Fact]
