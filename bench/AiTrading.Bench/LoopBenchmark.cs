@@ -73,7 +73,7 @@ public static class LoopBenchmark
             var latencies = new List<double>();
             foreach (var symbol in Symbols)
             {
-                var status = await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetStatusAsync();
+                var status = (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetAsync())!;
                 var newFills = (int)Math.Min(status.OrdersFilled - filled0[symbol], status.TickToFillMicroseconds.Count);
                 latencies.AddRange(status.TickToFillMicroseconds.TakeLast(newFills));
             }
@@ -97,7 +97,7 @@ public static class LoopBenchmark
     {
         var fills = new Dictionary<string, long>();
         foreach (var symbol in Symbols)
-            fills[symbol] = (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetStatusAsync()).OrdersFilled;
+            fills[symbol] = (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetAsync())!.OrdersFilled;
         return fills;
     }
 

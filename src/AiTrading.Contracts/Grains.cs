@@ -19,13 +19,24 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("quote"), ReadOnly, AlwaysInterleave] Task<Quote?> GetQuoteAsync();
 }
 
-/// <summary>A running strategy (key: strategy id) fed by the <see cref="StreamNames.Bars"/> streams of its symbols.</summary>
+/// <summary>
+/// A submitted strategy (key: strategy id) fed by the <see cref="StreamNames.Bars"/> streams of its instruments;
+/// its events go out on <see cref="StreamNames.StrategyEvents"/>.
+/// </summary>
 [Alias("strategy")]
 public interface IStrategyGrain : IGrainWithStringKey
 {
-    [Alias("start")] Task<StrategyStatus> StartAsync(StrategyConfig config);
-    [Alias("stop")] Task<StrategyStatus> StopAsync();
-    [Alias("status"), ReadOnly] Task<StrategyStatus> GetStatusAsync();
+    /// <summary>
+    /// Validates and starts the spec (every problem at once). The same id and content again: the existing strategy,
+    /// <see cref="StrategySubmission.Duplicate"/>. Other content: a conflict, unless its version is higher, which
+    /// replaces the spec and keeps the positions.
+    /// </summary>
+    [Alias("submit")] Task<StrategySubmission> SubmitAsync(Core.Strategies.StrategySpec spec);
+    /// <summary>The strategy, or null if none has this id.</summary>
+    [Alias("get"), ReadOnly] Task<StrategyView?> GetAsync();
+    [Alias("pause")] Task<StrategyView> PauseAsync(string reason);
+    [Alias("resume")] Task<StrategyView> ResumeAsync();
+    [Alias("stop")] Task<StrategyView> StopAsync();
 }
 
 /// <summary>The pre-trade gate of one account (key: account). Every order passes here before any venue sees it.</summary>
@@ -77,10 +88,16 @@ public interface IAuditStreamGrain : IGrainWithStringKey
     [Alias("info"), ReadOnly] Task<AuditStreamInfo> GetInfoAsync();
 }
 
-/// <summary>The list of audit streams that exist (single activation, key 0).</summary>
-[Alias("audit-directory")]
-public interface IAuditDirectoryGrain : IGrainWithIntegerKey
+/// <summary>A sorted set of names that exist (key: the index, one of <see cref="NameIndexes"/>).</summary>
+[Alias("name-index")]
+public interface INameIndexGrain : IGrainWithStringKey
 {
-    [Alias("register")] Task RegisterAsync(string stream);
+    [Alias("register")] Task RegisterAsync(string name);
     [Alias("list"), ReadOnly] Task<IReadOnlyList<string>> ListAsync();
+}
+
+public static class NameIndexes
+{
+    public const string AuditStreams = "audit-streams";
+    public const string Strategies = "strategies";
 }

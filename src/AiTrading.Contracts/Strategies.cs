@@ -1,64 +1,108 @@
-using AiTrading.Core;
-using AiTrading.Core.MarketData;
 using AiTrading.Core.Strategies;
 
 namespace AiTrading.Contracts;
 
+/// <summary>validated → running ⇄ paused → stopped. A stopped strategy keeps its positions; a new version starts it again.</summary>
+public enum StrategyLifecycle { Validated = 0, Running = 1, Paused = 2, Stopped = 3 }
+
 /// <summary>
-/// The spine's strategy definition: trade the named symbols on bar close with the baseline model and a
-/// threshold rule. (The full StrategySpec with rules over features arrives with the trading-engine issue.)
+/// The strategy's position in one instrument, as its own fills made it, with its protective prices and the P&amp;L
+/// its fills realised (account currency; today's from <see cref="PnlDay"/>).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("strategy-config")]
-public sealed record StrategyConfig(
-    [property: Id(0)] string StrategyId,
-    [property: Id(1)] string Account,
-    [property: Id(2)] IReadOnlyList<string> Symbols,
-    [property: Id(3)] string Timeframe,
-    [property: Id(4)] double EntryProbability,
-    [property: Id(5)] double ExitBand,
-    [property: Id(6)] decimal Quantity,
-    [property: Id(7)] bool AllowShort)
+[GenerateSerializer, Immutable, Alias("strategy-holding")]
+public sealed record StrategyHolding(
+    [property: Id(0)] decimal Quantity,
+    [property: Id(1)] decimal EntryPrice,
+    [property: Id(2)] int BarsHeld,
+    [property: Id(3)] decimal? StopLoss,
+    [property: Id(4)] decimal? TakeProfit,
+    [property: Id(5)] decimal? TrailingStop,
+    [property: Id(6)] decimal RealizedPnl,
+    [property: Id(7)] DateOnly PnlDay,
+    [property: Id(8)] decimal RealizedToday)
 {
-    public static readonly string[] SupportedTimeframes = ["M1", "M5"];
+    public static readonly StrategyHolding Flat = new(0, 0, 0, null, null, null, 0, default, 0);
 
-    public ThresholdSignalRule Rule => new() { EntryProbability = EntryProbability, ExitBand = ExitBand, Quantity = Quantity, AllowShort = AllowShort };
+    public StrategyPosition ToPosition() => new(Quantity, EntryPrice, BarsHeld,
+        StopLoss is null && TakeProfit is null && TrailingStop is null ? null : new ProtectiveLevels(StopLoss, TakeProfit, TrailingStop));
 
-    public IReadOnlyList<FieldError> Validate()
+    public StrategyHolding WithProtection(ProtectiveLevels? levels) =>
+        this with { StopLoss = levels?.StopLoss, TakeProfit = levels?.TakeProfit, TrailingStop = levels?.TrailingStop };
+
+    /// <summary>Books a fill of <paramref name="signedQuantity"/> at <paramref name="price"/>; realised P&amp;L converts at <paramref name="quoteToAccount"/>.</summary>
+    public StrategyHolding Apply(decimal signedQuantity, decimal price, decimal quoteToAccount, DateOnly day)
     {
-        var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(StrategyId)) errors.Add(new("strategyId", "is required"));
-        if (string.IsNullOrWhiteSpace(Account)) errors.Add(new("account", "is required"));
-        if (Symbols is null || Symbols.Count == 0) errors.Add(new("symbols", "must name at least one symbol"));
-        else if (Symbols.Any(s => string.IsNullOrWhiteSpace(s) || s != InstrumentCatalog.NormalizeSymbol(s)))
-            errors.Add(new("symbols", "must be upper-case symbols without spaces"));
-        if (!SupportedTimeframes.Contains(Timeframe)) errors.Add(new("timeframe", $"must be one of {string.Join(", ", SupportedTimeframes)} (got '{Timeframe}')"));
-        errors.AddRange(Rule.Validate());
-        return errors;
+        var (realized, realizedToday) = (RealizedPnl, PnlDay == day ? RealizedToday : 0);
+        var after = Quantity + signedQuantity;
+        decimal entry;
+        if (Quantity == 0 || Math.Sign(Quantity) == Math.Sign(signedQuantity))
+            entry = (EntryPrice * Math.Abs(Quantity) + price * Math.Abs(signedQuantity)) / Math.Abs(after);
+        else
+        {
+            var closed = Math.Min(Math.Abs(signedQuantity), Math.Abs(Quantity));
+            var pnl = Math.Sign(Quantity) * (price - EntryPrice) * closed * quoteToAccount;
+            (realized, realizedToday) = (realized + pnl, realizedToday + pnl);
+            entry = after == 0 ? 0 : Math.Sign(after) == Math.Sign(Quantity) ? EntryPrice : price;
+        }
+        var keepsSide = after != 0 && Quantity != 0 && Math.Sign(after) == Math.Sign(Quantity);
+        return new(after, entry, keepsSide ? BarsHeld : 0, keepsSide ? StopLoss : null, keepsSide ? TakeProfit : null, keepsSide ? TrailingStop : null,
+            realized, day, realizedToday);
     }
 }
 
-public enum StrategyState { Created = 0, Running = 1, Stopped = 2 }
-
-[GenerateSerializer, Immutable, Alias("strategy-decision")]
-public sealed record StrategyDecision(
+/// <summary>Something that happened to a strategy, in order (<see cref="Sequence"/>), as <see cref="StreamNames.StrategyEvents"/> carries it.</summary>
+[GenerateSerializer, Immutable, Alias("strategy-event")]
+public sealed record StrategyEvent(
     [property: Id(0)] string StrategyId,
-    [property: Id(1)] string Symbol,
-    [property: Id(2)] DateTimeOffset BarTime,
-    [property: Id(3)] string Model,
-    [property: Id(4)] double ProbabilityUp,
-    [property: Id(5)] decimal CurrentPosition,
-    [property: Id(6)] decimal TargetPosition,
-    [property: Id(7)] string? ClientOrderId);
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] DateTimeOffset Time,
+    [property: Id(3)] string Kind,
+    [property: Id(4)] string? Symbol,
+    [property: Id(5)] string Message,
+    [property: Id(6)] string? ClientOrderId = null,
+    [property: Id(7)] decimal? Quantity = null,
+    [property: Id(8)] decimal? Price = null);
 
-[GenerateSerializer, Immutable, Alias("strategy-status")]
-public sealed record StrategyStatus(
-    [property: Id(0)] StrategyConfig? Config,
-    [property: Id(1)] StrategyState State,
-    [property: Id(2)] long BarsSeen,
-    [property: Id(3)] long Decisions,
-    [property: Id(4)] long OrdersFilled,
-    [property: Id(5)] long OrdersRejected,
-    [property: Id(6)] IReadOnlyDictionary<string, decimal> Positions,
-    [property: Id(7)] StrategyDecision? LastDecision,
-    [property: Id(8)] string? LastError,
-    [property: Id(9)] IReadOnlyList<double> TickToFillMicroseconds);
+public static class StrategyEventKinds
+{
+    /// <summary>Submitted, new version, running, paused (with the reason), resumed, stopped.</summary>
+    public const string Lifecycle = "lifecycle";
+    /// <summary>An engine decision that changes the position (or would, but for a gate or a limit).</summary>
+    public const string Signal = "signal";
+    /// <summary>An order sent, and how it ended.</summary>
+    public const string Order = "order";
+    public const string Fill = "fill";
+    /// <summary>An order refused by the strategy's limits or the account's risk gate.</summary>
+    public const string Risk = "risk";
+}
+
+/// <summary>A strategy as it stands.</summary>
+[GenerateSerializer, Immutable, Alias("strategy-view")]
+public sealed record StrategyView(
+    [property: Id(0)] StrategySpec Spec,
+    [property: Id(1)] string SpecHash,
+    [property: Id(2)] StrategyLifecycle State,
+    [property: Id(3)] string? Reason,
+    [property: Id(4)] IReadOnlyDictionary<string, StrategyHolding> Holdings,
+    [property: Id(5)] long BarsSeen,
+    [property: Id(6)] long Signals,
+    [property: Id(7)] long OrdersFilled,
+    [property: Id(8)] long OrdersRejected,
+    [property: Id(9)] StrategyEvent? LastEvent,
+    [property: Id(10)] DateTimeOffset SubmittedAt,
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] IReadOnlyList<double> TickToFillMicroseconds);
+
+/// <summary>The answer to a submission: the strategy, and whether it was already there with this content.</summary>
+[GenerateSerializer, Immutable, Alias("strategy-submission")]
+public sealed record StrategySubmission([property: Id(0)] StrategyView Strategy, [property: Id(1)] bool Duplicate);
+
+/// <summary>What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars on M1 and M5, the baseline model, the paper venue.</summary>
+public static class LiveStrategyCatalog
+{
+    public static readonly IReadOnlySet<string> Timeframes = new HashSet<string> { "M1", "M5" };
+    public static readonly IReadOnlySet<string> Models = new HashSet<string> { Core.Models.BaselineDirectionModel.Name };
+    public static readonly IReadOnlySet<string> Venues = new HashSet<string> { "paper" };
+
+    public static StrategyCatalog For(IEnumerable<string> instruments) => new(instruments.ToHashSet(StringComparer.Ordinal), Timeframes, Models, Venues);
+}

@@ -14,6 +14,8 @@ public static class StreamNames
     public const string Bars = "bars";
     /// <summary>InstrumentGrain → gateways, items <see cref="Quote"/> (conflated: the last quote of each batch).</summary>
     public const string Quotes = "quotes";
+    /// <summary>StrategyGrain → gateways (gRPC StreamEvents), items <see cref="StrategyEvent"/>; keys are strategy ids.</summary>
+    public const string StrategyEvents = "strategy-events";
 }
 
 /// <summary>

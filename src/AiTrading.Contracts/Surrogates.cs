@@ -324,3 +324,17 @@ public sealed class FieldErrorConverter : IConverter<FieldError, FieldErrorSurro
     public FieldError ConvertFromSurrogate(in FieldErrorSurrogate s) => new(s.Field, s.Message);
     public FieldErrorSurrogate ConvertToSurrogate(in FieldError v) => new() { Field = v.Field, Message = v.Message };
 }
+
+/// <summary>Specs cross grains as their JSON: one shape for the wire, the HTTP API and the files users write.</summary>
+[GenerateSerializer, Alias("strategy-spec")]
+public struct StrategySpecSurrogate
+{
+    [Id(0)] public string Json;
+}
+
+[RegisterConverter]
+public sealed class StrategySpecConverter : IConverter<Core.Strategies.StrategySpec, StrategySpecSurrogate>
+{
+    public Core.Strategies.StrategySpec ConvertFromSurrogate(in StrategySpecSurrogate s) => Core.JsonInput.Parse<Core.Strategies.StrategySpec>(s.Json, "strategy spec");
+    public StrategySpecSurrogate ConvertToSurrogate(in Core.Strategies.StrategySpec v) => new() { Json = System.Text.Json.JsonSerializer.Serialize(v, Core.JsonInput.Options) };
+}

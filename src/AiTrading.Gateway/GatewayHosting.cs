@@ -55,7 +55,7 @@ public static class GatewayHosting
         {
             try
             {
-                await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
                 return HealthCheckResult.Healthy("cluster answers");
             }
             catch (Exception e)

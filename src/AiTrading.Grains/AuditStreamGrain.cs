@@ -18,7 +18,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
     {
         var record = AuditChain.Next(_head, Stream, clock.GetUtcNow(), entry.Kind, entry.Payload);
         await store.AppendAsync(record);
-        if (_head is null) await GrainFactory.GetGrain<IAuditDirectoryGrain>(0).RegisterAsync(Stream);
+        if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
         _head = record;
         return record;
     }
@@ -48,17 +48,6 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
 
     public Task<AuditStreamInfo> GetInfoAsync() =>
         Task.FromResult(new AuditStreamInfo(Stream, _head?.Sequence ?? 0, _head?.Hash ?? AuditChain.GenesisHash));
-}
-
-public sealed class AuditDirectoryGrain([PersistentState("audit-directory")] IPersistentState<SortedSet<string>> streams)
-    : Grain, IAuditDirectoryGrain
-{
-    public async Task RegisterAsync(string stream)
-    {
-        if (streams.State.Add(stream)) await streams.WriteStateAsync();
-    }
-
-    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>(streams.State.ToList());
 }
 
 /// <summary>Writes audit records as JSON with one set of serializer settings.</summary>

@@ -1,34 +1,49 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Audit;
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Models;
+using AiTrading.Core.Portfolio;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Strategies;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace AiTrading.Grains;
 
-[GenerateSerializer, Alias("strategy-state")]
+[GenerateSerializer, Alias("strategy-grain-state")]
 public sealed class StrategyGrainState
 {
-    [Id(0)] public StrategyConfig? Config { get; set; }
-    [Id(1)] public StrategyState State { get; set; }
-    [Id(2)] public Dictionary<string, decimal> Positions { get; set; } = new(StringComparer.Ordinal);
-    [Id(3)] public long BarsSeen { get; set; }
-    [Id(4)] public long Decisions { get; set; }
-    [Id(5)] public long OrdersFilled { get; set; }
-    [Id(6)] public long OrdersRejected { get; set; }
-    [Id(7)] public StrategyDecision? LastDecision { get; set; }
-    [Id(8)] public string? LastError { get; set; }
+    [Id(0)] public StrategySpec? Spec { get; set; }
+    [Id(1)] public string? SpecHash { get; set; }
+    [Id(2)] public StrategyLifecycle State { get; set; }
+    [Id(3)] public string? Reason { get; set; }
+    [Id(4)] public Dictionary<string, StrategyHolding> Holdings { get; set; } = new(StringComparer.Ordinal);
+    [Id(5)] public long BarsSeen { get; set; }
+    [Id(6)] public long Signals { get; set; }
+    [Id(7)] public long OrdersFilled { get; set; }
+    [Id(8)] public long OrdersRejected { get; set; }
+    [Id(9)] public StrategyEvent? LastEvent { get; set; }
+    [Id(10)] public long EventSequence { get; set; }
+    [Id(11)] public DateTimeOffset SubmittedAt { get; set; }
+    [Id(12)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Per instrument, the client order id whose fill the holding last booked (a redelivered bar books nothing twice).</summary>
+    [Id(13)] public Dictionary<string, string> LastOrders { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// Runs one strategy: on every closed bar of its timeframe it asks the baseline model for P(up), turns that
-/// into a target position with its rule, audits the decision and sends the difference through the account's
-/// risk gate. Client order ids derive from the bar, so a redelivered bar cannot place a second order.
+/// One submitted strategy: keeps its spec and lifecycle, runs a Core <see cref="StrategyEngine"/> per instrument
+/// on the closed bars of its timeframe (warmed on the instrument's recent bars at start), sends the engine's
+/// position changes through its own limits and the account's risk gate, books what filled, and reports every step
+/// on its event stream and in the account's audit stream. A rule that fails pauses the strategy with the reason;
+/// while paused the engines keep reading bars, so features stay warm, but no order is sent.
+/// Client order ids derive from the strategy, the instrument and the bar, so a redelivered bar orders nothing twice.
 /// </summary>
 public sealed class StrategyGrain(
     [PersistentState("strategy")] IPersistentState<StrategyGrainState> state,
+    IOptions<TradingOptions> options,
     TimeProvider clock,
     ILogger<StrategyGrain> logger) : Grain, IStrategyGrain
 {
@@ -36,123 +51,309 @@ public sealed class StrategyGrain(
 
     private readonly BaselineDirectionModel _model = new();
     private readonly Queue<double> _latencies = new();
+    private readonly Dictionary<string, Runner> _runners = new(StringComparer.Ordinal);
+    private StrategyProgram? _program;
+    private OrderRateLimiter? _throttle;
+    private IAsyncStream<StrategyEvent>? _events;
 
     private string StrategyId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State is { State: StrategyState.Running, Config: { } config }) await SubscribeAsync(config);
+        _events = this.GetStreamProvider(StreamNames.Provider).GetStream<StrategyEvent>(StreamNames.StrategyEvents, StrategyId);
+        if (state.State is { Spec: { } spec, State: StrategyLifecycle.Running or StrategyLifecycle.Paused })
+        {
+            try
+            {
+                await StartEnginesAsync(StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments)));
+            }
+            catch (Exception e) when (e is ValidationException or ResourceNotFoundException)
+            {
+                // What passed at submission no longer holds (an instrument is gone): keep the strategy, paused, with why.
+                await ChangeStateAsync(StrategyLifecycle.Paused, $"cannot restart: {e.Message}");
+            }
+        }
     }
 
-    public async Task<StrategyStatus> StartAsync(StrategyConfig config)
+    public async Task<StrategySubmission> SubmitAsync(StrategySpec spec)
     {
-        var errors = config.Validate().ToList();
-        if (config.StrategyId != StrategyId) errors.Add(new("strategyId", $"must be '{StrategyId}' (got '{config.StrategyId}')"));
-        foreach (var symbol in config.Symbols ?? [])
-        {
-            try { await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync(); }
-            catch (ResourceNotFoundException) { errors.Add(new("symbols", $"unknown instrument '{symbol}'")); }
-        }
-        if (errors.Count > 0) throw new ValidationException(errors);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Id != StrategyId) throw new ValidationException("id", $"must be '{StrategyId}' (got '{spec.Id}')");
+        var program = StrategyProgram.Compile(spec, await CatalogAsync(spec));
+        var hash = spec.ContentHash();
+        var now = clock.GetUtcNow();
 
-        if (state.State is { State: StrategyState.Running, Config: { } running })
+        if (state.State.Spec is { } current)
         {
-            if (Same(running, config)) return Status();
-            throw new ConflictException($"strategy '{StrategyId}' is running with a different configuration; stop it first");
+            if (state.State.SpecHash == hash) return new(View(), Duplicate: true);
+            if (spec.Version <= current.Version)
+                throw new ConflictException($"strategy '{StrategyId}' version {current.Version} exists with different content; " +
+                                            $"submit version {current.Version + 1} or higher to replace it");
+            await StopEnginesAsync();
+            state.State.Spec = spec;
+            state.State.SpecHash = hash;
+            await RecordLifecycleAsync($"version {spec.Version} replaces version {current.Version}");
         }
-        state.State.Config = config;
-        state.State.State = StrategyState.Running;
-        state.State.LastError = null;
-        await state.WriteStateAsync();
-        await SubscribeAsync(config);
-        return Status();
+        else
+        {
+            state.State.Spec = spec;
+            state.State.SpecHash = hash;
+            state.State.SubmittedAt = now;
+            state.State.State = StrategyLifecycle.Validated;
+            await RecordLifecycleAsync($"version {spec.Version} submitted and validated");
+            await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.Strategies).RegisterAsync(StrategyId);
+        }
+        await StartEnginesAsync(program);
+        await ChangeStateAsync(StrategyLifecycle.Running, null);
+        return new(View(), Duplicate: false);
     }
 
-    public async Task<StrategyStatus> StopAsync()
+    public Task<StrategyView?> GetAsync() => Task.FromResult(state.State.Spec is null ? null : View());
+
+    public async Task<StrategyView> PauseAsync(string reason)
     {
-        if (state.State.Config is { } config)
-            foreach (var stream in BarStreams(config))
-                foreach (var handle in await stream.GetAllSubscriptionHandles())
-                    await handle.UnsubscribeAsync();
-        if (state.State.State == StrategyState.Running)
-        {
-            state.State.State = StrategyState.Stopped;
-            await state.WriteStateAsync();
-        }
-        return Status();
+        RequireSubmitted();
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
+        if (state.State.State == StrategyLifecycle.Paused) return View();
+        RequireState("pause", StrategyLifecycle.Running);
+        await ChangeStateAsync(StrategyLifecycle.Paused, reason);
+        return View();
     }
 
-    public Task<StrategyStatus> GetStatusAsync() => Task.FromResult(Status());
-
-    private async Task SubscribeAsync(StrategyConfig config)
+    public async Task<StrategyView> ResumeAsync()
     {
-        foreach (var stream in BarStreams(config))
+        RequireSubmitted();
+        if (state.State.State == StrategyLifecycle.Running) return View();
+        RequireState("resume", StrategyLifecycle.Paused);
+        if (_runners.Count == 0) await StartEnginesAsync(StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!)));
+        await ChangeStateAsync(StrategyLifecycle.Running, null);
+        return View();
+    }
+
+    public async Task<StrategyView> StopAsync()
+    {
+        RequireSubmitted();
+        if (state.State.State == StrategyLifecycle.Stopped) return View();
+        await StopEnginesAsync();
+        await ChangeStateAsync(StrategyLifecycle.Stopped, "stopped on request");
+        return View();
+    }
+
+    private async Task<StrategyCatalog> CatalogAsync(StrategySpec spec)
+    {
+        var known = new List<string>();
+        foreach (var symbol in (spec.Instruments ?? []).Where(s => !string.IsNullOrWhiteSpace(s)).Distinct())
         {
+            try
+            {
+                await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync();
+                known.Add(symbol);
+            }
+            catch (ResourceNotFoundException)
+            {
+            }
+        }
+        return LiveStrategyCatalog.For(known);
+    }
+
+    /// <summary>An engine per instrument, warmed on the instrument's recent bars, then the bar streams.</summary>
+    private async Task StartEnginesAsync(StrategyProgram program)
+    {
+        _program = program;
+        _throttle = program.Spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
+        _runners.Clear();
+        var provider = this.GetStreamProvider(StreamNames.Provider);
+        foreach (var symbol in program.Spec.Instruments)
+        {
+            var instrument = GrainFactory.GetGrain<IInstrumentGrain>(symbol);
+            var runner = new Runner(program.CreateEngine(symbol), await instrument.GetSpecAsync(), program.Spec.Instruments.ToList().IndexOf(symbol));
+            var snapshot = await instrument.GetSnapshotAsync(InstrumentGrain.BarHistory);
+            var history = program.Timeframe == Timeframe.M1 ? snapshot.MinuteBars : snapshot.FiveMinuteBars;
+            foreach (var bar in history)
+            {
+                try
+                {
+                    runner.Engine.OnBar(bar, StrategyPosition.Flat, new StrategyContext(double.NaN, 0, 1));
+                }
+                catch (StrategyRuleException)
+                {
+                    // Rules with no prediction or position behind them can fail where live ones would not; only live bars pause.
+                }
+                runner.LastBar = bar.OpenTime;
+            }
+            _runners[symbol] = runner;
+
+            var stream = provider.GetStream<BarClosed>(StreamNames.Bars, symbol);
             var handles = await stream.GetAllSubscriptionHandles();
             if (handles.Count == 0) await stream.SubscribeAsync(OnBarAsync);
             else foreach (var handle in handles) await handle.ResumeAsync(OnBarAsync);
         }
     }
 
-    private IEnumerable<IAsyncStream<BarClosed>> BarStreams(StrategyConfig config)
+    private async Task StopEnginesAsync()
     {
-        var provider = this.GetStreamProvider(StreamNames.Provider);
-        return config.Symbols.Select(symbol => provider.GetStream<BarClosed>(StreamNames.Bars, symbol));
+        if (state.State.Spec is { } spec)
+        {
+            var provider = this.GetStreamProvider(StreamNames.Provider);
+            foreach (var symbol in spec.Instruments)
+                foreach (var handle in await provider.GetStream<BarClosed>(StreamNames.Bars, symbol).GetAllSubscriptionHandles())
+                    await handle.UnsubscribeAsync();
+        }
+        _runners.Clear();
+        _program = null;
     }
 
     private async Task OnBarAsync(BarClosed e, StreamSequenceToken? token)
     {
-        if (state.State is not { State: StrategyState.Running, Config: { } config } || e.Bar.Timeframe.Name != config.Timeframe) return;
-        var symbol = e.Bar.Symbol;
+        var bar = e.Bar;
+        if (_program is null || !_runners.TryGetValue(bar.Symbol, out var runner) || bar.Timeframe != _program.Timeframe || bar.OpenTime <= runner.LastBar) return;
+        if (state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
+        runner.LastBar = bar.OpenTime;
+        var spec = _program.Spec;
+        var symbol = bar.Symbol;
+        var holding = state.State.Holdings.GetValueOrDefault(symbol) ?? StrategyHolding.Flat;
+        if (holding.Quantity != 0) holding = holding with { BarsHeld = holding.BarsHeld + 1 };
         state.State.BarsSeen++;
 
-        var prediction = _model.Predict(e.Features, e.Bar.Close);
-        var current = state.State.Positions.GetValueOrDefault(symbol);
-        var target = config.Rule.TargetPosition(prediction, current);
-        var delta = target - current;
-        var clientOrderId = delta == 0 ? null : $"{StrategyId}-{symbol}-{config.Timeframe}-{e.Bar.OpenTime.UtcTicks}";
-        var decision = new StrategyDecision(StrategyId, symbol, e.Bar.OpenTime, BaselineDirectionModel.Name,
-            prediction.ProbabilityUp, current, target, clientOrderId);
-        state.State.Decisions++;
-        state.State.LastDecision = decision;
-        await AuditJson.AppendAsync(GrainFactory, config.Account, AuditKinds.Decision, decision);
+        var rate = await QuoteToAccountRateAsync(runner.Instrument);
+        var equity = spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly
+            ? (await GrainFactory.GetGrain<IPortfolioGrain>(spec.Account).GetValuationAsync()).Equity
+            : 0m;
+        var probabilityUp = spec.Models.Count > 0 ? _model.Predict(e.Features, bar.Close).ProbabilityUp : double.NaN;
 
-        if (clientOrderId is not null)
+        StrategySignal signal;
+        try
         {
-            var request = new OrderRequest(clientOrderId, config.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell,
-                Math.Abs(delta), OrderType.Market, null, StrategyId);
-            await SubmitAsync(request, e.SourcePublishedAt);
+            signal = runner.Engine.OnBar(bar, holding.ToPosition(), new StrategyContext(probabilityUp, equity, rate ?? 0m));
         }
+        catch (StrategyRuleException failure)
+        {
+            if (state.State.State == StrategyLifecycle.Running)
+            {
+                logger.LogWarning("Strategy {StrategyId} paused: {Reason}", StrategyId, failure.Message);
+                await ChangeStateAsync(StrategyLifecycle.Paused, $"{symbol} bar {bar.OpenTime:O}: {failure.Message}");
+            }
+            return;
+        }
+
+        holding = signal.ChangesPosition ? holding : holding.WithProtection(signal.Protection);
+        if (signal.ChangesPosition && state.State.State == StrategyLifecycle.Running)
+        {
+            state.State.Signals++;
+            var clientOrderId = $"{StrategyId}-{runner.Index}-{Base36(bar.OpenTime.UtcTicks)}";
+            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.Decision, new
+            {
+                strategyId = StrategyId, version = spec.Version, symbol, barTime = bar.OpenTime, action = signal.Action.ToString(),
+                current = holding.Quantity, target = signal.TargetPosition, signal.Reason, probabilityUp = double.IsNaN(probabilityUp) ? (double?)null : probabilityUp,
+                clientOrderId,
+            });
+            await PublishAsync(StrategyEventKinds.Signal, symbol, $"{signal.Action}: {signal.Reason} (target {signal.TargetPosition})", clientOrderId, signal.TargetPosition);
+            holding = await TradeAsync(spec, symbol, holding, signal, clientOrderId, (decimal)bar.Close, rate, e.SourcePublishedAt);
+        }
+        state.State.Holdings[symbol] = holding;
+        state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
     }
 
-    private async Task SubmitAsync(OrderRequest request, DateTimeOffset sourcePublishedAt)
+    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, StrategyHolding holding, StrategySignal signal,
+        string clientOrderId, decimal close, decimal? rate, DateTimeOffset sourcePublishedAt)
     {
-        try
-        {
-            var result = await GrainFactory.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
-            var order = result.Order;
-            if (order.FilledQuantity > 0)
-            {
-                if (!result.Duplicate)
-                {
-                    state.State.Positions[request.Symbol] = state.State.Positions.GetValueOrDefault(request.Symbol) + request.Side.Sign() * order.FilledQuantity;
-                    state.State.OrdersFilled++;
-                    RecordLatency((clock.GetUtcNow() - sourcePublishedAt).TotalMicroseconds);
-                }
-            }
-            else
-            {
-                state.State.OrdersRejected++;
-                state.State.LastError = $"{order.Request.ClientOrderId}: {order.Status} ({order.Reason})";
-            }
-        }
-        catch (Exception ex) when (ex is InvalidRequestException or ResourceNotFoundException or ConflictException)
+        var delta = signal.TargetPosition - holding.Quantity;
+        var request = new OrderRequest(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null, StrategyId);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
+                       + (rate is { } r && holding.Quantity != 0 ? (close - holding.EntryPrice) * holding.Quantity * r : 0);
+        var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, signal.TargetPosition, Math.Abs(delta) * close * (rate ?? 0), dailyPnl, _throttle, now);
+        if (!limit.Approved)
         {
             state.State.OrdersRejected++;
-            state.State.LastError = ex.Message;
-            logger.LogWarning(ex, "Strategy {StrategyId} could not submit {ClientOrderId}", StrategyId, request.ClientOrderId);
+            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLimitRejected, new { strategyId = StrategyId, request, decision = limit });
+            await PublishAsync(StrategyEventKinds.Risk, symbol, $"{limit.Limit}: {limit.Message}", clientOrderId, request.Quantity);
+            return holding;
         }
+
+        OrderSubmission submission;
+        try
+        {
+            submission = await GrainFactory.GetGrain<IRiskGrain>(spec.Account).SubmitOrderAsync(request);
+        }
+        catch (Exception e) when (e is InvalidRequestException or ResourceNotFoundException or ConflictException)
+        {
+            state.State.OrdersRejected++;
+            logger.LogWarning(e, "Strategy {StrategyId} could not submit {ClientOrderId}", StrategyId, clientOrderId);
+            await PublishAsync(StrategyEventKinds.Order, symbol, $"not submitted: {e.Message}", clientOrderId, request.Quantity);
+            return holding;
+        }
+
+        var order = submission.Order;
+        if (!submission.Risk.Approved)
+        {
+            state.State.OrdersRejected++;
+            await PublishAsync(StrategyEventKinds.Risk, symbol, $"{submission.Risk.Limit}: {submission.Risk.Message}", clientOrderId, request.Quantity);
+            return holding;
+        }
+        await PublishAsync(StrategyEventKinds.Order, symbol, $"{request.Side} {request.Quantity}: {order.Status}{(order.Reason is { } why ? $" ({why})" : "")}",
+            clientOrderId, request.Quantity);
+        if (order.FilledQuantity == 0 || state.State.LastOrders.GetValueOrDefault(symbol) == clientOrderId)
+        {
+            if (order.FilledQuantity == 0) state.State.OrdersRejected++;
+            return holding;
+        }
+
+        var fillPrice = order.AverageFillPrice!.Value;
+        var booked = holding.Apply(request.Side.Sign() * order.FilledQuantity, fillPrice, rate ?? 1m, today);
+        if (booked.Quantity != 0 && (holding.Quantity == 0 || Math.Sign(booked.Quantity) != Math.Sign(holding.Quantity)))
+            booked = booked.WithProtection(signal.Protection);
+        state.State.LastOrders[symbol] = clientOrderId;
+        state.State.OrdersFilled++;
+        if (!submission.Duplicate) RecordLatency((clock.GetUtcNow() - sourcePublishedAt).TotalMicroseconds);
+        await PublishAsync(StrategyEventKinds.Fill, symbol, $"{request.Side} {order.FilledQuantity} at {fillPrice}; position {booked.Quantity}",
+            clientOrderId, order.FilledQuantity, fillPrice);
+        return booked;
+    }
+
+    private async Task<decimal?> QuoteToAccountRateAsync(InstrumentSpec instrument)
+    {
+        var account = options.Value.AccountCurrency;
+        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(instrument.QuoteCurrency, account));
+        return FxConverter.TryRate(instrument.QuoteCurrency, account, mids);
+    }
+
+    private async Task ChangeStateAsync(StrategyLifecycle next, string? reason)
+    {
+        state.State.State = next;
+        state.State.Reason = reason;
+        await RecordLifecycleAsync(reason is null ? next.ToString().ToLowerInvariant() : $"{next.ToString().ToLowerInvariant()}: {reason}");
+    }
+
+    /// <summary>Persists the state, then audits and publishes the lifecycle change.</summary>
+    private async Task RecordLifecycleAsync(string message)
+    {
+        state.State.UpdatedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        var spec = state.State.Spec!;
+        await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLifecycle,
+            new { strategyId = StrategyId, version = spec.Version, specHash = state.State.SpecHash, state = state.State.State.ToString(), message });
+        await PublishAsync(StrategyEventKinds.Lifecycle, null, message);
+    }
+
+    private async Task PublishAsync(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null)
+    {
+        var e = new StrategyEvent(StrategyId, ++state.State.EventSequence, clock.GetUtcNow(), kind, symbol, message, clientOrderId, quantity, price);
+        state.State.LastEvent = e;
+        await _events!.OnNextAsync(e);
+    }
+
+    private void RequireSubmitted()
+    {
+        if (state.State.Spec is null) throw new NotFoundException("strategy", StrategyId);
+    }
+
+    private void RequireState(string action, StrategyLifecycle expected)
+    {
+        if (state.State.State != expected)
+            throw new ConflictException($"strategy '{StrategyId}' is {state.State.State.ToString().ToLowerInvariant()}: only a {expected.ToString().ToLowerInvariant()} strategy can {action}");
     }
 
     private void RecordLatency(double microseconds)
@@ -161,10 +362,27 @@ public sealed class StrategyGrain(
         if (_latencies.Count > LatencySamples) _latencies.Dequeue();
     }
 
-    private StrategyStatus Status() => new(state.State.Config, state.State.State, state.State.BarsSeen, state.State.Decisions,
-        state.State.OrdersFilled, state.State.OrdersRejected, new Dictionary<string, decimal>(state.State.Positions),
-        state.State.LastDecision, state.State.LastError, _latencies.ToList());
+    private StrategyView View() => new(state.State.Spec!, state.State.SpecHash!, state.State.State, state.State.Reason,
+        new Dictionary<string, StrategyHolding>(state.State.Holdings), state.State.BarsSeen, state.State.Signals, state.State.OrdersFilled,
+        state.State.OrdersRejected, state.State.LastEvent, state.State.SubmittedAt, state.State.UpdatedAt, _latencies.ToList());
 
-    private static bool Same(StrategyConfig a, StrategyConfig b) =>
-        a with { Symbols = [] } == b with { Symbols = [] } && a.Symbols.SequenceEqual(b.Symbols);
+    private static string Base36(long value)
+    {
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var text = new Stack<char>();
+        do
+        {
+            text.Push(digits[(int)(value % 36)]);
+            value /= 36;
+        } while (value > 0);
+        return new string(text.ToArray());
+    }
+
+    private sealed class Runner(StrategyEngine engine, InstrumentSpec instrument, int index)
+    {
+        public StrategyEngine Engine { get; } = engine;
+        public InstrumentSpec Instrument { get; } = instrument;
+        public int Index { get; } = index;
+        public DateTimeOffset LastBar { get; set; } = DateTimeOffset.MinValue;
+    }
 }

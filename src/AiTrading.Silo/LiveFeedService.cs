@@ -1,6 +1,8 @@
 using AiTrading.Connectors.Feeds;
 using AiTrading.Contracts;
 using AiTrading.Core.MarketData;
+using AiTrading.Core.Models;
+using AiTrading.Core.Strategies;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -42,7 +44,7 @@ public sealed class LiveFeedService(
                 await cluster.GetGrain<IInstrumentGrain>(spec.Symbol).ConfigureAsync(spec);
             if (settings.StartDemoStrategies)
                 foreach (var spec in feed.Instruments)
-                    await cluster.GetGrain<IStrategyGrain>(DemoStrategyId(spec.Symbol)).StartAsync(DemoStrategy(spec));
+                    await cluster.GetGrain<IStrategyGrain>(DemoStrategyId(spec.Symbol)).SubmitAsync(DemoStrategy(spec));
             _ready.TrySetResult();
             logger.LogInformation("Feed started: {Symbols}", string.Join(", ", feed.Instruments.Select(i => i.Symbol)));
 
@@ -82,11 +84,25 @@ public sealed class LiveFeedService(
 
     public static string DemoStrategyId(string symbol) => "demo-" + symbol.ToLowerInvariant();
 
-    private StrategyConfig DemoStrategy(InstrumentSpec spec)
+    /// <summary>
+    /// The demo: the baseline model's view of each symbol, long when P(up) ≥ 0.6, short when ≤ 0.4, flat when it comes
+    /// back within 0.02 of a coin flip, about <see cref="LiveFeedSettings.DemoNotionalUsd"/> a trade.
+    /// </summary>
+    public StrategySpec DemoStrategy(InstrumentSpec spec)
     {
         var usdPerUnit = spec.QuoteCurrency == "USD" ? spec.InitialPrice : spec.BaseCurrency == "USD" ? 1.0 : spec.InitialPrice;
         var quantity = Math.Max(1m, Math.Round(settings.DemoNotionalUsd / (decimal)usdPerUnit, 0));
-        return new StrategyConfig(DemoStrategyId(spec.Symbol), settings.DemoAccount, [spec.Symbol], "M1",
-            EntryProbability: 0.6, ExitBand: 0.02, Quantity: quantity, AllowShort: true);
+        const string flat = "abs(p_up - 0.5) <= 0.02";
+        return new StrategySpec
+        {
+            Id = DemoStrategyId(spec.Symbol),
+            Account = settings.DemoAccount,
+            Instruments = [spec.Symbol],
+            Timeframe = "M1",
+            Models = [new(BaselineDirectionModel.Name)],
+            MinConfidence = 0.6,
+            Rules = new() { EntryLong = "p_up >= 0.6", ExitLong = flat, EntryShort = "p_up <= 0.4", ExitShort = flat },
+            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = quantity },
+        };
     }
 }

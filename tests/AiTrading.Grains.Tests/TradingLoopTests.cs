@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AiTrading.Contracts;
 using AiTrading.Core.Audit;
+using AiTrading.Core.Models;
+using AiTrading.Core.Strategies;
 using AiTrading.Core.Trading;
 
 namespace AiTrading.Grains.Tests;
@@ -17,17 +19,25 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
         var client = fixture.Client;
         await fixture.ConfigureInstrumentAsync(Symbol, 100);
         var strategy = client.GetGrain<IStrategyGrain>("loop-strategy");
-        await strategy.StartAsync(new StrategyConfig("loop-strategy", Account, [Symbol], "M1", 0.6, 0.02, 50m, AllowShort: true));
+        await strategy.SubmitAsync(new StrategySpec
+        {
+            Id = "loop-strategy",
+            Account = Account,
+            Instruments = [Symbol],
+            Models = [new(BaselineDirectionModel.Name)],
+            MinConfidence = 0.6,
+            Rules = new() { EntryLong = "p_up >= 0.6", EntryShort = "p_up <= 0.4" },
+            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 50 },
+        });
 
         // 40 minutes of a rising market: the features warm up after ~15 one-minute bars, then the model says "up".
         await fixture.PublishAsync(Symbol, TickPaths.UpTrend(Symbol, 240));
         // 240 ticks 10 s apart close 39 one-minute bars; once the strategy has seen them all, the loop is quiet.
-        await Eventually.True(async () => (await strategy.GetStatusAsync()).BarsSeen == 39, "the strategy to see every closed bar");
+        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 39, "the strategy to see every closed bar");
 
-        var status = await strategy.GetStatusAsync();
+        var status = (await strategy.GetAsync())!;
         status.OrdersFilled.ShouldBe(1);
-        status.Positions[Symbol].ShouldBe(50m);
-        status.LastDecision!.ProbabilityUp.ShouldBeGreaterThan(0.6);
+        status.Holdings[Symbol].Quantity.ShouldBe(50m);
 
         // The portfolio holds exactly what the strategy bought, at the ask plus slippage.
         var portfolio = await client.GetGrain<IPortfolioGrain>(Account).GetValuationAsync();
@@ -43,7 +53,9 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
         fills[0].GetProperty("quantity").GetDecimal().ShouldBe(position.Quantity);
         fills[0].GetProperty("price").GetDecimal().ShouldBe(position.AveragePrice);
         var orderId = fills[0].GetProperty("orderId").GetString()!;
-        records.Select(r => r.Kind).ShouldContain(AuditKinds.Decision);
+        var decision = JsonDocument.Parse(records.Single(r => r.Kind == AuditKinds.Decision).Payload).RootElement;
+        decision.GetProperty("probabilityUp").GetDouble().ShouldBeGreaterThan(0.6);
+        decision.GetProperty("clientOrderId").GetString().ShouldBe(orderId.Split(':')[1]);
         records.Select(r => r.Kind).ShouldContain(AuditKinds.OrderAccepted);
 
         var order = await client.GetGrain<IOrderGrain>(orderId).GetAsync();
@@ -55,7 +67,7 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
         verification.Valid.ShouldBeTrue(verification.Reason);
         verification.RecordsChecked.ShouldBe(records.Count);
         (await audit.GetInfoAsync()).HeadHash.ShouldBe(records[^1].Hash);
-        (await client.GetGrain<IAuditDirectoryGrain>(0).ListAsync()).ShouldContain(Account);
+        (await client.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync()).ShouldContain(Account);
 
         await strategy.StopAsync();
     }
@@ -81,9 +93,17 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
     public async Task Strategy_refuses_unknown_instruments_and_bad_settings_naming_each_field()
     {
         var strategy = fixture.Client.GetGrain<IStrategyGrain>("bad-strategy");
-        var error = await Should.ThrowAsync<InvalidRequestException>(() =>
-            strategy.StartAsync(new StrategyConfig("bad-strategy", "ACC", ["NOSUCH"], "M7", 0.4, 0.02, -1m, true)));
-        error.Errors.Select(e => e.Field).ShouldBe(["timeframe", "entryProbability", "exitBand", "quantity", "symbols"], ignoreOrder: true);
-        error.Errors.ShouldContain(e => e.Field == "symbols" && e.Message.Contains("NOSUCH"));
+        var error = await Should.ThrowAsync<InvalidRequestException>(() => strategy.SubmitAsync(new StrategySpec
+        {
+            Id = "bad-strategy",
+            Account = "ACC",
+            Instruments = ["NOSUCH"],
+            Timeframe = "M7",
+            Rules = new() { EntryLong = "close > 0" },
+            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = -1 },
+        }));
+        error.Errors.Select(e => e.Field).ShouldBe(["instruments[0]", "timeframe", "sizing.quantity"]);
+        error.Errors[0].Message.ShouldBe("unknown instrument 'NOSUCH'");
+        (await strategy.GetAsync()).ShouldBeNull("a refused submission leaves nothing behind");
     }
 }

@@ -93,4 +93,8 @@ public static class AuditKinds
     public const string OrderRejected = "order.rejected";
     public const string OrderCancelled = "order.cancelled";
     public const string Fill = "fill";
+    /// <summary>A strategy submitted, replaced by a new version, paused, resumed or stopped.</summary>
+    public const string StrategyLifecycle = "strategy.lifecycle";
+    /// <summary>A strategy's order refused by the strategy's own limits (the account gate audits its own).</summary>
+    public const string StrategyLimitRejected = "strategy.limit_rejected";
 }

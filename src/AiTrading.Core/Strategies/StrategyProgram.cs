@@ -23,6 +23,7 @@ public sealed record StrategyCatalog(
 /// </summary>
 public sealed class StrategyProgram
 {
+    public const int MaxIdLength = 48;
     public const int MaxInstruments = 100;
     public const int MaxFeatures = 200;
     public const int MaxModels = 16;
@@ -77,6 +78,8 @@ public sealed class StrategyProgram
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<FieldError>();
         Identifiers.Require(errors, "id", spec.Id);
+        if (spec.Id is { Length: > MaxIdLength and <= Identifiers.MaxLength })
+            errors.Add(new("id", $"must be at most {MaxIdLength} characters (the strategy's client order ids are made from it)"));
         Identifiers.Require(errors, "account", spec.Account);
         if (spec.Version < 1) errors.Add(new("version", $"must be 1 or more (got {spec.Version})"));
         CheckInstruments(spec, catalog, errors);

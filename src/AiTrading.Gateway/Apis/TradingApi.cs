@@ -53,7 +53,7 @@ public static class TradingApi
 
         api.MapGet("/audit", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            var streams = await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync();
+            var streams = await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync();
             var infos = await Task.WhenAll(streams.Select(s => cluster.GetGrain<IAuditStreamGrain>(s).GetInfoAsync()));
             return Results.Json(new { streams = infos }, Views.Json);
         }));
@@ -73,7 +73,7 @@ public static class TradingApi
 
     private static async Task<IAuditStreamGrain> ExistingStream(IClusterClient cluster, string stream)
     {
-        var streams = await cluster.GetGrain<IAuditDirectoryGrain>(0).ListAsync();
+        var streams = await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync();
         if (!streams.Contains(stream)) throw new ResourceNotFoundException("audit stream", stream);
         return cluster.GetGrain<IAuditStreamGrain>(stream);
     }
