@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace AiTrading.Silo;
 
@@ -18,6 +19,10 @@ public static class SiloHosting
     {
         var streams = MemoryStreamSettings.From(configuration);
 
+        // Grain state is stored in the Orleans wire format (the [GenerateSerializer] ids and the Core surrogates), so
+        // stored and sent state are one versioned shape; Orleans' default storage serializer is Newtonsoft JSON, which
+        // knows neither.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
         silo.AddMemoryStreams(StreamNames.Provider, b =>
