@@ -34,8 +34,10 @@ public static class GatewayHosting
     public static WebApplication MapAiTradingGateway(this WebApplication app)
     {
         app.MapTradingApiV1();
+        app.MapStrategyApiV1();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<OrdersService>();
+        app.MapGrpcService<StrategiesService>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

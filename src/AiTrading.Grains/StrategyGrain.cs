@@ -78,6 +78,7 @@ public sealed class StrategyGrain(
     public async Task<StrategySubmission> SubmitAsync(StrategySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        spec = spec.Normalized();
         if (spec.Id != StrategyId) throw new ValidationException("id", $"must be '{StrategyId}' (got '{spec.Id}')");
         var program = StrategyProgram.Compile(spec, await CatalogAsync(spec));
         var hash = spec.ContentHash();

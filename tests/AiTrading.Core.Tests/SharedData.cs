@@ -22,6 +22,14 @@ public static class SharedData
         });
     }
 
+    /// <summary>A path inside this repository (the folder holding AiTrading.sln), e.g. examples/strategies.</summary>
+    public static string Repository(string relativePath)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "AiTrading.sln"))) return Path.Combine(dir.FullName, relativePath);
+        throw new DirectoryNotFoundException($"no AiTrading.sln above {AppContext.BaseDirectory}");
+    }
+
     private static string Locate()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -33,6 +33,24 @@ public sealed record StrategySpec
     public StrategyLimits Limits { get; init; } = new();
     public string Venue { get; init; } = "paper";
 
+    /// <summary>
+    /// The spec with missing parts (a JSON <c>null</c> for a list or a section) replaced by their defaults, as every
+    /// entry point stores it: one spec has one content hash however it was written.
+    /// </summary>
+    public StrategySpec Normalized() => this with
+    {
+        Id = Id ?? "",
+        Account = Account ?? "",
+        Instruments = Instruments ?? [],
+        Timeframe = Timeframe ?? "",
+        Features = Features ?? [],
+        Models = Models ?? [],
+        Rules = Rules ?? new(),
+        Sizing = Sizing ?? new(),
+        Limits = Limits ?? new(),
+        Venue = Venue ?? "",
+    };
+
     private static readonly JsonSerializerOptions CanonicalJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>

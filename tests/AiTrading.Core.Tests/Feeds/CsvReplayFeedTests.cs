@@ -9,17 +9,7 @@ public sealed class CsvReplayFeedTests : IDisposable
     private readonly List<string> _temporary = [];
 
     /// <summary>examples/data of this repository (the product's own copy of the sample files).</summary>
-    private static readonly string Examples = FindExamples();
-
-    private static string FindExamples()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "examples", "data");
-            if (File.Exists(Path.Combine(candidate, "2006-day-001.txt"))) return candidate;
-        }
-        throw new DirectoryNotFoundException($"no examples/data with the sample files above {AppContext.BaseDirectory}");
-    }
+    private static readonly string Examples = SharedData.Repository("examples/data");
 
     private static async Task<List<Tick>> ReadAll(IMarketDataFeed feed)
     {

@@ -20,16 +20,6 @@ public sealed class StrategyProgramTests
         Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 1000 },
     };
 
-    public static string ExamplesDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "examples", "strategies");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("no examples/strategies above the test binaries");
-    }
-
     [Fact]
     public void A_valid_spec_compiles_with_its_features_and_rule_variables()
     {
@@ -43,7 +33,7 @@ public sealed class StrategyProgramTests
     [Fact]
     public void Every_shipped_example_is_valid()
     {
-        var files = Directory.GetFiles(ExamplesDirectory(), "*.json");
+        var files = Directory.GetFiles(SharedData.Repository("examples/strategies"), "*.json");
         files.ShouldNotBeEmpty();
         foreach (var file in files)
         {

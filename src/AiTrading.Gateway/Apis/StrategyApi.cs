@@ -1,0 +1,110 @@
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Core.Strategies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AiTrading.Gateway.Apis;
+
+/// <summary>
+/// HTTP mirror of the gRPC Strategies service: <c>POST /v1/strategies</c> takes the JSON spec (201 new, 200 the
+/// same spec again, 400 with every problem, 409 a changed spec under its version), <c>GET /v1/strategies[/{id}]</c>,
+/// <c>POST /v1/strategies/{id}/pause|resume|stop</c>.
+/// </summary>
+public static class StrategyApi
+{
+    public const int MaxSpecBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapStrategyApiV1(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/strategies");
+
+        api.MapPost("", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            var spec = await ReadBodyAsync<StrategySpec>(http);
+            var submission = await SubmitAsync(cluster, spec);
+            return Results.Json(View(submission.Strategy, submission.Duplicate), Views.Json,
+                statusCode: submission.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        }));
+
+        api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(new { strategies = (await ListAsync(cluster)).Select(v => View(v, duplicate: false)) }, Views.Json)));
+
+        api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(View(await RequireAsync(cluster, id), duplicate: false), Views.Json)));
+
+        api.MapPost("/{id}/pause", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            var body = await ReadBodyAsync<PauseBody>(http);
+            return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
+        }));
+
+        api.MapPost("/{id}/resume", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync(), duplicate: false), Views.Json)));
+
+        api.MapPost("/{id}/stop", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).StopAsync(), duplicate: false), Views.Json)));
+
+        return app;
+    }
+
+    /// <summary>The body of a pause: why (required, audited).</summary>
+    public sealed record PauseBody(string? Reason);
+
+    /// <summary>Submits a spec; one whose id cannot name a grain is answered with all its structural problems here.</summary>
+    internal static async Task<StrategySubmission> SubmitAsync(IClusterClient cluster, StrategySpec spec)
+    {
+        spec = spec.Normalized();
+        var idErrors = new List<FieldError>();
+        Identifiers.Require(idErrors, "id", spec.Id);
+        if (idErrors.Count > 0) throw new ValidationException(StrategyProgram.Validate(spec, LiveStrategyCatalog.For(spec.Instruments)));
+        return await cluster.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec);
+    }
+
+    internal static async Task<StrategyView> RequireAsync(IClusterClient cluster, string id) =>
+        await cluster.GetGrain<IStrategyGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("strategy", id);
+
+    internal static async Task<IReadOnlyList<StrategyView>> ListAsync(IClusterClient cluster)
+    {
+        var ids = await cluster.GetGrain<INameIndexGrain>(NameIndexes.Strategies).ListAsync();
+        var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IStrategyGrain>(id).GetAsync()));
+        return views.OfType<StrategyView>().ToList();
+    }
+
+    private static async Task<T> ReadBodyAsync<T>(HttpRequest http)
+    {
+        if (http.ContentLength > MaxSpecBytes) throw new ValidationException("body", $"is larger than {MaxSpecBytes} bytes");
+        using var reader = new StreamReader(http.Body);
+        var buffer = new char[MaxSpecBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer, http.HttpContext.RequestAborted);
+        if (read > MaxSpecBytes) throw new ValidationException("body", $"is larger than {MaxSpecBytes} bytes");
+        try
+        {
+            return JsonInput.Parse<T>(new string(buffer, 0, read), "body");
+        }
+        catch (FormatException e)
+        {
+            throw new ValidationException("body", e.Message["body: ".Length..]);
+        }
+    }
+
+    private static object View(StrategyView v, bool duplicate) => new
+    {
+        id = v.Spec.Id,
+        version = v.Spec.Version,
+        state = v.State.ToString().ToLowerInvariant(),
+        reason = v.Reason,
+        duplicate,
+        specHash = v.SpecHash,
+        spec = v.Spec,
+        holdings = v.Holdings,
+        barsSeen = v.BarsSeen,
+        signals = v.Signals,
+        ordersFilled = v.OrdersFilled,
+        ordersRejected = v.OrdersRejected,
+        lastEvent = v.LastEvent,
+        submittedAt = v.SubmittedAt,
+        updatedAt = v.UpdatedAt,
+    };
+}
