@@ -11,4 +11,10 @@ if (args.Length > 0 && args[0] == "loop")
     await LoopBenchmark.RunAsync(seconds, rate, symbols);
     return;
 }
+// `risk [checks]`: the pre-trade check timed call by call (issue 4's p99 figure).
+if (args.Length > 0 && args[0] == "risk")
+{
+    RiskCheckLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

@@ -170,18 +170,30 @@ public sealed class FillConverter : IConverter<Fill, FillSurrogate>
 public struct RiskLimitsSurrogate
 {
     [Id(0)] public decimal MaxPositionQuantity; [Id(1)] public decimal MaxOrderNotional; [Id(2)] public decimal MaxDailyLoss; [Id(3)] public bool KillSwitch;
+    [Id(4)] public decimal MarginRate; [Id(5)] public decimal PriceBandPercent; [Id(6)] public int MaxOrdersPerSecond; [Id(7)] public decimal MaxDrawdown;
+    [Id(8)] public decimal MaxCurrencyExposure;
 }
 
 [RegisterConverter]
 public sealed class RiskLimitsConverter : IConverter<RiskLimits, RiskLimitsSurrogate>
 {
+    private static readonly RiskLimits Defaults = new();
+
+    // Limits stored before a field existed read it as 0, which no limit allows: they get the default instead.
     public RiskLimits ConvertFromSurrogate(in RiskLimitsSurrogate s) => new()
     {
         MaxPositionQuantity = s.MaxPositionQuantity, MaxOrderNotional = s.MaxOrderNotional, MaxDailyLoss = s.MaxDailyLoss, KillSwitch = s.KillSwitch,
+        MarginRate = s.MarginRate == 0 ? Defaults.MarginRate : s.MarginRate,
+        PriceBandPercent = s.PriceBandPercent == 0 ? Defaults.PriceBandPercent : s.PriceBandPercent,
+        MaxOrdersPerSecond = s.MaxOrdersPerSecond == 0 ? Defaults.MaxOrdersPerSecond : s.MaxOrdersPerSecond,
+        MaxDrawdown = s.MaxDrawdown == 0 ? Defaults.MaxDrawdown : s.MaxDrawdown,
+        MaxCurrencyExposure = s.MaxCurrencyExposure == 0 ? Defaults.MaxCurrencyExposure : s.MaxCurrencyExposure,
     };
     public RiskLimitsSurrogate ConvertToSurrogate(in RiskLimits v) => new()
     {
         MaxPositionQuantity = v.MaxPositionQuantity, MaxOrderNotional = v.MaxOrderNotional, MaxDailyLoss = v.MaxDailyLoss, KillSwitch = v.KillSwitch,
+        MarginRate = v.MarginRate, PriceBandPercent = v.PriceBandPercent, MaxOrdersPerSecond = v.MaxOrdersPerSecond, MaxDrawdown = v.MaxDrawdown,
+        MaxCurrencyExposure = v.MaxCurrencyExposure,
     };
 }
 
@@ -202,13 +214,22 @@ public sealed class RiskDecisionConverter : IConverter<RiskDecision, RiskDecisio
 }
 
 [GenerateSerializer, Alias("account-exposure")]
-public struct AccountExposureSurrogate { [Id(0)] public decimal Position; [Id(1)] public decimal DailyPnl; }
+public struct AccountExposureSurrogate
+{
+    [Id(0)] public decimal Position; [Id(1)] public decimal DailyPnl; [Id(2)] public decimal Equity; [Id(3)] public decimal PeakEquity;
+    [Id(4)] public decimal GrossNotional; [Id(5)] public Dictionary<string, decimal> CurrencyExposure; [Id(6)] public string AccountCurrency;
+}
 
 [RegisterConverter]
 public sealed class AccountExposureConverter : IConverter<AccountExposure, AccountExposureSurrogate>
 {
-    public AccountExposure ConvertFromSurrogate(in AccountExposureSurrogate s) => new(s.Position, s.DailyPnl);
-    public AccountExposureSurrogate ConvertToSurrogate(in AccountExposure v) => new() { Position = v.Position, DailyPnl = v.DailyPnl };
+    public AccountExposure ConvertFromSurrogate(in AccountExposureSurrogate s) =>
+        new(s.Position, s.DailyPnl, s.Equity, s.PeakEquity, s.GrossNotional, s.CurrencyExposure ?? [], s.AccountCurrency ?? "");
+    public AccountExposureSurrogate ConvertToSurrogate(in AccountExposure v) => new()
+    {
+        Position = v.Position, DailyPnl = v.DailyPnl, Equity = v.Equity, PeakEquity = v.PeakEquity, GrossNotional = v.GrossNotional,
+        CurrencyExposure = new Dictionary<string, decimal>(v.CurrencyExposure), AccountCurrency = v.AccountCurrency,
+    };
 }
 
 [GenerateSerializer, Alias("audit-record")]
@@ -282,17 +303,19 @@ public struct PortfolioValuationSurrogate
 {
     [Id(0)] public string Account; [Id(1)] public string Currency; [Id(2)] public decimal Cash; [Id(3)] public decimal RealizedPnl;
     [Id(4)] public decimal UnrealizedPnl; [Id(5)] public decimal Equity; [Id(6)] public decimal DailyPnl; [Id(7)] public List<PositionValuation> Positions;
+    [Id(8)] public decimal GrossNotional; [Id(9)] public decimal PeakEquity; [Id(10)] public Dictionary<string, decimal> CurrencyExposure;
 }
 
 [RegisterConverter]
 public sealed class PortfolioValuationConverter : IConverter<PortfolioValuation, PortfolioValuationSurrogate>
 {
     public PortfolioValuation ConvertFromSurrogate(in PortfolioValuationSurrogate s) =>
-        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.UnrealizedPnl, s.Equity, s.DailyPnl, s.Positions);
+        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.UnrealizedPnl, s.Equity, s.DailyPnl, s.Positions, s.GrossNotional, s.PeakEquity, s.CurrencyExposure ?? []);
     public PortfolioValuationSurrogate ConvertToSurrogate(in PortfolioValuation v) => new()
     {
         Account = v.Account, Currency = v.Currency, Cash = v.Cash, RealizedPnl = v.RealizedPnl, UnrealizedPnl = v.UnrealizedPnl,
-        Equity = v.Equity, DailyPnl = v.DailyPnl, Positions = v.Positions.ToList(),
+        Equity = v.Equity, DailyPnl = v.DailyPnl, Positions = v.Positions.ToList(), GrossNotional = v.GrossNotional, PeakEquity = v.PeakEquity,
+        CurrencyExposure = new Dictionary<string, decimal>(v.CurrencyExposure),
     };
 }
 
@@ -301,17 +324,18 @@ public struct PortfolioSnapshotSurrogate
 {
     [Id(0)] public string Account; [Id(1)] public string Currency; [Id(2)] public decimal Cash; [Id(3)] public decimal RealizedPnl;
     [Id(4)] public DateOnly TradingDay; [Id(5)] public decimal RealizedToday; [Id(6)] public List<Position> Positions; [Id(7)] public List<string> AppliedFillIds;
+    [Id(8)] public decimal PeakEquity;
 }
 
 [RegisterConverter]
 public sealed class PortfolioSnapshotConverter : IConverter<PortfolioSnapshot, PortfolioSnapshotSurrogate>
 {
     public PortfolioSnapshot ConvertFromSurrogate(in PortfolioSnapshotSurrogate s) =>
-        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.TradingDay, s.RealizedToday, s.Positions, s.AppliedFillIds);
+        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.TradingDay, s.RealizedToday, s.Positions, s.AppliedFillIds, s.PeakEquity);
     public PortfolioSnapshotSurrogate ConvertToSurrogate(in PortfolioSnapshot v) => new()
     {
         Account = v.Account, Currency = v.Currency, Cash = v.Cash, RealizedPnl = v.RealizedPnl, TradingDay = v.TradingDay,
-        RealizedToday = v.RealizedToday, Positions = v.Positions.ToList(), AppliedFillIds = v.AppliedFillIds.ToList(),
+        RealizedToday = v.RealizedToday, Positions = v.Positions.ToList(), AppliedFillIds = v.AppliedFillIds.ToList(), PeakEquity = v.PeakEquity,
     };
 }
 

@@ -1,4 +1,5 @@
 using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Portfolio;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
@@ -17,7 +18,7 @@ public sealed class PortfolioGrain(
     IOptions<TradingOptions> options) : Grain, IPortfolioGrain
 {
     private Portfolio _portfolio = null!;
-    private readonly Dictionary<string, string> _quoteCurrencies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,32 +41,39 @@ public sealed class PortfolioGrain(
 
     public async Task<AccountExposure> GetExposureAsync(string symbol)
     {
-        var valuation = await ValueAsync();
-        return new AccountExposure(_portfolio.PositionIn(symbol), valuation.DailyPnl);
+        var v = await ValueAsync();
+        return new AccountExposure(_portfolio.PositionIn(symbol), v.DailyPnl, v.Equity, v.PeakEquity, v.GrossNotional, v.CurrencyExposure, v.Currency);
     }
 
     public Task<PortfolioValuation> GetValuationAsync() => ValueAsync();
 
     private async Task<PortfolioValuation> ValueAsync()
     {
+        var account = _portfolio.Currency;
         var open = _portfolio.Positions.Values.Where(p => p.Quantity != 0).ToList();
+        var specs = new Dictionary<string, InstrumentSpec>(StringComparer.Ordinal);
+        foreach (var position in open) specs[position.Symbol] = await SpecOf(position.Symbol);
         var symbols = open.Select(p => p.Symbol)
-            .Concat(open.SelectMany(p => FxConverter.ConversionSymbols(p.QuoteCurrency, _portfolio.Currency)));
+            .Concat(specs.Values.SelectMany(spec => FxConverter.ConversionSymbols(spec.QuoteCurrency, account).Concat(FxConverter.ConversionSymbols(spec.BaseCurrency, account))));
         var quotes = await MarketPrices.LoadQuotesAsync(GrainFactory, symbols);
         var mids = MarketPrices.MidsOf(quotes);
         var marks = new Dictionary<string, Mark>(StringComparer.Ordinal);
         foreach (var position in open)
         {
-            var rate = FxConverter.TryRate(position.QuoteCurrency, _portfolio.Currency, mids);
-            if (quotes.TryGetValue(position.Symbol, out var q) && rate is { } r) marks[position.Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r);
+            var spec = specs[position.Symbol];
+            var rate = FxConverter.TryRate(spec.QuoteCurrency, account, mids);
+            if (quotes.TryGetValue(position.Symbol, out var q) && rate is { } r)
+                marks[position.Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r, spec.BaseCurrency, FxConverter.TryRate(spec.BaseCurrency, account, mids) ?? 0m);
         }
         return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null);
     }
 
-    private async Task<string> QuoteCurrencyOf(string symbol)
+    private async Task<string> QuoteCurrencyOf(string symbol) => (await SpecOf(symbol)).QuoteCurrency;
+
+    private async Task<InstrumentSpec> SpecOf(string symbol)
     {
-        if (!_quoteCurrencies.TryGetValue(symbol, out var currency))
-            _quoteCurrencies[symbol] = currency = (await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync()).QuoteCurrency;
-        return currency;
+        if (!_specs.TryGetValue(symbol, out var spec))
+            _specs[symbol] = spec = await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync();
+        return spec;
     }
 }

@@ -22,8 +22,11 @@ public sealed class RiskState
 /// </summary>
 public sealed class RiskGrain(
     [PersistentState("risk")] IPersistentState<RiskState> state,
-    IOptions<TradingOptions> options) : Grain, IRiskGrain
+    IOptions<TradingOptions> options,
+    TimeProvider clock) : Grain, IRiskGrain
 {
+    private OrderRateLimiter? _throttle;
+
     private string Account => this.GetPrimaryKeyString();
     private RiskLimits Limits => state.State.Limits ?? options.Value.DefaultLimits;
 
@@ -76,16 +79,24 @@ public sealed class RiskGrain(
         var spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
-            return RiskDecision.Reject("market_data", $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
+            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
 
-        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(spec.QuoteCurrency, options.Value.AccountCurrency));
-        var rate = FxConverter.TryRate(spec.QuoteCurrency, options.Value.AccountCurrency, mids);
+        var currency = options.Value.AccountCurrency;
+        var mids = await MarketPrices.LoadMidsAsync(GrainFactory,
+            FxConverter.ConversionSymbols(spec.QuoteCurrency, currency).Concat(FxConverter.ConversionSymbols(spec.BaseCurrency, currency)).Append(request.Symbol));
+        var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
-            return RiskDecision.Reject("market_data", $"no quote to convert {spec.QuoteCurrency} into {options.Value.AccountCurrency}", 0, 0);
+            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
-        var reference = request.LimitPrice is { } limit ? limit : touch;
+        var pricing = new OrderPricing(request.LimitPrice ?? touch, (decimal)quote.Mid, request.LimitPrice, spec.BaseCurrency, spec.QuoteCurrency,
+            FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
         var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
-        return PreTradeRisk.Check(request, Limits, exposure, reference, rate.Value);
+        var limits = Limits;
+        if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
+        var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow());
+        if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
+            await SetKillSwitchAsync(true, $"automatic: {decision.Message}");
+        return decision;
     }
 }

@@ -75,6 +75,11 @@ public sealed class HttpApiTests(GatewayFixture fixture)
 
         var portfolio = await Http.GetFromJsonAsync<JsonElement>("/v1/portfolio/HTTP");
         portfolio.GetProperty("positions")[0].GetProperty("position").GetProperty("quantity").GetDecimal().ShouldBe(10000m);
+        var gross = portfolio.GetProperty("grossNotional").GetDecimal();
+        gross.ShouldBeGreaterThan(0);
+        portfolio.GetProperty("marginUsed").GetDecimal().ShouldBe(Math.Round(gross * portfolio.GetProperty("marginRate").GetDecimal(), 2));
+        portfolio.GetProperty("freeMargin").GetDecimal().ShouldBe(portfolio.GetProperty("equity").GetDecimal() - portfolio.GetProperty("marginUsed").GetDecimal());
+        portfolio.GetProperty("killSwitch").GetBoolean().ShouldBeFalse();
 
         var streams = await Http.GetFromJsonAsync<JsonElement>("/v1/audit");
         var http = streams.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("stream").GetString() == "HTTP");

@@ -18,8 +18,11 @@ public sealed record Position(
         Quantity == 0 ? 0 : ((Quantity > 0 ? bid : ask) - AveragePrice) * Quantity;
 }
 
-/// <summary>Mark prices and the conversion rate into the account currency of one symbol.</summary>
-public readonly record struct Mark(decimal Bid, decimal Ask, decimal QuoteToAccountRate);
+/// <summary>
+/// Mark prices of one symbol, the conversion rate of its quote currency into the account currency, and its base
+/// currency with that currency's rate (0 when no quote converts it) for the currency exposure.
+/// </summary>
+public readonly record struct Mark(decimal Bid, decimal Ask, decimal QuoteToAccountRate, string BaseCurrency = "", decimal BaseToAccountRate = 0);
 
 public sealed record PositionValuation(Position Position, decimal? Bid, decimal? Ask, decimal UnrealizedPnl, decimal UnrealizedPnlAccount);
 
@@ -31,12 +34,17 @@ public sealed record PortfolioValuation(
     decimal UnrealizedPnl,
     decimal Equity,
     decimal DailyPnl,
-    IReadOnlyList<PositionValuation> Positions);
+    IReadOnlyList<PositionValuation> Positions,
+    decimal GrossNotional,
+    decimal PeakEquity,
+    IReadOnlyDictionary<string, decimal> CurrencyExposure);
 
 /// <summary>
 /// Positions, cash and P&amp;L of one account. Cash is the deposit plus realised P&amp;L in the account
 /// currency, booked in its minor units. Daily P&amp;L is the P&amp;L realised on the current UTC trading day (by fill time) plus the
-/// unrealised P&amp;L of open positions.
+/// unrealised P&amp;L of open positions. A valuation also reports the gross notional of the open positions at their
+/// mids, the net exposure to each currency other than the account's (a position is long its base currency and
+/// short its quote currency), and the peak equity seen at any valuation so far (the high-water mark of drawdown).
 /// </summary>
 public sealed class Portfolio
 {
@@ -49,6 +57,7 @@ public sealed class Portfolio
         Account = account;
         Currency = currency;
         Cash = initialCash;
+        PeakEquity = initialCash;
     }
 
     public string Account { get; }
@@ -57,6 +66,7 @@ public sealed class Portfolio
     public decimal RealizedPnl { get; private set; }
     public DateOnly TradingDay { get; private set; }
     public decimal RealizedToday { get; private set; }
+    public decimal PeakEquity { get; private set; }
     public IReadOnlyDictionary<string, Position> Positions => _positions;
     public IReadOnlyCollection<string> AppliedFillIds => _appliedFills;
 
@@ -100,7 +110,8 @@ public sealed class Portfolio
     public PortfolioValuation Value(Func<string, Mark?> markOf)
     {
         var valuations = new List<PositionValuation>(_positions.Count);
-        decimal unrealized = 0;
+        var exposure = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        decimal unrealized = 0, gross = 0;
         foreach (var position in _positions.Values.OrderBy(p => p.Symbol, StringComparer.Ordinal))
         {
             var mark = position.Quantity == 0 ? null : markOf(position.Symbol);
@@ -108,8 +119,18 @@ public sealed class Portfolio
             var pnlAccount = mark is { } m2 ? Money.Round(pnl * m2.QuoteToAccountRate, Currency) : 0m;
             unrealized += pnlAccount;
             valuations.Add(new(position, mark?.Bid, mark?.Ask, pnl, pnlAccount));
+            if (mark is not { } held) continue;
+            var value = position.Quantity * (held.Bid + held.Ask) / 2 * held.QuoteToAccountRate;
+            gross += Math.Abs(value);
+            if (held.BaseCurrency != Currency && held.BaseToAccountRate > 0)
+                exposure[held.BaseCurrency] = exposure.GetValueOrDefault(held.BaseCurrency) + position.Quantity * held.BaseToAccountRate;
+            if (position.QuoteCurrency != Currency)
+                exposure[position.QuoteCurrency] = exposure.GetValueOrDefault(position.QuoteCurrency) - value;
         }
-        return new(Account, Currency, Cash, RealizedPnl, unrealized, Cash + unrealized, RealizedToday + unrealized, valuations);
+        var equity = Cash + unrealized;
+        PeakEquity = Math.Max(PeakEquity, equity);
+        return new(Account, Currency, Cash, RealizedPnl, unrealized, equity, RealizedToday + unrealized, valuations,
+            Money.Round(gross, Currency), PeakEquity, exposure.ToDictionary(e => e.Key, e => Money.Round(e.Value, Currency), StringComparer.Ordinal));
     }
 
     private void RollDay(DateOnly day)
@@ -120,13 +141,14 @@ public sealed class Portfolio
     }
 
     public PortfolioSnapshot ToSnapshot() => new(Account, Currency, Cash, RealizedPnl, TradingDay, RealizedToday,
-        _positions.Values.ToList(), _appliedFills.ToList());
+        _positions.Values.ToList(), _appliedFills.ToList(), PeakEquity);
 
     public static Portfolio FromSnapshot(PortfolioSnapshot s)
     {
         var portfolio = new Portfolio(s.Account, s.Currency, 0)
         {
             Cash = s.Cash, RealizedPnl = s.RealizedPnl, TradingDay = s.TradingDay, RealizedToday = s.RealizedToday,
+            PeakEquity = Math.Max(s.PeakEquity, s.Cash),
         };
         foreach (var p in s.Positions) portfolio._positions[p.Symbol] = p;
         foreach (var id in s.AppliedFillIds) portfolio._appliedFills.Add(id);
@@ -143,4 +165,5 @@ public sealed record PortfolioSnapshot(
     DateOnly TradingDay,
     decimal RealizedToday,
     IReadOnlyList<Position> Positions,
-    IReadOnlyList<string> AppliedFillIds);
+    IReadOnlyList<string> AppliedFillIds,
+    decimal PeakEquity = 0);

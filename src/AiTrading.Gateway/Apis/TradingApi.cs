@@ -24,7 +24,8 @@ public static class TradingApi
                 .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json)));
 
         api.MapGet("/portfolio/{account}", (string account, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(), Views.Json)));
+            Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(),
+                await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json)));
 
         api.MapGet("/orders/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
             await cluster.GetGrain<IOrderGrain>(id).GetAsync() is { } order
@@ -107,6 +108,20 @@ internal static class Views
         updatedAt = o.UpdatedAt,
         fills = o.Fills,
     };
+
+    /// <summary>The valuation with the margin its account's risk limits set: margin used = gross notional × margin rate.</summary>
+    public static object Portfolio(Core.Portfolio.PortfolioValuation v, Core.Risk.RiskLimits limits)
+    {
+        var marginUsed = Core.Portfolio.Money.Round(v.GrossNotional * limits.MarginRate, v.Currency);
+        return new
+        {
+            account = v.Account, currency = v.Currency, cash = v.Cash, realizedPnl = v.RealizedPnl, unrealizedPnl = v.UnrealizedPnl,
+            equity = v.Equity, dailyPnl = v.DailyPnl, grossNotional = v.GrossNotional, marginRate = limits.MarginRate, marginUsed,
+            freeMargin = v.Equity - marginUsed, peakEquity = v.PeakEquity,
+            drawdown = v.PeakEquity > 0 && v.Equity < v.PeakEquity ? (v.PeakEquity - v.Equity) / v.PeakEquity : 0m,
+            currencyExposure = v.CurrencyExposure, killSwitch = limits.KillSwitch, positions = v.Positions,
+        };
+    }
 
     public static object Instrument(InstrumentSnapshot s) => new
     {
