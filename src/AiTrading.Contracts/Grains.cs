@@ -44,6 +44,8 @@ public interface IStrategyGrain : IGrainWithStringKey
 public interface IRiskGrain : IGrainWithStringKey
 {
     [Alias("submit")] Task<OrderSubmission> SubmitOrderAsync(OrderRequest request);
+    /// <summary>Cancel/replace of a working order of this account: the changed order passes the pre-trade checks again.</summary>
+    [Alias("replace")] Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice);
     [Alias("set-limits")] Task SetLimitsAsync(RiskLimits limits);
     [Alias("limits"), ReadOnly] Task<RiskLimits> GetLimitsAsync();
     [Alias("kill-switch")] Task SetKillSwitchAsync(bool engaged, string reason);
@@ -59,13 +61,30 @@ public interface IOrderGrain : IGrainWithStringKey
     [Alias("reject")] Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision);
     /// <summary>The order, or null if no order has this id.</summary>
     [Alias("get"), ReadOnly] Task<OrderView?> GetAsync();
+    /// <summary>A report from the venue (fills, triggers, cancels, bracket legs); a report seen before changes nothing.</summary>
+    [Alias("on-execution")] Task OnExecutionAsync(ExecutionReport report);
+    /// <summary>Cancels the order if it is still working; a done order is answered as it is.</summary>
+    [Alias("cancel")] Task<OrderView> CancelAsync(string reason);
+    /// <summary>Called by the risk grain once the change passed: new quantity and prices for a working order.</summary>
+    [Alias("replace")] Task<OrderView> ReplaceAsync(decimal quantity, decimal? limitPrice, decimal? stopPrice);
 }
 
-/// <summary>An execution venue (key: venue name, e.g. "paper").</summary>
+/// <summary>
+/// One venue's book for one symbol (key: <see cref="KeyFor"/>, e.g. "paper/EURUSD"): it holds the working orders,
+/// matches them against every tick, and delivers each <see cref="ExecutionReport"/> to its order grain at least once.
+/// </summary>
 [Alias("venue")]
 public interface IVenueGrain : IGrainWithStringKey
 {
-    [Alias("execute")] Task<VenueExecution> ExecuteAsync(string orderId, OrderRequest request);
+    /// <summary>Places an order; returns what happened at once (fills against the current quote, an IOC remainder cancelled, …).</summary>
+    [Alias("submit")] Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request);
+    /// <summary>Cancels a working order; null when the book does not hold it (filled or done already).</summary>
+    [Alias("cancel")] Task<ExecutionReport?> CancelAsync(string orderId, string reason);
+    /// <summary>Changes a working order, which trades at once if that made it marketable; empty when the book does not hold it.</summary>
+    [Alias("replace")] Task<IReadOnlyList<ExecutionReport>> ReplaceAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice);
+    [Alias("working"), ReadOnly] Task<IReadOnlyList<WorkingOrder>> GetWorkingAsync();
+
+    public static string KeyFor(string venue, string symbol) => $"{venue}/{symbol}";
 }
 
 /// <summary>Positions, cash and P&amp;L of one account (key: account).</summary>

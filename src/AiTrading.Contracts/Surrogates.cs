@@ -133,17 +133,59 @@ public struct OrderRequestSurrogate
 {
     [Id(0)] public string ClientOrderId; [Id(1)] public string Account; [Id(2)] public string Symbol; [Id(3)] public OrderSide Side;
     [Id(4)] public decimal Quantity; [Id(5)] public OrderType Type; [Id(6)] public decimal? LimitPrice; [Id(7)] public string? StrategyId;
+    [Id(8)] public decimal? StopPrice; [Id(9)] public TimeInForce TimeInForce; [Id(10)] public decimal? StopLossPrice; [Id(11)] public decimal? TakeProfitPrice;
+    [Id(12)] public bool HasBracket;
 }
 
 [RegisterConverter]
 public sealed class OrderRequestConverter : IConverter<OrderRequest, OrderRequestSurrogate>
 {
+    // A request stored before time in force existed reads it as 0: those were good-till-cancelled.
     public OrderRequest ConvertFromSurrogate(in OrderRequestSurrogate s) =>
-        new(s.ClientOrderId, s.Account, s.Symbol, s.Side, s.Quantity, s.Type, s.LimitPrice, s.StrategyId);
+        new(s.ClientOrderId, s.Account, s.Symbol, s.Side, s.Quantity, s.Type, s.LimitPrice, s.StrategyId, s.StopPrice,
+            s.TimeInForce == 0 ? TimeInForce.Gtc : s.TimeInForce, s.HasBracket ? new BracketRequest(s.StopLossPrice, s.TakeProfitPrice) : null);
     public OrderRequestSurrogate ConvertToSurrogate(in OrderRequest v) => new()
     {
         ClientOrderId = v.ClientOrderId, Account = v.Account, Symbol = v.Symbol, Side = v.Side, Quantity = v.Quantity,
-        Type = v.Type, LimitPrice = v.LimitPrice, StrategyId = v.StrategyId,
+        Type = v.Type, LimitPrice = v.LimitPrice, StrategyId = v.StrategyId, StopPrice = v.StopPrice, TimeInForce = v.TimeInForce,
+        HasBracket = v.Bracket is not null, StopLossPrice = v.Bracket?.StopLossPrice, TakeProfitPrice = v.Bracket?.TakeProfitPrice,
+    };
+}
+
+[GenerateSerializer, Alias("execution-report")]
+public struct ExecutionReportSurrogate
+{
+    [Id(0)] public string OrderId; [Id(1)] public ExecutionKind Kind; [Id(2)] public DateTimeOffset Time; [Id(3)] public Fill? Fill;
+    [Id(4)] public string? Reason; [Id(5)] public OrderRequest? Request; [Id(6)] public string? ParentOrderId;
+}
+
+[RegisterConverter]
+public sealed class ExecutionReportConverter : IConverter<ExecutionReport, ExecutionReportSurrogate>
+{
+    public ExecutionReport ConvertFromSurrogate(in ExecutionReportSurrogate s) => new(s.OrderId, s.Kind, s.Time, s.Fill, s.Reason, s.Request, s.ParentOrderId);
+    public ExecutionReportSurrogate ConvertToSurrogate(in ExecutionReport v) => new()
+    {
+        OrderId = v.OrderId, Kind = v.Kind, Time = v.Time, Fill = v.Fill, Reason = v.Reason, Request = v.Request, ParentOrderId = v.ParentOrderId,
+    };
+}
+
+[GenerateSerializer, Alias("working-order")]
+public struct WorkingOrderSurrogate
+{
+    [Id(0)] public string OrderId; [Id(1)] public OrderRequest Request; [Id(2)] public decimal Filled; [Id(3)] public bool Triggered;
+    [Id(4)] public bool Attempted; [Id(5)] public DateTimeOffset ActiveFrom; [Id(6)] public DateOnly? Day; [Id(7)] public long Sequence;
+    [Id(8)] public int Fills; [Id(9)] public string? ParentOrderId; [Id(10)] public string? SiblingOrderId; [Id(11)] public string Venue;
+}
+
+[RegisterConverter]
+public sealed class WorkingOrderConverter : IConverter<WorkingOrder, WorkingOrderSurrogate>
+{
+    public WorkingOrder ConvertFromSurrogate(in WorkingOrderSurrogate s) =>
+        new(s.OrderId, s.Request, s.Filled, s.Triggered, s.Attempted, s.ActiveFrom, s.Day, s.Sequence, s.Fills, s.ParentOrderId, s.SiblingOrderId, s.Venue);
+    public WorkingOrderSurrogate ConvertToSurrogate(in WorkingOrder v) => new()
+    {
+        OrderId = v.OrderId, Request = v.Request, Filled = v.Filled, Triggered = v.Triggered, Attempted = v.Attempted, ActiveFrom = v.ActiveFrom,
+        Day = v.Day, Sequence = v.Sequence, Fills = v.Fills, ParentOrderId = v.ParentOrderId, SiblingOrderId = v.SiblingOrderId, Venue = v.Venue,
     };
 }
 

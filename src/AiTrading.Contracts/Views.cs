@@ -46,9 +46,6 @@ public sealed record OrderSubmission(
     [property: Id(1)] RiskDecision Risk,
     [property: Id(2)] bool Duplicate);
 
-/// <summary>What the venue did with an order: fills, or the reason there were none.</summary>
-[GenerateSerializer, Immutable, Alias("venue-execution")]
-public sealed record VenueExecution([property: Id(0)] IReadOnlyList<Fill> Fills, [property: Id(1)] string? NoFillReason);
 
 [GenerateSerializer, Immutable, Alias("audit-stream-info")]
 public sealed record AuditStreamInfo([property: Id(0)] string Stream, [property: Id(1)] long Length, [property: Id(2)] string HeadHash);

@@ -11,11 +11,16 @@ namespace AiTrading.Grains;
 public sealed class OrderState
 {
     [Id(0)] public OrderView? Order { get; set; }
+    [Id(1)] public string? Venue { get; set; }
+    /// <summary>For a bracket leg: the entry order it protects.</summary>
+    [Id(2)] public string? ParentOrderId { get; set; }
 }
 
 /// <summary>
-/// One order's lifecycle. Each step is persisted before it is audited, and a fill is audited before the
-/// portfolio books it, so every position change has its audit record.
+/// One order's lifecycle. Each step is persisted before it is audited, and a fill is audited before the portfolio
+/// books it, so every position change has its audit record. Reports come from the venue's book: at once when the
+/// order is placed, cancelled or replaced, and later as the market reaches it; each is applied once (a fill by its
+/// id, a terminal report only to a working order). Bracket legs start here when the book reports them opened.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
@@ -41,41 +46,101 @@ public sealed class OrderGrain(
         if (state.State.Order is { } existing) return existing;
         var order = new Order(OrderId, request, clock.GetUtcNow());
         order.Accept(order.CreatedAt);
+        state.State.Venue = venue;
         await SaveAsync(order);
         await AuditAsync(AuditKinds.OrderAccepted, new { orderId = OrderId, venue, request });
 
-        VenueExecution execution;
+        IReadOnlyList<ExecutionReport> reports;
         try
         {
-            execution = await GrainFactory.GetGrain<IVenueGrain>(venue).ExecuteAsync(OrderId, request);
+            reports = await Book(request.Symbol).SubmitAsync(OrderId, request);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Venue {Venue} failed on order {OrderId}", venue, OrderId);
-            execution = new VenueExecution([], $"venue '{venue}' failed: {e.Message}");
+            reports = [new ExecutionReport(OrderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{venue}' failed: {e.Message}")];
         }
-
-        foreach (var fill in execution.Fills)
-        {
-            order.ApplyFill(fill);
-            await SaveAsync(order);
-            await AuditAsync(AuditKinds.Fill, fill);
-            await GrainFactory.GetGrain<IPortfolioGrain>(request.Account).ApplyFillAsync(fill);
-        }
-
-        if (!order.IsTerminal)
-        {
-            var reason = execution.NoFillReason ?? "venue left the order unfilled";
-            order.Cancel(reason, clock.GetUtcNow());
-            await SaveAsync(order);
-            await AuditAsync(AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
-        }
+        foreach (var report in reports) await ApplyAsync(order, report);
         return state.State.Order!;
+    }
+
+    public async Task OnExecutionAsync(ExecutionReport report)
+    {
+        if (report.OrderId != OrderId) throw new ArgumentException($"report for '{report.OrderId}' sent to order '{OrderId}'", nameof(report));
+        if (state.State.Order is null)
+        {
+            if (report is not { Kind: ExecutionKind.Opened, Request: { } legRequest }) return;
+            var leg = new Order(OrderId, legRequest, report.Time);
+            leg.Accept(report.Time);
+            state.State.ParentOrderId = report.ParentOrderId;
+            state.State.Venue = TradingOptions.PaperVenue;
+            await SaveAsync(leg);
+            await AuditAsync(AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
+            return;
+        }
+        await ApplyAsync(state.State.Order.ToOrder(), report);
+    }
+
+    public async Task<OrderView> CancelAsync(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
+        var current = state.State.Order ?? throw new NotFoundException("order", OrderId);
+        if (current.ToOrder().IsTerminal) return current;
+        if (await Book(current.Request.Symbol).CancelAsync(OrderId, reason) is { } report) await ApplyAsync(current.ToOrder(), report);
+        return state.State.Order!;
+    }
+
+    public async Task<OrderView> ReplaceAsync(decimal quantity, decimal? limitPrice, decimal? stopPrice)
+    {
+        var current = state.State.Order ?? throw new NotFoundException("order", OrderId);
+        var order = current.ToOrder();
+        if (order.IsTerminal) throw new ConflictException($"order '{OrderId}' is {current.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
+        order.Replace(quantity, limitPrice, stopPrice, clock.GetUtcNow()); // validates before the venue hears of it
+        var reports = await Book(current.Request.Symbol).ReplaceAsync(OrderId, quantity, limitPrice, stopPrice);
+        if (reports.Count == 0) throw new ConflictException($"order '{OrderId}' is no longer working at the venue (it may just have filled)");
+        order = current.ToOrder();
+        foreach (var report in reports) await ApplyAsync(order, report);
+        return state.State.Order!;
+    }
+
+    private IVenueGrain Book(string symbol) => GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(state.State.Venue ?? TradingOptions.PaperVenue, symbol));
+
+    private async Task ApplyAsync(Order order, ExecutionReport report)
+    {
+        switch (report.Kind)
+        {
+            case ExecutionKind.Fill when report.Fill is { } fill:
+                if (order.Fills.Any(f => f.FillId == fill.FillId)) return;
+                order.ApplyFill(fill);
+                await SaveAsync(order);
+                await AuditAsync(AuditKinds.Fill, fill);
+                await GrainFactory.GetGrain<IPortfolioGrain>(order.Request.Account).ApplyFillAsync(fill);
+                return;
+            case ExecutionKind.Triggered when !order.IsTerminal:
+                await AuditAsync(AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
+                return;
+            case ExecutionKind.Replaced when !order.IsTerminal && report.Request is { } replaced && replaced != order.Request:
+                order.Replace(replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, report.Time);
+                await SaveAsync(order);
+                await AuditAsync(AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
+                return;
+            case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
+                var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";
+                order.Cancel(reason, report.Time);
+                await SaveAsync(order);
+                await AuditAsync(AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
+                return;
+            case ExecutionKind.Expired when !order.IsTerminal:
+                order.Expire(report.Reason ?? "expired", report.Time);
+                await SaveAsync(order);
+                await AuditAsync(AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
+                return;
+        }
     }
 
     private Task SaveAsync(Order order)
     {
-        state.State.Order = OrderView.From(order);
+        state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         return state.WriteStateAsync();
     }
 

@@ -13,12 +13,16 @@ public sealed class RiskState
 {
     [Id(0)] public RiskLimits? Limits { get; set; }
     [Id(1)] public string? KillSwitchReason { get; set; }
+    /// <summary>Orders this gate placed that were still working when it last looked; the kill switch cancels them.</summary>
+    [Id(2)] public HashSet<string> WorkingOrders { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
 /// The only way to an order: validates, de-duplicates by client order id, checks the account's limits against
 /// the live quote and the portfolio, audits every rejection and hands approved orders to their order grain.
 /// Orders of one account are checked one at a time, so each check sees the fills of the orders before it.
+/// A cancel/replace passes the checks again. Engaging the kill switch (by hand, or by a drawdown beyond the limit)
+/// cancels the working orders this gate placed; bracket legs, which only reduce, stay to protect the positions.
 /// </summary>
 public sealed class RiskGrain(
     [PersistentState("risk")] IPersistentState<RiskState> state,
@@ -51,7 +55,32 @@ public sealed class RiskGrain(
             await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, request, decision });
             return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false);
         }
-        return new OrderSubmission(await order.ExecuteAsync(request, options.Value.DefaultVenue), decision, Duplicate: false);
+        var placed = await order.ExecuteAsync(request, options.Value.DefaultVenue);
+        if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
+        return new OrderSubmission(placed, decision, Duplicate: false);
+    }
+
+    public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
+    {
+        var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        var existing = await order.GetAsync() ?? throw new NotFoundException("order", orderId);
+        if (existing.Request.Account != Account)
+            throw new ValidationException("orderId", $"order '{orderId}' belongs to account '{existing.Request.Account}', not '{Account}'");
+        var changed = existing.Request with { Quantity = quantity, LimitPrice = limitPrice, StopPrice = stopPrice };
+        var errors = changed.Validate().ToList();
+        if (quantity <= existing.FilledQuantity) errors.Add(new("quantity", $"must be more than the {existing.FilledQuantity} already filled (got {quantity})"));
+        if (errors.Count > 0) throw new ValidationException(errors);
+        if (existing.ToOrder().IsTerminal)
+            throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
+
+        // What is still to fill after the change is checked as if it were a new order.
+        var decision = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
+        if (!decision.Approved)
+        {
+            await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, replace = new { quantity, limitPrice, stopPrice }, decision });
+            return new OrderSubmission(existing, decision, Duplicate: false);
+        }
+        return new OrderSubmission(await order.ReplaceAsync(quantity, limitPrice, stopPrice), decision, Duplicate: false);
     }
 
     public async Task SetLimitsAsync(RiskLimits limits)
@@ -71,6 +100,22 @@ public sealed class RiskGrain(
         state.State.KillSwitchReason = engaged ? reason : null;
         await state.WriteStateAsync();
         await AuditJson.AppendAsync(GrainFactory, Account, "risk.kill_switch", new { engaged, reason });
+        if (!engaged) return;
+        foreach (var orderId in state.State.WorkingOrders.ToList())
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).CancelAsync($"kill switch: {reason}");
+        state.State.WorkingOrders.Clear();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Remembers a working order; past a few hundred, the ones that have finished are forgotten.</summary>
+    private async Task TrackWorkingAsync(string orderId)
+    {
+        state.State.WorkingOrders.Add(orderId);
+        if (state.State.WorkingOrders.Count > 256)
+            foreach (var id in state.State.WorkingOrders.ToList())
+                if (await GrainFactory.GetGrain<IOrderGrain>(id).GetAsync() is not { } view || view.ToOrder().IsTerminal)
+                    state.State.WorkingOrders.Remove(id);
+        await state.WriteStateAsync();
     }
 
     private async Task<RiskDecision> CheckAsync(OrderRequest request)
@@ -89,7 +134,7 @@ public sealed class RiskGrain(
             return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
-        var pricing = new OrderPricing(request.LimitPrice ?? touch, (decimal)quote.Mid, request.LimitPrice, spec.BaseCurrency, spec.QuoteCurrency,
+        var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
             FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
         var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
         var limits = Limits;

@@ -260,7 +260,9 @@ public sealed class StrategyGrain(
         string clientOrderId, decimal close, decimal? rate, DateTimeOffset sourcePublishedAt)
     {
         var delta = signal.TargetPosition - holding.Quantity;
-        var request = new OrderRequest(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null, StrategyId);
+        // Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.
+        var request = new OrderRequest(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null,
+            StrategyId, null, TimeInForce.Ioc);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)

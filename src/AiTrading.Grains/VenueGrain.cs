@@ -1,32 +1,153 @@
 using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Trading;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
 
 namespace AiTrading.Grains;
 
-/// <summary>The paper venue: fills against the instrument's live quote after the configured latency.</summary>
-[Reentrant]
-public sealed class VenueGrain(IOptions<TradingOptions> options) : Grain, IVenueGrain
+[GenerateSerializer, Alias("venue-book-state")]
+public sealed class VenueBookState
 {
-    private readonly PaperFillModel _model = new(options.Value.Paper);
-    private readonly TimeSpan _latency = options.Value.Paper.Latency;
+    [Id(0)] public List<WorkingOrder> Working { get; set; } = [];
+    [Id(1)] public long Sequence { get; set; }
+    /// <summary>Reports not yet acknowledged by their order grain, oldest first.</summary>
+    [Id(2)] public List<ExecutionReport> Outbox { get; set; } = [];
+}
 
-    public async Task<VenueExecution> ExecuteAsync(string orderId, OrderRequest request)
+/// <summary>
+/// The paper venue's book for one symbol (key "paper/SYMBOL"): a Core <see cref="PaperOrderBook"/> fed by the
+/// symbol's tick stream. Every report is written to the outbox together with the book before anyone hears of it,
+/// then delivered to its order grain in order until acknowledged, so a crash loses no fill (order grains ignore a
+/// report they have seen). Submissions also get their own reports back at once. Reentrant, so a delivery to an
+/// order grain that is itself waiting on the book cannot deadlock: all book changes happen between awaits.
+/// </summary>
+[Reentrant]
+public sealed class VenueGrain(
+    [PersistentState("venue-book")] IPersistentState<VenueBookState> state,
+    IOptions<TradingOptions> options,
+    TimeProvider clock,
+    ILogger<VenueGrain> logger) : Grain, IVenueGrain
+{
+    private PaperOrderBook _book = null!;
+    private string _venue = "";
+    private string _symbol = "";
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private bool _delivering;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (this.GetPrimaryKeyString() != TradingOptions.PaperVenue)
-            return new([], $"venue '{this.GetPrimaryKeyString()}' is not available");
-        if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        (_venue, _symbol) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, "");
+        if (_venue != TradingOptions.PaperVenue || _symbol.Length == 0) return;
+        var spec = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetSpecAsync();
+        _book = new PaperOrderBook(_symbol, spec.TickSize, options.Value.Paper, state.State.Working, state.State.Sequence);
 
-        var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
-        var spec = await instrument.GetSpecAsync();
-        var quote = await instrument.GetQuoteAsync();
-        if (quote is null) return new([], $"no quote for {request.Symbol} yet");
+        var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<TickBatch>(StreamNames.Ticks, _symbol);
+        var handles = await stream.GetAllSubscriptionHandles();
+        if (handles.Count == 0) await stream.SubscribeAsync((batch, _) => OnTicksAsync(batch));
+        else foreach (var handle in handles) await handle.ResumeAsync((batch, _) => OnTicksAsync(batch));
+        if (state.State.Outbox.Count > 0) Pump();
+    }
 
-        var execution = _model.Execute(request, quote, spec.TickSize);
-        if (!execution.Filled) return new([], execution.NoFillReason);
-        var fill = new Fill($"{orderId}#1", orderId, request.Account, request.Symbol, request.Side, execution.Quantity,
-            execution.Price, quote.Time, TradingOptions.PaperVenue);
-        return new([fill], null);
+    public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request)
+    {
+        if (_venue != TradingOptions.PaperVenue)
+            return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{_venue}' is not available")];
+        if (request.Symbol != _symbol)
+            return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"order for {request.Symbol} sent to the {_symbol} book")];
+        var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var reports = _book.Submit(orderId, request, _venue, quote, clock.GetUtcNow());
+        await RecordAsync(reports);
+        return reports.Where(r => r.OrderId == orderId).ToList();
+    }
+
+    public async Task<ExecutionReport?> CancelAsync(string orderId, string reason)
+    {
+        if (_book is null) return null;
+        var report = _book.Cancel(orderId, reason, clock.GetUtcNow());
+        if (report is not null) await RecordAsync([report]);
+        return report;
+    }
+
+    public async Task<IReadOnlyList<ExecutionReport>> ReplaceAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
+    {
+        if (_book is null) return [];
+        var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var reports = _book.Replace(orderId, quantity, limitPrice, stopPrice, quote, clock.GetUtcNow());
+        if (reports.Count > 0) await RecordAsync(reports);
+        return reports.Where(r => r.OrderId == orderId).ToList();
+    }
+
+    public Task<IReadOnlyList<WorkingOrder>> GetWorkingAsync() => Task.FromResult<IReadOnlyList<WorkingOrder>>(_book?.Working.ToList() ?? []);
+
+    private async Task OnTicksAsync(TickBatch batch)
+    {
+        if (_book.Working.Count == 0) return;
+        var reports = new List<ExecutionReport>();
+        foreach (var tick in batch.Ticks)
+        {
+            if (_book.Working.Count == 0) break;
+            reports.AddRange(_book.OnQuote(Quote.From(tick)));
+        }
+        if (reports.Count > 0) await RecordAsync(reports);
+    }
+
+    /// <summary>Persists the book with the new reports in its outbox, then starts delivering them.</summary>
+    private async Task RecordAsync(IReadOnlyList<ExecutionReport> reports)
+    {
+        state.State.Working = _book.Working.ToList();
+        state.State.Sequence = _book.Sequence;
+        state.State.Outbox.AddRange(reports);
+        await WriteAsync();
+        Pump();
+    }
+
+    // Calls interleave here (reentrant), and two overlapping writes of one state would conflict on its etag.
+    private async Task WriteAsync()
+    {
+        await _writes.WaitAsync();
+        try { await state.WriteStateAsync(); }
+        finally { _writes.Release(); }
+    }
+
+    /// <summary>One delivery loop at a time, oldest report first; a failed delivery is retried after a pause.</summary>
+    private void Pump()
+    {
+        if (_delivering) return;
+        _delivering = true;
+        _ = DeliverAsync();
+    }
+
+    private async Task DeliverAsync()
+    {
+        var failures = 0;
+        try
+        {
+            while (state.State.Outbox.Count > 0)
+            {
+                var report = state.State.Outbox[0];
+                try
+                {
+                    await GrainFactory.GetGrain<IOrderGrain>(report.OrderId).OnExecutionAsync(report);
+                    failures = 0;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Delivery of {Kind} for {OrderId} failed; retrying", report.Kind, report.OrderId);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << Math.Min(++failures, 6))));
+                    continue;
+                }
+                state.State.Outbox.RemoveAt(0);
+                await WriteAsync();
+            }
+        }
+        finally
+        {
+            _delivering = false;
+        }
     }
 }

@@ -117,18 +117,18 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 100.00));
         var risk = fixture.Client.GetGrain<IRiskGrain>(account);
         await risk.SetLimitsAsync(new RiskLimits { MaxDrawdown = 0.05m });
-        (await risk.SubmitOrderAsync(new OrderRequest("dd-1", account, symbol, OrderSide.Buy, 10_000))).Order.Status.ShouldBe(OrderStatus.Filled);
+        (await risk.SubmitOrderAsync(new OrderRequest("dd-1", account, symbol, OrderSide.Buy, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
 
-        // The price falls 1 (1%): 10,000 units lose 10,000 of 100,000, a 10% drawdown from the peak.
-        await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 99.00, start: TickPaths.Start.AddMinutes(1)));
+        // The price falls 10: 1,000 units lose 10,000 of 100,000, a 10% drawdown from the peak.
+        await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 90.00, start: TickPaths.Start.AddMinutes(1)));
         var refused = await risk.SubmitOrderAsync(new OrderRequest("dd-2", account, symbol, OrderSide.Buy, 1));
         refused.Risk.Limit.ShouldBe(RiskLimitNames.MaxDrawdown);
         (await risk.GetLimitsAsync()).KillSwitch.ShouldBeTrue();
         var killed = (await fixture.Client.GetGrain<IAuditStreamGrain>(account).ReadAsync(1, 100)).Single(r => r.Kind == "risk.kill_switch");
         killed.Payload.ShouldContain("automatic: equity");
-        (await risk.SubmitOrderAsync(new OrderRequest("dd-3", account, symbol, OrderSide.Sell, 10_000))).Risk.Limit
+        (await risk.SubmitOrderAsync(new OrderRequest("dd-3", account, symbol, OrderSide.Sell, 1_000))).Risk.Limit
             .ShouldBe(RiskLimitNames.KillSwitch, "once engaged, the switch blocks even flattening until a person releases it");
         await risk.SetKillSwitchAsync(false, "reviewed");
-        (await risk.SubmitOrderAsync(new OrderRequest("dd-4", account, symbol, OrderSide.Sell, 10_000))).Order.Status.ShouldBe(OrderStatus.Filled);
+        (await risk.SubmitOrderAsync(new OrderRequest("dd-4", account, symbol, OrderSide.Sell, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
     }
 }

@@ -92,6 +92,9 @@ public static class AuditKinds
     public const string RiskRejected = "order.risk_rejected";
     public const string OrderRejected = "order.rejected";
     public const string OrderCancelled = "order.cancelled";
+    public const string OrderTriggered = "order.triggered";
+    public const string OrderReplaced = "order.replaced";
+    public const string OrderExpired = "order.expired";
     public const string Fill = "fill";
     /// <summary>A strategy submitted, replaced by a new version, paused, resumed or stopped.</summary>
     public const string StrategyLifecycle = "strategy.lifecycle";

@@ -2,9 +2,16 @@ namespace AiTrading.Core.Trading;
 
 public enum OrderSide { Buy = 1, Sell = 2 }
 
-public enum OrderType { Market = 1, Limit = 2 }
+/// <summary>Market; limit (at the limit or better); stop (a market order once the market touches the stop); stop-limit (a limit order once touched).</summary>
+public enum OrderType { Market = 1, Limit = 2, Stop = 3, StopLimit = 4 }
 
-public enum OrderStatus { New = 0, Accepted = 1, PartiallyFilled = 2, Filled = 3, Cancelled = 4, Rejected = 5 }
+/// <summary>
+/// Good till cancelled; immediate or cancel (fill what can be filled now, cancel the rest); fill or kill (all now or
+/// nothing); day (cancelled at the end of the UTC day it was accepted on).
+/// </summary>
+public enum TimeInForce { Gtc = 1, Ioc = 2, Fok = 3, Day = 4 }
+
+public enum OrderStatus { New = 0, Accepted = 1, PartiallyFilled = 2, Filled = 3, Cancelled = 4, Rejected = 5, Expired = 6 }
 
 public static class OrderSideExtensions
 {
@@ -13,8 +20,15 @@ public static class OrderSideExtensions
 }
 
 /// <summary>
-/// What a strategy or a client asks for. <see cref="ClientOrderId"/> is the caller's idempotency key;
-/// <see cref="LimitPrice"/> is required for limit orders and forbidden for market orders.
+/// The protective legs of a bracket: once the entry fills, a stop at <see cref="StopLossPrice"/> and a limit at
+/// <see cref="TakeProfitPrice"/> on the other side for the filled quantity, one cancelling the other.
+/// </summary>
+public sealed record BracketRequest(decimal? StopLossPrice, decimal? TakeProfitPrice);
+
+/// <summary>
+/// What a strategy or a client asks for. <see cref="ClientOrderId"/> is the caller's idempotency key.
+/// <see cref="LimitPrice"/> is required for limit and stop-limit orders, <see cref="StopPrice"/> for stop and
+/// stop-limit orders, and neither is allowed where the type does not use it.
 /// </summary>
 public sealed record OrderRequest(
     string ClientOrderId,
@@ -24,8 +38,14 @@ public sealed record OrderRequest(
     decimal Quantity,
     OrderType Type = OrderType.Market,
     decimal? LimitPrice = null,
-    string? StrategyId = null)
+    string? StrategyId = null,
+    decimal? StopPrice = null,
+    TimeInForce TimeInForce = TimeInForce.Gtc,
+    BracketRequest? Bracket = null)
 {
+    public bool UsesLimit => Type is OrderType.Limit or OrderType.StopLimit;
+    public bool UsesStop => Type is OrderType.Stop or OrderType.StopLimit;
+
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
@@ -33,11 +53,25 @@ public sealed record OrderRequest(
         Identifiers.Require(errors, "account", Account);
         Identifiers.Require(errors, "symbol", Symbol);
         if (!Enum.IsDefined(Side)) errors.Add(new("side", $"'{(int)Side}' is not a side (use BUY or SELL)"));
-        if (!Enum.IsDefined(Type)) errors.Add(new("type", $"'{(int)Type}' is not an order type (use MARKET or LIMIT)"));
+        if (!Enum.IsDefined(Type)) errors.Add(new("type", $"'{(int)Type}' is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"));
+        if (!Enum.IsDefined(TimeInForce)) errors.Add(new("timeInForce", $"'{(int)TimeInForce}' is not a time in force (use GTC, IOC, FOK or DAY)"));
         if (Quantity <= 0) errors.Add(new("quantity", $"must be greater than 0 (got {Quantity})"));
-        if (Type == OrderType.Limit && LimitPrice is null) errors.Add(new("limitPrice", "is required for a limit order"));
-        if (Type == OrderType.Market && LimitPrice is not null) errors.Add(new("limitPrice", "must be empty for a market order"));
+        if (UsesLimit && LimitPrice is null) errors.Add(new("limitPrice", $"is required for a {Describe(Type)} order"));
+        if (!UsesLimit && LimitPrice is not null) errors.Add(new("limitPrice", $"must be empty for a {Describe(Type)} order"));
         if (LimitPrice is <= 0) errors.Add(new("limitPrice", $"must be greater than 0 (got {LimitPrice})"));
+        if (UsesStop && StopPrice is null) errors.Add(new("stopPrice", $"is required for a {Describe(Type)} order"));
+        if (!UsesStop && StopPrice is not null) errors.Add(new("stopPrice", $"must be empty for a {Describe(Type)} order"));
+        if (StopPrice is <= 0) errors.Add(new("stopPrice", $"must be greater than 0 (got {StopPrice})"));
+        if (Bracket is { } bracket)
+        {
+            if (bracket.StopLossPrice is null && bracket.TakeProfitPrice is null) errors.Add(new("bracket", "needs a stopLossPrice, a takeProfitPrice or both"));
+            if (bracket.StopLossPrice is <= 0) errors.Add(new("bracket.stopLossPrice", $"must be greater than 0 (got {bracket.StopLossPrice})"));
+            if (bracket.TakeProfitPrice is <= 0) errors.Add(new("bracket.takeProfitPrice", $"must be greater than 0 (got {bracket.TakeProfitPrice})"));
+            if (bracket is { StopLossPrice: > 0 and var stop, TakeProfitPrice: > 0 and var profit } && (Side == OrderSide.Buy ? stop >= profit : stop <= profit))
+                errors.Add(new("bracket", $"a {(Side == OrderSide.Buy ? "buy" : "sell")}'s stop loss must be {(Side == OrderSide.Buy ? "below" : "above")} its take profit (got {stop} and {profit})"));
+        }
+        if (TimeInForce is TimeInForce.Ioc or TimeInForce.Fok && UsesStop)
+            errors.Add(new("timeInForce", "an IOC or FOK stop order cancels as soon as it is placed; use GTC or DAY"));
         return errors;
     }
 
@@ -46,6 +80,15 @@ public sealed record OrderRequest(
         var errors = Validate();
         if (errors.Count > 0) throw new ValidationException(errors);
     }
+
+    private static string Describe(OrderType type) => type switch
+    {
+        OrderType.Market => "market",
+        OrderType.Limit => "limit",
+        OrderType.Stop => "stop",
+        OrderType.StopLimit => "stop-limit",
+        _ => type.ToString(),
+    };
 }
 
 /// <summary>One execution against an order.</summary>
@@ -68,8 +111,9 @@ public sealed class InvalidOrderTransitionException(string orderId, OrderStatus 
 }
 
 /// <summary>
-/// The order state machine: New → Accepted → PartiallyFilled* → Filled, with Rejected from New and
-/// Cancelled from Accepted/PartiallyFilled. Terminal states accept nothing.
+/// The order state machine: New → Accepted → PartiallyFilled* → Filled, with Rejected from New and Cancelled or
+/// Expired from Accepted/PartiallyFilled; a working order can be replaced (new quantity and prices). Terminal states
+/// accept nothing.
 /// </summary>
 public sealed class Order
 {
@@ -84,7 +128,7 @@ public sealed class Order
     }
 
     public string OrderId { get; }
-    public OrderRequest Request { get; }
+    public OrderRequest Request { get; private set; }
     public OrderStatus Status { get; private set; } = OrderStatus.New;
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -93,7 +137,7 @@ public sealed class Order
     public decimal? AverageFillPrice { get; private set; }
     public string? Reason { get; private set; }
     public IReadOnlyList<Fill> Fills => _fills;
-    public bool IsTerminal => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected;
+    public bool IsTerminal => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.Expired;
 
     public void Accept(DateTimeOffset time)
     {
@@ -118,14 +162,37 @@ public sealed class Order
         UpdatedAt = time;
     }
 
+    /// <summary>A DAY order whose day ended while it was working.</summary>
+    public void Expire(string reason, DateTimeOffset time)
+    {
+        Require(Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled, "expire");
+        Status = OrderStatus.Expired;
+        Reason = reason;
+        UpdatedAt = time;
+    }
+
+    /// <summary>Changes a working order's quantity and prices (cancel/replace); the type, side and time in force stay.</summary>
+    /// <exception cref="ValidationException">The new quantity is not above what has filled, or the prices do not suit the type.</exception>
+    public void Replace(decimal quantity, decimal? limitPrice, decimal? stopPrice, DateTimeOffset time)
+    {
+        Require(Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled, "be replaced");
+        var replaced = Request with { Quantity = quantity, LimitPrice = limitPrice, StopPrice = stopPrice };
+        var errors = replaced.Validate().ToList();
+        if (quantity <= FilledQuantity) errors.Add(new("quantity", $"must be more than the {FilledQuantity} already filled (got {quantity})"));
+        if (errors.Count > 0) throw new ValidationException(errors);
+        Request = replaced;
+        UpdatedAt = time;
+    }
+
+    /// <summary>Books an execution; one redelivered (a fill id seen before) changes nothing, whatever the state.</summary>
     public void ApplyFill(Fill fill)
     {
+        if (_fills.Any(f => f.FillId == fill.FillId)) return;
         Require(Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled, "be filled");
         if (fill.OrderId != OrderId) throw new ArgumentException($"fill '{fill.FillId}' belongs to order '{fill.OrderId}', not '{OrderId}'", nameof(fill));
         if (fill.Side != Request.Side) throw new ArgumentException($"fill '{fill.FillId}' side {fill.Side} differs from order side {Request.Side}", nameof(fill));
         if (fill.Quantity <= 0 || fill.Quantity > RemainingQuantity)
             throw new ArgumentException($"fill '{fill.FillId}' quantity {fill.Quantity} is outside (0, {RemainingQuantity}]", nameof(fill));
-        if (_fills.Any(f => f.FillId == fill.FillId)) return; // a redelivered execution report is applied once
 
         var notional = (AverageFillPrice ?? 0m) * FilledQuantity + fill.Price * fill.Quantity;
         FilledQuantity += fill.Quantity;
@@ -145,6 +212,7 @@ public sealed class Order
         order.Accept(createdAt);
         foreach (var fill in fills) order.ApplyFill(fill);
         if (status == OrderStatus.Cancelled) order.Cancel(reason ?? "", updatedAt);
+        if (status == OrderStatus.Expired) order.Expire(reason ?? "", updatedAt);
         order.UpdatedAt = updatedAt;
         return order;
     }

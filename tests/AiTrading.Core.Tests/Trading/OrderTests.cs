@@ -77,4 +77,41 @@ public sealed class OrderTests
         Buy().Validate().ShouldBeEmpty();
         Should.Throw<ValidationException>(() => (Buy() with { Quantity = -1 }).EnsureValid()).Errors.Single().Field.ShouldBe("quantity");
     }
+
+    [Fact]
+    public void Stop_types_time_in_force_and_brackets_are_validated_field_by_field()
+    {
+        OrderRequest Request(OrderType type, decimal? limit = null, decimal? stop = null, TimeInForce tif = TimeInForce.Gtc, BracketRequest? bracket = null, OrderSide side = OrderSide.Buy) =>
+            new("a", "b", "EURUSD", side, 1, type, limit, null, stop, tif, bracket);
+        Request(OrderType.Stop).Validate().Single().ShouldBe(new FieldError("stopPrice", "is required for a stop order"));
+        Request(OrderType.StopLimit, stop: 1.1m).Validate().Single().ShouldBe(new FieldError("limitPrice", "is required for a stop-limit order"));
+        Request(OrderType.Limit, limit: 1m, stop: 1m).Validate().Single().ShouldBe(new FieldError("stopPrice", "must be empty for a limit order"));
+        Request(OrderType.Market, stop: -1m).Validate().Select(e => e.Message).ShouldBe(["must be empty for a market order", "must be greater than 0 (got -1)"]);
+        Request(OrderType.Stop, stop: 1.1m, tif: TimeInForce.Ioc).Validate().Single().Field.ShouldBe("timeInForce");
+        Request(OrderType.Market, tif: (TimeInForce)9).Validate().Single().Field.ShouldBe("timeInForce");
+        Request(OrderType.StopLimit, 1.09m, 1.1m, TimeInForce.Day).Validate().ShouldBeEmpty();
+
+        Request(OrderType.Market, bracket: new(null, null)).Validate().Single().Field.ShouldBe("bracket");
+        Request(OrderType.Market, bracket: new(1.2m, 1.1m)).Validate().Single().Message.ShouldBe("a buy's stop loss must be below its take profit (got 1.2 and 1.1)");
+        Request(OrderType.Market, bracket: new(1.1m, 1.2m), side: OrderSide.Sell).Validate().Single().Message.ShouldContain("must be above");
+        Request(OrderType.Market, bracket: new(0, null)).Validate().Single().Field.ShouldBe("bracket.stopLossPrice");
+        Request(OrderType.Limit, 1.1m, bracket: new(1.0m, 1.2m)).Validate().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_working_order_can_be_replaced_or_expire_and_restore_keeps_it()
+    {
+        var order = new Order("o1", Buy(10) with { Type = OrderType.Limit, LimitPrice = 1.1m }, T0);
+        order.Accept(T0);
+        order.ApplyFill(FillOf("f1", 4, 1.1m));
+        Should.Throw<ValidationException>(() => order.Replace(4, 1.1m, null, T0)).Errors.Single().Message.ShouldBe("must be more than the 4 already filled (got 4)");
+        Should.Throw<ValidationException>(() => order.Replace(8, null, null, T0)).Errors.Single().Field.ShouldBe("limitPrice");
+        order.Replace(8, 1.11m, null, T0.AddSeconds(1));
+        (order.Request.Quantity, order.Request.LimitPrice, order.RemainingQuantity, order.UpdatedAt).ShouldBe((8m, 1.11m, 4m, T0.AddSeconds(1)));
+        order.Expire("DAY order expired", T0.AddHours(15));
+        (order.Status, order.IsTerminal).ShouldBe((OrderStatus.Expired, true));
+        Should.Throw<InvalidOrderTransitionException>(() => order.Replace(9, 1.1m, null, T0));
+        var copy = Order.Restore("o1", order.Request, order.CreatedAt, order.Status, order.Reason, order.UpdatedAt, order.Fills);
+        (copy.Status, copy.Request.Quantity, copy.FilledQuantity).ShouldBe((OrderStatus.Expired, 8m, 4m));
+    }
 }
