@@ -77,9 +77,14 @@ public static class Commands
         var symbol = new Option<string>("--symbol") { Required = true };
         var side = new Option<string>("--side") { Required = true, Description = "BUY or SELL" };
         var quantity = new Option<string>("--quantity") { Required = true };
-        var limit = new Option<string?>("--limit") { Description = "limit price (omit for a market order)" };
+        var limit = new Option<string?>("--limit") { Description = "limit price (a limit order; with --stop a stop-limit order)" };
+        var stop = new Option<string?>("--stop") { Description = "stop price (a stop order; with --limit a stop-limit order)" };
+        var tif = new Option<string>("--tif") { Description = "time in force: GTC, IOC, FOK or DAY", DefaultValueFactory = _ => "GTC" };
+        var stopLoss = new Option<string?>("--stop-loss") { Description = "bracket: stop-loss price placed once the order fills" };
+        var takeProfit = new Option<string?>("--take-profit") { Description = "bracket: take-profit price placed once the order fills" };
         var clientId = new Option<string?>("--client-order-id") { Description = "idempotency key (default: a new one)" };
-        var command = new Command("order", "Submit a manual order through the gateway's gRPC API.") { GrpcAddress, account, symbol, side, quantity, limit, clientId };
+        var command = new Command("order", "Submit a manual order through the gateway's gRPC API.")
+            { GrpcAddress, account, symbol, side, quantity, limit, stop, tif, stopLoss, takeProfit, clientId };
         command.SetAction((result, token) => Guarded(async () =>
         {
             using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
@@ -92,8 +97,26 @@ public static class Commands
                 Symbol = result.GetValue(symbol)!,
                 Side = sideText == "BUY" ? Proto.OrderSide.Buy : sideText == "SELL" ? Proto.OrderSide.Sell : Proto.OrderSide.Unspecified,
                 Quantity = result.GetValue(quantity)!,
-                Type = result.GetValue(limit) is null ? Proto.OrderType.Market : Proto.OrderType.Limit,
+                Type = (result.GetValue(limit), result.GetValue(stop)) switch
+                {
+                    (null, null) => Proto.OrderType.Market,
+                    (not null, null) => Proto.OrderType.Limit,
+                    (null, not null) => Proto.OrderType.Stop,
+                    _ => Proto.OrderType.StopLimit,
+                },
                 LimitPrice = result.GetValue(limit) ?? "",
+                StopPrice = result.GetValue(stop) ?? "",
+                TimeInForce = result.GetValue(tif)!.ToUpperInvariant() switch
+                {
+                    "GTC" => Proto.TimeInForce.Gtc,
+                    "IOC" => Proto.TimeInForce.Ioc,
+                    "FOK" => Proto.TimeInForce.Fok,
+                    "DAY" => Proto.TimeInForce.Day,
+                    _ => throw new ValidationException("tif", $"'{result.GetValue(tif)}' is not a time in force (use GTC, IOC, FOK or DAY)"),
+                },
+                Bracket = result.GetValue(stopLoss) is null && result.GetValue(takeProfit) is null
+                    ? null
+                    : new Proto.Bracket { StopLossPrice = result.GetValue(stopLoss) ?? "", TakeProfitPrice = result.GetValue(takeProfit) ?? "" },
             }, cancellationToken: token);
             Console.WriteLine(reply);
         }));

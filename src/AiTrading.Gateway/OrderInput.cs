@@ -6,34 +6,52 @@ using AiTrading.Core.Trading;
 
 namespace AiTrading.Gateway;
 
+/// <summary>An order as clients send it: every field a string (JSON numbers arrive as their text), null when absent.</summary>
+internal sealed record OrderFields(
+    string? ClientOrderId, string? Account, string? Symbol, string? Side, string? Quantity, string? Type = null, string? LimitPrice = null,
+    string? StopPrice = null, string? TimeInForce = null, string? StopLossPrice = null, string? TakeProfitPrice = null, bool HasBracket = false);
+
 /// <summary>
 /// Parses a manual order from the loosely typed shapes clients send (JSON, gRPC strings) into an
 /// <see cref="OrderRequest"/>, collecting every problem with the field it concerns.
 /// </summary>
 internal static class OrderInput
 {
-    public static OrderRequest Parse(string? clientOrderId, string? account, string? symbol, string? side, string? quantity,
-        string? type, string? limitPrice)
+    public static OrderRequest Parse(OrderFields f)
     {
         var errors = new List<FieldError>();
-        var parsedSide = side?.Trim().ToUpperInvariant() switch
+        var side = f.Side?.Trim().ToUpperInvariant() switch
         {
             "BUY" => OrderSide.Buy,
             "SELL" => OrderSide.Sell,
             null or "" => Fail<OrderSide>(errors, "side", "is required (BUY or SELL)"),
-            _ => Fail<OrderSide>(errors, "side", $"'{side}' is not a side (use BUY or SELL)"),
+            _ => Fail<OrderSide>(errors, "side", $"'{f.Side}' is not a side (use BUY or SELL)"),
         };
-        var parsedType = type?.Trim().ToUpperInvariant() switch
+        var type = f.Type?.Trim().ToUpperInvariant().Replace('-', '_') switch
         {
             null or "" or "MARKET" => OrderType.Market,
             "LIMIT" => OrderType.Limit,
-            _ => Fail<OrderType>(errors, "type", $"'{type}' is not an order type (use MARKET or LIMIT)"),
+            "STOP" => OrderType.Stop,
+            "STOP_LIMIT" => OrderType.StopLimit,
+            _ => Fail<OrderType>(errors, "type", $"'{f.Type}' is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"),
         };
-        var parsedQuantity = Decimal(errors, "quantity", quantity, required: true) ?? 0m;
-        var parsedLimit = Decimal(errors, "limitPrice", limitPrice, required: false);
+        var timeInForce = f.TimeInForce?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "GTC" => TimeInForce.Gtc,
+            "IOC" => TimeInForce.Ioc,
+            "FOK" => TimeInForce.Fok,
+            "DAY" => TimeInForce.Day,
+            _ => Fail<TimeInForce>(errors, "timeInForce", $"'{f.TimeInForce}' is not a time in force (use GTC, IOC, FOK or DAY)"),
+        };
+        var quantity = Decimal(errors, "quantity", f.Quantity, required: true) ?? 0m;
+        var limit = Decimal(errors, "limitPrice", f.LimitPrice, required: false);
+        var stop = Decimal(errors, "stopPrice", f.StopPrice, required: false);
+        var bracket = f.HasBracket
+            ? new BracketRequest(Decimal(errors, "bracket.stopLossPrice", f.StopLossPrice, required: false), Decimal(errors, "bracket.takeProfitPrice", f.TakeProfitPrice, required: false))
+            : null;
 
-        var request = new OrderRequest(clientOrderId?.Trim() ?? "", account?.Trim() ?? "",
-            symbol is null ? "" : InstrumentCatalog.NormalizeSymbol(symbol), parsedSide, parsedQuantity, parsedType, parsedLimit);
+        var request = new OrderRequest(f.ClientOrderId?.Trim() ?? "", f.Account?.Trim() ?? "",
+            f.Symbol is null ? "" : InstrumentCatalog.NormalizeSymbol(f.Symbol), side, quantity, type, limit, null, stop, timeInForce, bracket);
         // Fields that failed to parse already have their error; add the rule checks of the others.
         errors.AddRange(request.Validate().Where(v => errors.All(e => e.Field != v.Field)));
         if (errors.Count > 0) throw new ValidationException(errors);
@@ -43,25 +61,43 @@ internal static class OrderInput
     public static OrderRequest ParseJson(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object) throw new ValidationException("body", "must be a JSON object");
-        return Parse(Text(body, "clientOrderId"), Text(body, "account"), Text(body, "symbol"), Text(body, "side"),
-            Text(body, "quantity"), Text(body, "type"), Text(body, "limitPrice"));
+        var bracket = Property(body, "bracket");
+        if (bracket is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+            throw new ValidationException("bracket", "must be an object with stopLossPrice and/or takeProfitPrice");
+        var hasBracket = bracket is { ValueKind: JsonValueKind.Object };
+        return Parse(new OrderFields(Text(body, "clientOrderId"), Text(body, "account"), Text(body, "symbol"), Text(body, "side"),
+            Text(body, "quantity"), Text(body, "type"), Text(body, "limitPrice"), Text(body, "stopPrice"), Text(body, "timeInForce"),
+            hasBracket ? Text(bracket!.Value, "stopLossPrice") : null, hasBracket ? Text(bracket!.Value, "takeProfitPrice") : null, hasBracket));
     }
 
-    private static string? Text(JsonElement body, string name)
+    /// <summary>The new quantity and prices of a cancel/replace (prices may be empty where the order type has none).</summary>
+    public static (decimal Quantity, decimal? LimitPrice, decimal? StopPrice) ParseReplace(string? quantity, string? limitPrice, string? stopPrice)
+    {
+        var errors = new List<FieldError>();
+        var parsed = (Decimal(errors, "quantity", quantity, required: true) ?? 0m, Decimal(errors, "limitPrice", limitPrice, required: false),
+            Decimal(errors, "stopPrice", stopPrice, required: false));
+        if (errors.Count > 0) throw new ValidationException(errors);
+        return parsed;
+    }
+
+    public static (decimal Quantity, decimal? LimitPrice, decimal? StopPrice) ParseReplaceJson(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object
+            ? ParseReplace(Text(body, "quantity"), Text(body, "limitPrice"), Text(body, "stopPrice"))
+            : throw new ValidationException("body", "must be a JSON object");
+
+    private static JsonElement? Property(JsonElement body, string name)
     {
         foreach (var property in body.EnumerateObject())
-        {
-            if (!property.NameEquals(name) && !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
-            return property.Value.ValueKind switch
-            {
-                JsonValueKind.String => property.Value.GetString(),
-                JsonValueKind.Number => property.Value.GetRawText(),
-                JsonValueKind.Null => null,
-                _ => property.Value.GetRawText(),
-            };
-        }
+            if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) return property.Value;
         return null;
     }
+
+    private static string? Text(JsonElement body, string name) => Property(body, name) switch
+    {
+        { ValueKind: JsonValueKind.String } value => value.GetString(),
+        { ValueKind: JsonValueKind.Null } or null => null,
+        { } value => value.GetRawText(),
+    };
 
     private static decimal? Decimal(List<FieldError> errors, string field, string? text, bool required)
     {

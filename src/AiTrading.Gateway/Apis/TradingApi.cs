@@ -27,29 +27,31 @@ public static class TradingApi
             Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(),
                 await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json)));
 
-        api.MapGet("/orders/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            await cluster.GetGrain<IOrderGrain>(id).GetAsync() is { } order
-                ? Results.Json(Views.Order(order), Views.Json)
-                : throw new ResourceNotFoundException("order", id)));
+        // Order ids are account:clientOrderId, and bracket legs add /sl or /tp: the id is the rest of the path.
+        api.MapGet("/orders/{**id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(Views.Order(await RequireOrderAsync(cluster, id)), Views.Json)));
 
         api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            JsonElement body;
-            try { body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Body, cancellationToken: http.HttpContext.RequestAborted); }
-            catch (JsonException e) { throw new ValidationException("body", $"is not valid JSON: {e.Message}"); }
-            var request = OrderInput.ParseJson(body);
+            var request = OrderInput.ParseJson(await ReadJsonAsync(http));
             var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
-            if (!submission.Risk.Approved)
-                return Results.Json(new
-                {
-                    error = $"rejected by risk: {submission.Risk.Message}",
-                    limit = submission.Risk.Limit,
-                    value = submission.Risk.Value,
-                    threshold = submission.Risk.Threshold,
-                    order = Views.Order(submission.Order),
-                }, Views.Json, statusCode: StatusCodes.Status409Conflict);
+            if (!submission.Risk.Approved) return RiskRejected(submission);
             var view = Views.Order(submission.Order);
             return submission.Duplicate ? Results.Json(view, Views.Json) : Results.Json(view, Views.Json, statusCode: StatusCodes.Status201Created);
+        }));
+
+        api.MapDelete("/orders/{**id}", (string id, string? reason, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            await RequireOrderAsync(cluster, id);
+            return Results.Json(Views.Order(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)), Views.Json);
+        }));
+
+        api.MapPatch("/orders/{**id}", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        {
+            var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await ReadJsonAsync(http));
+            var order = await RequireOrderAsync(cluster, id);
+            var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
+            return submission.Risk.Approved ? Results.Json(Views.Order(submission.Order), Views.Json) : RiskRejected(submission);
         }));
 
         api.MapGet("/audit", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
@@ -71,6 +73,24 @@ public static class TradingApi
 
         return app;
     }
+
+    private static async Task<OrderView> RequireOrderAsync(IClusterClient cluster, string id) =>
+        await cluster.GetGrain<IOrderGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("order", id);
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpRequest http)
+    {
+        try { return await JsonSerializer.DeserializeAsync<JsonElement>(http.Body, cancellationToken: http.HttpContext.RequestAborted); }
+        catch (JsonException e) { throw new ValidationException("body", $"is not valid JSON: {e.Message}"); }
+    }
+
+    private static IResult RiskRejected(OrderSubmission submission) => Results.Json(new
+    {
+        error = $"rejected by risk: {submission.Risk.Message}",
+        limit = submission.Risk.Limit,
+        value = submission.Risk.Value,
+        threshold = submission.Risk.Threshold,
+        order = Views.Order(submission.Order),
+    }, Views.Json, statusCode: StatusCodes.Status409Conflict);
 
     private static async Task<IAuditStreamGrain> ExistingStream(IClusterClient cluster, string stream)
     {
@@ -99,6 +119,9 @@ internal static class Views
         type = o.Request.Type,
         quantity = o.Request.Quantity,
         limitPrice = o.Request.LimitPrice,
+        stopPrice = o.Request.StopPrice,
+        timeInForce = o.Request.TimeInForce,
+        bracket = o.Request.Bracket,
         strategyId = o.Request.StrategyId,
         status = o.Status,
         filledQuantity = o.FilledQuantity,

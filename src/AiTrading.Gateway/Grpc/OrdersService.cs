@@ -22,26 +22,55 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         {
             Proto.OrderType.Market => "MARKET",
             Proto.OrderType.Limit => "LIMIT",
+            Proto.OrderType.Stop => "STOP",
+            Proto.OrderType.StopLimit => "STOP_LIMIT",
             _ => $"{(int)request.Type}",
         };
-        var order = OrderInput.Parse(request.ClientOrderId, request.Account, request.Symbol, side, request.Quantity, type, request.LimitPrice);
-        var submission = await cluster.GetGrain<IRiskGrain>(order.Account).SubmitOrderAsync(order);
-        if (!submission.Risk.Approved)
+        var timeInForce = request.TimeInForce switch
         {
-            var trailers = new Metadata { { "risk-limit", submission.Risk.Limit ?? "" }, { "order-id", submission.Order.OrderId } };
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"rejected by risk limit {submission.Risk.Limit}: {submission.Risk.Message}"), trailers);
-        }
+            Proto.TimeInForce.Gtc => "GTC",
+            Proto.TimeInForce.Ioc => "IOC",
+            Proto.TimeInForce.Fok => "FOK",
+            Proto.TimeInForce.Day => "DAY",
+            _ => $"{(int)request.TimeInForce}",
+        };
+        var order = OrderInput.Parse(new OrderFields(request.ClientOrderId, request.Account, request.Symbol, side, request.Quantity, type,
+            request.LimitPrice, request.StopPrice, timeInForce, request.Bracket?.StopLossPrice, request.Bracket?.TakeProfitPrice, request.Bracket is not null));
+        var submission = await cluster.GetGrain<IRiskGrain>(order.Account).SubmitOrderAsync(order);
+        RequireApproved(submission);
         return Reply(submission.Order, submission.Duplicate);
     }
 
-    public override async Task<Proto.OrderReply> Get(Proto.GetOrderRequest request, ServerCallContext context)
+    public override async Task<Proto.OrderReply> Get(Proto.GetOrderRequest request, ServerCallContext context) =>
+        Reply(await RequireAsync(request.OrderId), duplicate: false);
+
+    public override async Task<Proto.OrderReply> Cancel(Proto.CancelOrderRequest request, ServerCallContext context)
     {
-        if (string.IsNullOrWhiteSpace(request.OrderId))
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "order_id: is required"));
-        var order = await cluster.GetGrain<IOrderGrain>(request.OrderId).GetAsync()
-            ?? throw new ResourceNotFoundException("order", request.OrderId);
-        return Reply(order, duplicate: false);
+        await RequireAsync(request.OrderId);
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled by client" : request.Reason;
+        return Reply(await cluster.GetGrain<IOrderGrain>(request.OrderId).CancelAsync(reason), duplicate: false);
+    }
+
+    public override async Task<Proto.OrderReply> Replace(Proto.ReplaceOrderRequest request, ServerCallContext context)
+    {
+        var (quantity, limit, stop) = OrderInput.ParseReplace(request.Quantity, request.LimitPrice, request.StopPrice);
+        var order = await RequireAsync(request.OrderId);
+        var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(request.OrderId, quantity, limit, stop);
+        RequireApproved(submission);
+        return Reply(submission.Order, duplicate: false);
+    }
+
+    private async Task<OrderView> RequireAsync(string orderId)
+    {
+        if (string.IsNullOrWhiteSpace(orderId)) throw new RpcException(new Status(StatusCode.InvalidArgument, "order_id: is required"));
+        return await cluster.GetGrain<IOrderGrain>(orderId).GetAsync() ?? throw new ResourceNotFoundException("order", orderId);
+    }
+
+    private static void RequireApproved(OrderSubmission submission)
+    {
+        if (submission.Risk.Approved) return;
+        var trailers = new Metadata { { "risk-limit", submission.Risk.Limit ?? "" }, { "order-id", submission.Order.OrderId } };
+        throw new RpcException(new Status(StatusCode.FailedPrecondition, $"rejected by risk limit {submission.Risk.Limit}: {submission.Risk.Message}"), trailers);
     }
 
     private static Proto.OrderReply Reply(OrderView o, bool duplicate)
@@ -53,7 +82,21 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
             Account = o.Request.Account,
             Symbol = o.Request.Symbol,
             Side = o.Request.Side == OrderSide.Buy ? Proto.OrderSide.Buy : Proto.OrderSide.Sell,
-            Type = o.Request.Type == OrderType.Limit ? Proto.OrderType.Limit : Proto.OrderType.Market,
+            Type = o.Request.Type switch
+            {
+                OrderType.Limit => Proto.OrderType.Limit,
+                OrderType.Stop => Proto.OrderType.Stop,
+                OrderType.StopLimit => Proto.OrderType.StopLimit,
+                _ => Proto.OrderType.Market,
+            },
+            StopPrice = Text(o.Request.StopPrice),
+            TimeInForce = o.Request.TimeInForce switch
+            {
+                TimeInForce.Ioc => Proto.TimeInForce.Ioc,
+                TimeInForce.Fok => Proto.TimeInForce.Fok,
+                TimeInForce.Day => Proto.TimeInForce.Day,
+                _ => Proto.TimeInForce.Gtc,
+            },
             Quantity = Text(o.Request.Quantity),
             LimitPrice = Text(o.Request.LimitPrice),
             Status = StatusName(o.Status),
@@ -79,6 +122,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         OrderStatus.Filled => "FILLED",
         OrderStatus.Cancelled => "CANCELLED",
         OrderStatus.Rejected => "REJECTED",
+        OrderStatus.Expired => "EXPIRED",
         _ => status.ToString().ToUpperInvariant(),
     };
 }
