@@ -21,7 +21,8 @@ test:
 	    END { printf "%d passed, %d failed\n", p, f }' .test-output.log; \
 	rm -f .test-output.log; exit $$status
 
-# The whole-loop load driver of issue 2 (ticks/s and tick→fill latency).
+# The whole-loop load driver of issue 2 (ticks/s and tick→fill latency). `make bench ARGS="orders 20 1000 64"`
+# drives manual orders over gRPC (issue 4), `make bench ARGS=risk` times the pre-trade check call by call.
 bench-loop:
 	$(DOTNET) run --project bench/AiTrading.Bench -c Release -- loop $(ARGS)
 

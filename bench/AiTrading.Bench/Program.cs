@@ -11,6 +11,13 @@ if (args.Length > 0 && args[0] == "loop")
     await LoopBenchmark.RunAsync(seconds, rate, symbols);
     return;
 }
+// `orders [seconds] [ordersPerSecond] [inFlight]`: manual orders over gRPC (issue 4's load figures).
+if (args.Length > 0 && args[0] == "orders")
+{
+    await OrderLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20, args.Length > 2 ? double.Parse(args[2]) : 1_000,
+        args.Length > 3 ? int.Parse(args[3]) : 64);
+    return;
+}
 // `risk [checks]`: the pre-trade check timed call by call (issue 4's p99 figure).
 if (args.Length > 0 && args[0] == "risk")
 {

@@ -53,7 +53,7 @@ public sealed class OrderGrain(
         IReadOnlyList<ExecutionReport> reports;
         try
         {
-            reports = await Book(request.Symbol).SubmitAsync(OrderId, request);
+            reports = await SubmitToVenueAsync(request);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -101,6 +101,25 @@ public sealed class OrderGrain(
         order = current.ToOrder();
         foreach (var report in reports) await ApplyAsync(order, report);
         return state.State.Order!;
+    }
+
+    /// <summary>
+    /// A failed call may have placed the order all the same: the book keeps each submission's answer, so asking again
+    /// returns it (or places the order once, if the first call never arrived).
+    /// </summary>
+    private async Task<IReadOnlyList<ExecutionReport>> SubmitToVenueAsync(OrderRequest request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Book(request.Symbol).SubmitAsync(OrderId, request);
+            }
+            catch (Exception e) when (attempt < 3 && e is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException)
+            {
+                logger.LogWarning(e, "Submitting {OrderId} to the venue failed (attempt {Attempt}); asking again", OrderId, attempt);
+            }
+        }
     }
 
     private IVenueGrain Book(string symbol) => GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(state.State.Venue ?? TradingOptions.PaperVenue, symbol));

@@ -30,6 +30,7 @@ public sealed class RiskGrain(
     TimeProvider clock) : Grain, IRiskGrain
 {
     private OrderRateLimiter? _throttle;
+    private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     private string Account => this.GetPrimaryKeyString();
     private RiskLimits Limits => state.State.Limits ?? options.Value.DefaultLimits;
@@ -121,7 +122,7 @@ public sealed class RiskGrain(
     private async Task<RiskDecision> CheckAsync(OrderRequest request)
     {
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
-        var spec = await instrument.GetSpecAsync();
+        if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
             return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);

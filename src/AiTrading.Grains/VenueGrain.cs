@@ -13,16 +13,20 @@ public sealed class VenueBookState
 {
     [Id(0)] public List<WorkingOrder> Working { get; set; } = [];
     [Id(1)] public long Sequence { get; set; }
-    /// <summary>Reports not yet acknowledged by their order grain, oldest first.</summary>
+    /// <summary>Reports for orders other than the caller's, not yet acknowledged by their order grain, oldest first.</summary>
     [Id(2)] public List<ExecutionReport> Outbox { get; set; } = [];
+    /// <summary>What the latest submissions got back, by order id, so a retried submit gets the same answer.</summary>
+    [Id(3)] public Dictionary<string, List<ExecutionReport>> Answers { get; set; } = new(StringComparer.Ordinal);
+    [Id(4)] public Queue<string> AnswerOrder { get; set; } = new();
 }
 
 /// <summary>
 /// The paper venue's book for one symbol (key "paper/SYMBOL"): a Core <see cref="PaperOrderBook"/> fed by the
-/// symbol's tick stream. Every report is written to the outbox together with the book before anyone hears of it,
-/// then delivered to its order grain in order until acknowledged, so a crash loses no fill (order grains ignore a
-/// report they have seen). Submissions also get their own reports back at once. Reentrant, so a delivery to an
-/// order grain that is itself waiting on the book cannot deadlock: all book changes happen between awaits.
+/// symbol's tick stream. Every report is written with the book before anyone hears of it, so a crash loses no fill:
+/// the caller's own reports (of a submit, cancel or replace) are kept as that call's answer, which a retried submit
+/// gets again; reports for other orders (fills of working orders, bracket legs) go to an outbox delivered to their
+/// order grains in order until acknowledged (order grains ignore a report they have seen). Reentrant, so a delivery
+/// to an order grain that is itself waiting on the book cannot deadlock: all book changes happen between awaits.
 /// </summary>
 [Reentrant]
 public sealed class VenueGrain(
@@ -31,6 +35,9 @@ public sealed class VenueGrain(
     TimeProvider clock,
     ILogger<VenueGrain> logger) : Grain, IVenueGrain
 {
+    /// <summary>Submissions whose answers are kept for retries.</summary>
+    public const int KeptAnswers = 256;
+
     private PaperOrderBook _book = null!;
     private string _venue = "";
     private string _symbol = "";
@@ -59,17 +66,22 @@ public sealed class VenueGrain(
             return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{_venue}' is not available")];
         if (request.Symbol != _symbol)
             return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"order for {request.Symbol} sent to the {_symbol} book")];
+        if (state.State.Answers.TryGetValue(orderId, out var answered)) return answered;
         var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var reports = _book.Submit(orderId, request, _venue, quote, clock.GetUtcNow());
-        await RecordAsync(reports);
-        return reports.Where(r => r.OrderId == orderId).ToList();
+        var own = reports.Where(r => r.OrderId == orderId).ToList();
+        state.State.Answers[orderId] = own;
+        state.State.AnswerOrder.Enqueue(orderId);
+        while (state.State.AnswerOrder.Count > KeptAnswers) state.State.Answers.Remove(state.State.AnswerOrder.Dequeue());
+        await RecordAsync(reports, caller: orderId);
+        return own;
     }
 
     public async Task<ExecutionReport?> CancelAsync(string orderId, string reason)
     {
         if (_book is null) return null;
         var report = _book.Cancel(orderId, reason, clock.GetUtcNow());
-        if (report is not null) await RecordAsync([report]);
+        if (report is not null) await RecordAsync([report], caller: orderId);
         return report;
     }
 
@@ -78,7 +90,7 @@ public sealed class VenueGrain(
         if (_book is null) return [];
         var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var reports = _book.Replace(orderId, quantity, limitPrice, stopPrice, quote, clock.GetUtcNow());
-        if (reports.Count > 0) await RecordAsync(reports);
+        if (reports.Count > 0) await RecordAsync(reports, caller: orderId);
         return reports.Where(r => r.OrderId == orderId).ToList();
     }
 
@@ -93,17 +105,18 @@ public sealed class VenueGrain(
             if (_book.Working.Count == 0) break;
             reports.AddRange(_book.OnQuote(Quote.From(tick)));
         }
-        if (reports.Count > 0) await RecordAsync(reports);
+        if (reports.Count > 0) await RecordAsync(reports, caller: null);
     }
 
-    /// <summary>Persists the book with the new reports in its outbox, then starts delivering them.</summary>
-    private async Task RecordAsync(IReadOnlyList<ExecutionReport> reports)
+    /// <summary>Persists the book with the reports for others in its outbox (the caller's go back as the answer), then delivers them.</summary>
+    private async Task RecordAsync(IReadOnlyList<ExecutionReport> reports, string? caller)
     {
         state.State.Working = _book.Working.ToList();
         state.State.Sequence = _book.Sequence;
-        state.State.Outbox.AddRange(reports);
+        var others = reports.Where(r => r.OrderId != caller).ToList();
+        state.State.Outbox.AddRange(others);
         await WriteAsync();
-        Pump();
+        if (others.Count > 0) Pump();
     }
 
     // Calls interleave here (reentrant), and two overlapping writes of one state would conflict on its etag.

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using AiTrading.Cli;
+using AiTrading.Gateway;
+using AiTrading.Silo;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Proto = AiTrading.Contracts.Grpc;
+
+namespace AiTrading.Bench;
+
+/// <summary>
+/// Manual orders over gRPC on loopback against the embedded product (synthetic feed, no demo strategies): market
+/// orders of 1,000 units alternating buy and sell, spread over accounts (each account's risk gate takes its orders
+/// one at a time, as a real account's would), each awaited until the gateway answers with the fill.
+/// (1) orders/s sustained with a fixed number of orders in flight; (2) submit→fill-ack latency at a paced rate.
+/// </summary>
+public static class OrderLoadBenchmark
+{
+    private const int Accounts = 64;
+
+    public static async Task RunAsync(int seconds, double rate, int inFlight)
+    {
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Accounts} accounts, EURUSD and USDJPY");
+        var settings = new HostSettings
+        {
+            Symbols = ["EURUSD", "USDJPY"],
+            Demo = false,
+            Gateway = new GatewayOptions { HttpPort = LoopBenchmark.FreePort(), GrpcPort = LoopBenchmark.FreePort() },
+            SiloPort = LoopBenchmark.FreePort(),
+            SiloGatewayPort = LoopBenchmark.FreePort(),
+            Configuration = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000",
+            },
+        };
+        await using var app = Hosting.BuildEmbedded(settings);
+        await app.StartAsync();
+        await app.Services.GetRequiredService<LiveFeedService>().Ready;
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{settings.Gateway.GrpcPort}");
+        var client = new Proto.Orders.OrdersClient(channel);
+        var sequence = 0L;
+
+        async Task<double> SubmitOne()
+        {
+            var n = Interlocked.Increment(ref sequence);
+            var request = new Proto.SubmitOrderRequest
+            {
+                ClientOrderId = $"load-{n}",
+                Account = $"LOAD-{n % Accounts}",
+                Symbol = n % 3 == 0 ? "USDJPY" : "EURUSD",
+                Side = n / Accounts % 2 == 0 ? Proto.OrderSide.Buy : Proto.OrderSide.Sell,
+                Quantity = "1000",
+            };
+            var start = Stopwatch.GetTimestamp();
+            var reply = await client.SubmitAsync(request);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (reply.Status != "FILLED") throw new InvalidOperationException($"order {reply.OrderId} ended {reply.Status}: {reply.Reason}");
+            return elapsed;
+        }
+
+        // Warm-up: JIT, grain activations for every account and both books.
+        await Task.WhenAll(Enumerable.Range(0, 2_000).Select(_ => SubmitOne()));
+
+        // (1) Closed loop: inFlight workers submit back to back.
+        var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var completed = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                await SubmitOne();
+                Interlocked.Increment(ref completed);
+            }
+        }));
+        Console.WriteLine($"sustained: {completed / clock.Elapsed.TotalSeconds:N0} orders/s filled with {inFlight} in flight over {clock.Elapsed.TotalSeconds:N1} s");
+
+        // (2) Open loop at the target rate: orders start on schedule whatever the answers do.
+        var latencies = new List<double>();
+        var pending = new List<Task>();
+        var total = (int)(rate * seconds);
+        var begin = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = begin + (long)(i / rate * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < due)
+                if (due - Stopwatch.GetTimestamp() > Stopwatch.Frequency / 1000) await Task.Delay(1); else Thread.SpinWait(50);
+            pending.Add(SubmitOne().ContinueWith(t => { lock (latencies) latencies.Add(t.Result); }, TaskContinuationOptions.OnlyOnRanToCompletion));
+        }
+        await Task.WhenAll(pending);
+        var achieved = total / Stopwatch.GetElapsedTime(begin).TotalSeconds;
+        latencies.Sort();
+        double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(q * latencies.Count) - 1)];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"paced: target {rate:N0} orders/s, achieved {achieved:N0}; submit→fill ack over {latencies.Count:N0} orders: p50 {P(0.5):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms"));
+        await app.StopAsync();
+    }
+}
