@@ -138,4 +138,20 @@ public sealed class OrderTypesTests(ClusterFixture fixture)
         await Until(day.Order.OrderId, OrderStatus.Expired);
         (await AuditKinds("OT-KILL")).ShouldContain(Core.Audit.AuditKinds.OrderExpired);
     }
+
+    [Fact]
+    public async Task A_retried_submit_gets_the_first_answer_and_places_nothing_twice()
+    {
+        await Account("OT-RETRY", "OTRTY");
+        var book = fixture.Client.GetGrain<IVenueGrain>("paper/OTRTY");
+        var request = new OrderRequest("r", "OT-RETRY", "OTRTY", OrderSide.Buy, 10);
+        var first = await book.SubmitAsync("OT-RETRY:r", request);
+        var again = await book.SubmitAsync("OT-RETRY:r", request);
+        first.Single().Kind.ShouldBe(ExecutionKind.Fill);
+        again.ShouldBe(first);
+        var resting = request with { ClientOrderId = "r2", Type = OrderType.Limit, LimitPrice = 90m };
+        (await book.SubmitAsync("OT-RETRY:r2", resting)).ShouldBeEmpty();
+        (await book.SubmitAsync("OT-RETRY:r2", resting)).ShouldBeEmpty();
+        (await book.GetWorkingAsync()).Count(w => w.OrderId == "OT-RETRY:r2").ShouldBe(1);
+    }
 }
