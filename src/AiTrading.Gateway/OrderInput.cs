@@ -99,7 +99,8 @@ internal static class OrderInput
         { } value => value.GetRawText(),
     };
 
-    private static decimal? Decimal(List<FieldError> errors, string field, string? text, bool required)
+    /// <summary>A decimal amount sent as text: empty is null (or an error when required), anything else must parse.</summary>
+    internal static decimal? Decimal(List<FieldError> errors, string field, string? text, bool required)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

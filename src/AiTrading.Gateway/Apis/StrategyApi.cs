@@ -14,15 +14,13 @@ namespace AiTrading.Gateway.Apis;
 /// </summary>
 public static class StrategyApi
 {
-    public const int MaxSpecBytes = 256 * 1024;
-
     public static IEndpointRouteBuilder MapStrategyApiV1(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/strategies");
 
         api.MapPost("", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            var spec = await ReadBodyAsync<StrategySpec>(http);
+            var spec = await RequestBody.ReadAsync<StrategySpec>(http);
             var submission = await SubmitAsync(cluster, spec);
             return Results.Json(View(submission.Strategy, submission.Duplicate), Views.Json,
                 statusCode: submission.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
@@ -36,7 +34,7 @@ public static class StrategyApi
 
         api.MapPost("/{id}/pause", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            var body = await ReadBodyAsync<PauseBody>(http);
+            var body = await RequestBody.ReadAsync<PauseBody>(http);
             return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
         }));
 
@@ -70,23 +68,6 @@ public static class StrategyApi
         var ids = await cluster.GetGrain<INameIndexGrain>(NameIndexes.Strategies).ListAsync();
         var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IStrategyGrain>(id).GetAsync()));
         return views.OfType<StrategyView>().ToList();
-    }
-
-    private static async Task<T> ReadBodyAsync<T>(HttpRequest http)
-    {
-        if (http.ContentLength > MaxSpecBytes) throw new ValidationException("body", $"is larger than {MaxSpecBytes} bytes");
-        using var reader = new StreamReader(http.Body);
-        var buffer = new char[MaxSpecBytes + 1];
-        var read = await reader.ReadBlockAsync(buffer, http.HttpContext.RequestAborted);
-        if (read > MaxSpecBytes) throw new ValidationException("body", $"is larger than {MaxSpecBytes} bytes");
-        try
-        {
-            return JsonInput.Parse<T>(new string(buffer, 0, read), "body");
-        }
-        catch (FormatException e)
-        {
-            throw new ValidationException("body", e.Message["body: ".Length..]);
-        }
     }
 
     private static object View(StrategyView v, bool duplicate) => new

@@ -33,7 +33,7 @@ public static class TradingApi
 
         api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            var request = OrderInput.ParseJson(await ReadJsonAsync(http));
+            var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
             var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
             if (!submission.Risk.Approved) return RiskRejected(submission);
             var view = Views.Order(submission.Order);
@@ -48,7 +48,7 @@ public static class TradingApi
 
         api.MapPatch("/orders/{**id}", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await ReadJsonAsync(http));
+            var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
             var order = await RequireOrderAsync(cluster, id);
             var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
             return submission.Risk.Approved ? Results.Json(Views.Order(submission.Order), Views.Json) : RiskRejected(submission);
@@ -76,12 +76,6 @@ public static class TradingApi
 
     private static async Task<OrderView> RequireOrderAsync(IClusterClient cluster, string id) =>
         await cluster.GetGrain<IOrderGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("order", id);
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpRequest http)
-    {
-        try { return await JsonSerializer.DeserializeAsync<JsonElement>(http.Body, cancellationToken: http.HttpContext.RequestAborted); }
-        catch (JsonException e) { throw new ValidationException("body", $"is not valid JSON: {e.Message}"); }
-    }
 
     private static IResult RiskRejected(OrderSubmission submission) => Results.Json(new
     {

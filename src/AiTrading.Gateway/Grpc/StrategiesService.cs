@@ -119,13 +119,7 @@ internal static class StrategySpecMessage
     public static StrategySpec ToSpec(Proto.StrategySpec m)
     {
         var errors = new List<FieldError>();
-        decimal? Decimal(string field, bool has, string text)
-        {
-            if (!has || string.IsNullOrWhiteSpace(text)) return null;
-            if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
-            errors.Add(new(field, $"'{text}' is not a finite decimal number"));
-            return null;
-        }
+        decimal? Decimal(string field, bool has, string text) => has ? OrderInput.Decimal(errors, field, text, required: false) : null;
         ProtectiveExit? Exit(Proto.ProtectiveExit? exit) => exit is null ? null : new(exit.Kind, exit.Value, exit.HasFeature ? exit.Feature : null);
 
         var sizing = m.Sizing ?? new Proto.Sizing();
