@@ -17,9 +17,7 @@ public sealed class AccumulationDistribution : IVolumeBarIndicator
 
     public void Update(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         RequireVolume(volume, Name);
         _samples++;
         _total += MoneyFlowVolume(high, low, close, volume);

@@ -59,9 +59,7 @@ public sealed class Adx : IBarIndicator, IIndicatorOutputs
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         _samples++;
         var upMove = high - _previousHigh;
         var downMove = _previousLow - low;

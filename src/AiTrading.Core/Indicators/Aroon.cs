@@ -55,9 +55,7 @@ public sealed class Aroon : IBarIndicator, IIndicatorOutputs
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var today = _samples++;
         _highest.Add(today, high);
         _lowest.Add(today, low);

@@ -26,9 +26,7 @@ public sealed class Atr : IBarIndicator
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         _samples++;
         var previousClose = _previousClose;
         _previousClose = close;

@@ -27,9 +27,7 @@ public sealed class Cci : IBarIndicator
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var typical = (high + low + close) / 3;
         _window.Push(typical);
         if (_window.Count < Period) return;

@@ -40,9 +40,7 @@ public sealed class ChaikinOscillator : IVolumeBarIndicator
 
     public void Update(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         AccumulationDistribution.RequireVolume(volume, Name);
         _ad += AccumulationDistribution.MoneyFlowVolume(high, low, close, volume);
         if (++_samples == 1)

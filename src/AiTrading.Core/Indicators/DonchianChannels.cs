@@ -52,9 +52,7 @@ public sealed class DonchianChannels : IBarIndicator, IIndicatorOutputs
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var highest = _highest.Add(_samples, high);
         var lowest = _lowest.Add(_samples, low);
         if (++_samples < Period) return;

@@ -58,4 +58,12 @@ internal static class IndicatorInput
         if (!double.IsFinite(value))
             throw new ArgumentOutOfRangeException(parameter, value, $"{name}: input must be a finite number");
     }
+
+    /// <summary>The high, low and close of a bar, each checked as <see cref="RequireFinite"/> does (the parameter named is the bad one).</summary>
+    public static void RequireFiniteBar(double high, double low, double close, string name)
+    {
+        RequireFinite(high, name, nameof(high));
+        RequireFinite(low, name, nameof(low));
+        RequireFinite(close, name, nameof(close));
+    }
 }

@@ -55,9 +55,7 @@ public sealed class KeltnerChannels : IBarIndicator, IIndicatorOutputs
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         _ema.Update(close);
         _atr.Update(high, low, close);
         if (!IsReady) return;

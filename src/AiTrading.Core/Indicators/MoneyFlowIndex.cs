@@ -39,9 +39,7 @@ public sealed class MoneyFlowIndex : IVolumeBarIndicator
 
     public void Update(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         AccumulationDistribution.RequireVolume(volume, Name);
         var typical = (high + low + close) / 3.0;
         var change = typical - _previousTypical;

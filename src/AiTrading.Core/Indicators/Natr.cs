@@ -25,9 +25,7 @@ public sealed class Natr : IBarIndicator
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         _atr.Update(high, low, close);
         if (!_atr.IsReady) return;
         Value = close != 0 ? _atr.Value / close * 100.0 : 0;

@@ -17,9 +17,7 @@ public sealed class OnBalanceVolume : IVolumeBarIndicator
 
     public void Update(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         AccumulationDistribution.RequireVolume(volume, Name);
         var previousClose = _previousClose;
         _previousClose = close;

@@ -41,9 +41,7 @@ public sealed class SessionVwap : IIndicator
 
     public void Update(DateTimeOffset time, double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         AccumulationDistribution.RequireVolume(volume, Name);
         var ticks = time.UtcTicks;
         if (_samples > 0 && ticks < _lastTicks)

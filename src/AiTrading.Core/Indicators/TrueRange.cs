@@ -16,9 +16,7 @@ public sealed class TrueRange : IBarIndicator
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var previousClose = _previousClose;
         _previousClose = close;
         if (++_samples < 2) return;

@@ -49,9 +49,7 @@ public sealed class UltimateOscillator : IBarIndicator
 
     public void Update(double high, double low, double close)
     {
-        IndicatorInput.RequireFinite(high, Name, nameof(high));
-        IndicatorInput.RequireFinite(low, Name, nameof(low));
-        IndicatorInput.RequireFinite(close, Name, nameof(close));
+        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var bar = _samples++; // 0-based
         var previousClose = _previousClose;
         _previousClose = close;
