@@ -11,23 +11,20 @@ public sealed class DonchianChannels : IBarIndicator, IIndicatorOutputs
 {
     private static readonly string[] Names = ["upper", "middle", "lower"];
 
-    private readonly WindowExtreme _highest;
-    private readonly WindowExtreme _lowest;
-    private long _samples;
+    private readonly WindowRange _range;
 
     public DonchianChannels(int period = 20)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _highest = new WindowExtreme(period, highest: true);
-        _lowest = new WindowExtreme(period, highest: false);
+        _range = new WindowRange(period);
         Name = $"DC_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _range.Count >= Period;
 
     /// <summary>The middle line, (upper + lower)/2.</summary>
     public double Value => Middle;
@@ -53,9 +50,8 @@ public sealed class DonchianChannels : IBarIndicator, IIndicatorOutputs
     public void Update(double high, double low, double close)
     {
         IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        var highest = _highest.Add(_samples, high);
-        var lowest = _lowest.Add(_samples, low);
-        if (++_samples < Period) return;
+        var (highest, lowest) = _range.Add(high, low);
+        if (_range.Count < Period) return;
         Upper = highest;
         Lower = lowest;
         Middle = (highest + lowest) / 2;
@@ -63,9 +59,7 @@ public sealed class DonchianChannels : IBarIndicator, IIndicatorOutputs
 
     public void Reset()
     {
-        _samples = 0;
-        _highest.Reset();
-        _lowest.Reset();
+        _range.Reset();
         Upper = Middle = Lower = double.NaN;
     }
 

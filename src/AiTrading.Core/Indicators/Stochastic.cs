@@ -13,11 +13,9 @@ public sealed class Stochastic : IBarIndicator, IIndicatorOutputs
 {
     private static readonly string[] Names = ["k", "d"];
 
-    private readonly WindowExtreme _highest;
-    private readonly WindowExtreme _lowest;
+    private readonly WindowRange _range;
     private readonly Sma _slowK;
     private readonly Sma _slowD;
-    private long _samples;
 
     public Stochastic(int fastKPeriod = 14, int slowKPeriod = 3, int slowDPeriod = 3)
     {
@@ -27,8 +25,7 @@ public sealed class Stochastic : IBarIndicator, IIndicatorOutputs
         FastKPeriod = fastKPeriod;
         SlowKPeriod = slowKPeriod;
         SlowDPeriod = slowDPeriod;
-        _highest = new WindowExtreme(fastKPeriod, highest: true);
-        _lowest = new WindowExtreme(fastKPeriod, highest: false);
+        _range = new WindowRange(fastKPeriod);
         _slowK = new Sma(slowKPeriod);
         _slowD = new Sma(slowDPeriod);
         Name = $"STOCHK_{fastKPeriod}_{slowKPeriod}_{slowDPeriod}";
@@ -59,9 +56,8 @@ public sealed class Stochastic : IBarIndicator, IIndicatorOutputs
     public void Update(double high, double low, double close)
     {
         IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        var highest = _highest.Add(_samples, high);
-        var lowest = _lowest.Add(_samples, low);
-        if (++_samples < FastKPeriod) return;
+        var (highest, lowest) = _range.Add(high, low);
+        if (_range.Count < FastKPeriod) return;
 
         _slowK.Update(FastK(close, highest, lowest));
         if (!_slowK.IsReady) return;
@@ -80,9 +76,7 @@ public sealed class Stochastic : IBarIndicator, IIndicatorOutputs
 
     public void Reset()
     {
-        _samples = 0;
-        _highest.Reset();
-        _lowest.Reset();
+        _range.Reset();
         _slowK.Reset();
         _slowD.Reset();
         Value = double.NaN;

@@ -8,40 +8,34 @@ namespace AiTrading.Core.Indicators;
 /// </summary>
 public sealed class WilliamsR : IBarIndicator
 {
-    private readonly WindowExtreme _highest;
-    private readonly WindowExtreme _lowest;
-    private long _samples;
+    private readonly WindowRange _range;
 
     public WilliamsR(int period)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
-        _highest = new WindowExtreme(period, highest: true);
-        _lowest = new WindowExtreme(period, highest: false);
+        _range = new WindowRange(period);
         Name = $"WILLR_{period}";
     }
 
     public int Period { get; }
     public string Name { get; }
     public int WarmUpPeriod => Period;
-    public bool IsReady => _samples >= Period;
+    public bool IsReady => _range.Count >= Period;
     public double Value { get; private set; } = double.NaN;
 
     public void Update(double high, double low, double close)
     {
         IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        var highest = _highest.Add(_samples, high);
-        var lowest = _lowest.Add(_samples, low);
-        if (++_samples < Period) return;
+        var (highest, lowest) = _range.Add(high, low);
+        if (_range.Count < Period) return;
         var range = (highest - lowest) / -100.0;
         Value = range != 0 ? (highest - close) / range : 0;
     }
 
     public void Reset()
     {
-        _samples = 0;
-        _highest.Reset();
-        _lowest.Reset();
+        _range.Reset();
         Value = double.NaN;
     }
 

@@ -47,3 +47,26 @@ internal sealed class WindowExtreme(int period, bool highest)
         _count = 0;
     }
 }
+
+/// <summary>The highest high and lowest low of the last <c>period</c> bars, and how many bars it has seen.</summary>
+internal sealed class WindowRange(int period)
+{
+    private readonly WindowExtreme _highest = new(period, highest: true);
+    private readonly WindowExtreme _lowest = new(period, highest: false);
+
+    public long Count { get; private set; }
+
+    public (double Highest, double Lowest) Add(double high, double low)
+    {
+        var range = (_highest.Add(Count, high), _lowest.Add(Count, low));
+        Count++;
+        return range;
+    }
+
+    public void Reset()
+    {
+        Count = 0;
+        _highest.Reset();
+        _lowest.Reset();
+    }
+}
