@@ -74,14 +74,8 @@ public interface IOrderGrain : IGrainWithStringKey
 /// matches them against every tick, and delivers each <see cref="ExecutionReport"/> to its order grain at least once.
 /// </summary>
 [Alias("venue")]
-public interface IVenueGrain : IGrainWithStringKey
+public interface IVenueGrain : IExecutionVenue
 {
-    /// <summary>Places an order; returns what happened at once (fills against the current quote, an IOC remainder cancelled, …).</summary>
-    [Alias("submit")] Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request);
-    /// <summary>Cancels a working order; null when the book does not hold it (filled or done already).</summary>
-    [Alias("cancel")] Task<ExecutionReport?> CancelAsync(string orderId, string reason);
-    /// <summary>Changes a working order, which trades at once if that made it marketable; empty when the book does not hold it.</summary>
-    [Alias("replace")] Task<IReadOnlyList<ExecutionReport>> ReplaceAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice);
     [Alias("working"), ReadOnly] Task<IReadOnlyList<WorkingOrder>> GetWorkingAsync();
 
     public static string KeyFor(string venue, string symbol) => $"{venue}/{symbol}";
@@ -119,4 +113,6 @@ public static class NameIndexes
 {
     public const string AuditStreams = "audit-streams";
     public const string Strategies = "strategies";
+    /// <summary>Venue grains that have been active: paper books ("paper/EURUSD") and MT5 bridges ("mt5").</summary>
+    public const string Venues = "venues";
 }

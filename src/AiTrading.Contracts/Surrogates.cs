@@ -134,7 +134,7 @@ public struct OrderRequestSurrogate
     [Id(0)] public string ClientOrderId; [Id(1)] public string Account; [Id(2)] public string Symbol; [Id(3)] public OrderSide Side;
     [Id(4)] public decimal Quantity; [Id(5)] public OrderType Type; [Id(6)] public decimal? LimitPrice; [Id(7)] public string? StrategyId;
     [Id(8)] public decimal? StopPrice; [Id(9)] public TimeInForce TimeInForce; [Id(10)] public decimal? StopLossPrice; [Id(11)] public decimal? TakeProfitPrice;
-    [Id(12)] public bool HasBracket;
+    [Id(12)] public bool HasBracket; [Id(13)] public string? Venue;
 }
 
 [RegisterConverter]
@@ -143,12 +143,13 @@ public sealed class OrderRequestConverter : IConverter<OrderRequest, OrderReques
     // A request stored before time in force existed reads it as 0: those were good-till-cancelled.
     public OrderRequest ConvertFromSurrogate(in OrderRequestSurrogate s) =>
         new(s.ClientOrderId, s.Account, s.Symbol, s.Side, s.Quantity, s.Type, s.LimitPrice, s.StrategyId, s.StopPrice,
-            s.TimeInForce == 0 ? TimeInForce.Gtc : s.TimeInForce, s.HasBracket ? new BracketRequest(s.StopLossPrice, s.TakeProfitPrice) : null);
+            s.TimeInForce == 0 ? TimeInForce.Gtc : s.TimeInForce, s.HasBracket ? new BracketRequest(s.StopLossPrice, s.TakeProfitPrice) : null, s.Venue);
     public OrderRequestSurrogate ConvertToSurrogate(in OrderRequest v) => new()
     {
         ClientOrderId = v.ClientOrderId, Account = v.Account, Symbol = v.Symbol, Side = v.Side, Quantity = v.Quantity,
         Type = v.Type, LimitPrice = v.LimitPrice, StrategyId = v.StrategyId, StopPrice = v.StopPrice, TimeInForce = v.TimeInForce,
         HasBracket = v.Bracket is not null, StopLossPrice = v.Bracket?.StopLossPrice, TakeProfitPrice = v.Bracket?.TakeProfitPrice,
+        Venue = v.Venue,
     };
 }
 

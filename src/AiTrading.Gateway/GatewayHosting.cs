@@ -3,12 +3,14 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
+using AiTrading.Gateway.Mt5;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AiTrading.Gateway;
@@ -26,6 +28,7 @@ public static class GatewayHosting
             kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
@@ -35,6 +38,9 @@ public static class GatewayHosting
     {
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
+        app.MapVenueApiV1();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.MapMt5Bridge();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<OrdersService>();
         app.MapGrpcService<StrategiesService>();

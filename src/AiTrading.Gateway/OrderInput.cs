@@ -9,7 +9,8 @@ namespace AiTrading.Gateway;
 /// <summary>An order as clients send it: every field a string (JSON numbers arrive as their text), null when absent.</summary>
 internal sealed record OrderFields(
     string? ClientOrderId, string? Account, string? Symbol, string? Side, string? Quantity, string? Type = null, string? LimitPrice = null,
-    string? StopPrice = null, string? TimeInForce = null, string? StopLossPrice = null, string? TakeProfitPrice = null, bool HasBracket = false);
+    string? StopPrice = null, string? TimeInForce = null, string? StopLossPrice = null, string? TakeProfitPrice = null, bool HasBracket = false,
+    string? Venue = null);
 
 /// <summary>
 /// Parses a manual order from the loosely typed shapes clients send (JSON, gRPC strings) into an
@@ -51,7 +52,8 @@ internal static class OrderInput
             : null;
 
         var request = new OrderRequest(f.ClientOrderId?.Trim() ?? "", f.Account?.Trim() ?? "",
-            f.Symbol is null ? "" : InstrumentCatalog.NormalizeSymbol(f.Symbol), side, quantity, type, limit, null, stop, timeInForce, bracket);
+            f.Symbol is null ? "" : InstrumentCatalog.NormalizeSymbol(f.Symbol), side, quantity, type, limit, null, stop, timeInForce, bracket,
+            string.IsNullOrWhiteSpace(f.Venue) ? null : f.Venue.Trim());
         // Fields that failed to parse already have their error; add the rule checks of the others.
         errors.AddRange(request.Validate().Where(v => errors.All(e => e.Field != v.Field)));
         if (errors.Count > 0) throw new ValidationException(errors);
@@ -67,7 +69,7 @@ internal static class OrderInput
         var hasBracket = bracket is { ValueKind: JsonValueKind.Object };
         return Parse(new OrderFields(Text(body, "clientOrderId"), Text(body, "account"), Text(body, "symbol"), Text(body, "side"),
             Text(body, "quantity"), Text(body, "type"), Text(body, "limitPrice"), Text(body, "stopPrice"), Text(body, "timeInForce"),
-            hasBracket ? Text(bracket!.Value, "stopLossPrice") : null, hasBracket ? Text(bracket!.Value, "takeProfitPrice") : null, hasBracket));
+            hasBracket ? Text(bracket!.Value, "stopLossPrice") : null, hasBracket ? Text(bracket!.Value, "takeProfitPrice") : null, hasBracket, Text(body, "venue")));
     }
 
     /// <summary>The new quantity and prices of a cancel/replace (prices may be empty where the order type has none).</summary>

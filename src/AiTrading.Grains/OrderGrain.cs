@@ -4,6 +4,7 @@ using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AiTrading.Grains;
 
@@ -24,6 +25,7 @@ public sealed class OrderState
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
+    IOptions<TradingOptions> options,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -122,7 +124,14 @@ public sealed class OrderGrain(
         }
     }
 
-    private IVenueGrain Book(string symbol) => GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(state.State.Venue ?? TradingOptions.PaperVenue, symbol));
+    /// <summary>An MT5 venue is one terminal for every symbol; the paper venue keeps a book per symbol.</summary>
+    private IExecutionVenue Book(string symbol)
+    {
+        var venue = state.State.Venue ?? TradingOptions.PaperVenue;
+        return options.Value.IsMt5Venue(venue)
+            ? GrainFactory.GetGrain<IMt5BridgeGrain>(venue)
+            : GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(venue, symbol));
+    }
 
     private async Task ApplyAsync(Order order, ExecutionReport report)
     {
@@ -142,6 +151,12 @@ public sealed class OrderGrain(
                 order.Replace(replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, report.Time);
                 await SaveAsync(order);
                 await AuditAsync(AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
+                return;
+            case ExecutionKind.Rejected when order.Status == OrderStatus.Accepted:
+                var refusal = $"venue rejected: {report.Reason}";
+                order.Reject(refusal, report.Time);
+                await SaveAsync(order);
+                await AuditAsync(AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
                 return;
             case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
                 var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";

@@ -41,6 +41,8 @@ public sealed class RiskGrain(
         if (request.Account != Account)
             throw new ValidationException("account", $"order is for account '{request.Account}' but was sent to the risk gate of '{Account}'");
 
+        var venue = RequireVenue(request);
+
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
         if (await order.GetAsync() is { } existing)
@@ -56,9 +58,19 @@ public sealed class RiskGrain(
             await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, request, decision });
             return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false);
         }
-        var placed = await order.ExecuteAsync(request, options.Value.DefaultVenue);
+        var placed = await order.ExecuteAsync(request, venue);
         if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
         return new OrderSubmission(placed, decision, Duplicate: false);
+    }
+
+    private string RequireVenue(OrderRequest request)
+    {
+        var venue = request.Venue ?? options.Value.DefaultVenue;
+        var venues = options.Value.Venues;
+        if (!venues.Contains(venue)) throw new ValidationException("venue", $"unknown venue '{venue}' (known: {string.Join(", ", venues)})");
+        if (request.Bracket is not null && options.Value.IsMt5Venue(venue))
+            throw new ValidationException("bracket", $"brackets are not supported on the MT5 venue '{venue}' yet (place the protective orders separately)");
+        return venue;
     }
 
     public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)

@@ -14,8 +14,16 @@ public sealed class TradingOptions
     public string DefaultVenue { get; set; } = PaperVenue;
     public RiskLimits DefaultLimits { get; set; } = new();
     public PaperFillOptions Paper { get; set; } = new();
+    /// <summary>MetaTrader 5 terminals by venue name ("Trading:Mt5Terminals:mt5:Token"); each is a venue of its own.</summary>
+    public Dictionary<string, Mt5TerminalOptions> Mt5Terminals { get; set; } = new(StringComparer.Ordinal);
+    public VenueCircuitOptions VenueCircuit { get; set; } = new();
 
     public const string PaperVenue = "paper";
+
+    /// <summary>Every venue an order or a strategy may name.</summary>
+    public IReadOnlySet<string> Venues => new SortedSet<string>(Mt5Terminals.Keys.Append(PaperVenue), StringComparer.Ordinal);
+
+    public bool IsMt5Venue(string venue) => Mt5Terminals.ContainsKey(venue);
 
     public IReadOnlyList<FieldError> Validate()
     {
@@ -23,9 +31,53 @@ public sealed class TradingOptions
         if (AccountCurrency is not { Length: 3 } || !AccountCurrency.All(char.IsAsciiLetterUpper))
             errors.Add(new("Trading:AccountCurrency", $"must be a three-letter upper-case ISO code (got '{AccountCurrency}')"));
         if (InitialCash < 0) errors.Add(new("Trading:InitialCash", $"must be 0 or more (got {InitialCash})"));
-        if (DefaultVenue != PaperVenue) errors.Add(new("Trading:DefaultVenue", $"only '{PaperVenue}' is available (got '{DefaultVenue}')"));
+        foreach (var (venue, terminal) in Mt5Terminals)
+        {
+            var nameErrors = new List<FieldError>();
+            Identifiers.Require(nameErrors, $"Trading:Mt5Terminals:{venue}", venue);
+            errors.AddRange(nameErrors);
+            if (venue == PaperVenue) errors.Add(new($"Trading:Mt5Terminals:{venue}", $"'{PaperVenue}' is the paper venue's name"));
+            if (terminal.Token is not { Length: >= Mt5TerminalOptions.MinimumTokenLength })
+                errors.Add(new($"Trading:Mt5Terminals:{venue}:Token", $"is required, at least {Mt5TerminalOptions.MinimumTokenLength} characters"));
+        }
+        if (!Venues.Contains(DefaultVenue)) errors.Add(new("Trading:DefaultVenue", $"unknown venue '{DefaultVenue}' (known: {string.Join(", ", Venues)})"));
+        errors.AddRange(VenueCircuit.Validate().Select(e => e with { Field = "Trading:VenueCircuit:" + e.Field }));
         errors.AddRange(DefaultLimits.Validate().Select(e => e with { Field = "Trading:DefaultLimits:" + e.Field }));
         errors.AddRange(Paper.Validate().Select(e => e with { Field = "Trading:Paper:" + e.Field }));
+        return errors;
+    }
+}
+
+/// <summary>One MetaTrader 5 terminal that connects through the bridge: the shared secret its Expert Advisor presents.</summary>
+public sealed class Mt5TerminalOptions
+{
+    public const int MinimumTokenLength = 16;
+
+    public string Token { get; set; } = "";
+    /// <summary>How often the terminal must show signs of life; three missed beats count as disconnected.</summary>
+    public int HeartbeatSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// The breaker around each venue: it opens when at least <see cref="FailureThreshold"/> calls failed or timed out
+/// and none succeeded within <see cref="SamplingSeconds"/>, rejects at once for <see cref="BreakSeconds"/>, then lets
+/// one probe through (half open) whose outcome closes or re-opens it.
+/// </summary>
+public sealed class VenueCircuitOptions
+{
+    public int FailureThreshold { get; set; } = 5;
+    public double SamplingSeconds { get; set; } = 30;
+    public double BreakSeconds { get; set; } = 10;
+    /// <summary>How long a venue may take to answer one call (for MT5: to acknowledge a command).</summary>
+    public int TimeoutMilliseconds { get; set; } = 2_000;
+
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        if (FailureThreshold is < 2 or > 1000) errors.Add(new("FailureThreshold", $"must be between 2 and 1000 (got {FailureThreshold})"));
+        if (!(SamplingSeconds is >= 0.5 and <= 86_400)) errors.Add(new("SamplingSeconds", $"must be between 0.5 and 86400 (got {SamplingSeconds})"));
+        if (!(BreakSeconds is >= 0.5 and <= 86_400)) errors.Add(new("BreakSeconds", $"must be between 0.5 and 86400 (got {BreakSeconds})"));
+        if (TimeoutMilliseconds is < 10 or > 600_000) errors.Add(new("TimeoutMilliseconds", $"must be between 10 and 600000 (got {TimeoutMilliseconds})"));
         return errors;
     }
 }

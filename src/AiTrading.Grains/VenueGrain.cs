@@ -39,6 +39,7 @@ public sealed class VenueGrain(
     public const int KeptAnswers = 256;
 
     private PaperOrderBook _book = null!;
+    private VenueCircuit _circuit = null!;
     private string _venue = "";
     private string _symbol = "";
     private readonly SemaphoreSlim _writes = new(1, 1);
@@ -49,7 +50,9 @@ public sealed class VenueGrain(
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/');
         (_venue, _symbol) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, "");
+        _circuit = new VenueCircuit(key, options.Value.VenueCircuit, clock);
         if (_venue != TradingOptions.PaperVenue || _symbol.Length == 0) return;
+        await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.Venues).RegisterAsync(key);
         var spec = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetSpecAsync();
         _book = new PaperOrderBook(_symbol, spec.TickSize, options.Value.Paper, state.State.Working, state.State.Sequence);
 
@@ -67,6 +70,20 @@ public sealed class VenueGrain(
         if (request.Symbol != _symbol)
             return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"order for {request.Symbol} sent to the {_symbol} book")];
         if (state.State.Answers.TryGetValue(orderId, out var answered)) return answered;
+        try
+        {
+            return await _circuit.ExecuteAsync(_ => PlaceAsync(orderId, request));
+        }
+        catch (VenueUnavailableException e)
+        {
+            // Matched, and only the write failed: the book holds the order, so its answer stands.
+            if (state.State.Answers.TryGetValue(orderId, out var kept)) return kept;
+            return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: e.Message)];
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<ExecutionReport>> PlaceAsync(string orderId, OrderRequest request)
+    {
         var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var reports = _book.Submit(orderId, request, _venue, quote, clock.GetUtcNow());
         var own = reports.Where(r => r.OrderId == orderId).ToList();
@@ -93,6 +110,8 @@ public sealed class VenueGrain(
         if (reports.Count > 0) await RecordAsync(reports, caller: orderId);
         return reports.Where(r => r.OrderId == orderId).ToList();
     }
+
+    public Task<VenueCircuitView> GetCircuitAsync() => Task.FromResult(_circuit.View());
 
     public Task<IReadOnlyList<WorkingOrder>> GetWorkingAsync() => Task.FromResult<IReadOnlyList<WorkingOrder>>(_book?.Working.ToList() ?? []);
 

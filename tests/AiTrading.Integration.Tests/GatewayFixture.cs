@@ -18,6 +18,11 @@ public sealed class GatewayFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public GrpcChannel Grpc { get; private set; } = null!;
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
+    public Uri Mt5Bridge { get; private set; } = null!;
+
+    /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
+    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input"];
+    public const string Mt5Token = "bridge-test-token-0123456789";
 
     public async Task InitializeAsync()
     {
@@ -29,12 +34,23 @@ public sealed class GatewayFixture : IAsyncLifetime
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = grpc },
             SiloPort = silo,
             SiloGatewayPort = siloGateway,
-            Configuration = new Dictionary<string, string?> { ["Trading:DefaultLimits:MaxOrderNotional"] = "2000000" },
+            Configuration = new Dictionary<string, string?>(Mt5Venues.SelectMany(v => new[]
+            {
+                KeyValuePair.Create($"Trading:Mt5Terminals:{v}:Token", (string?)Mt5Token),
+                KeyValuePair.Create($"Trading:Mt5Terminals:{v}:HeartbeatSeconds", (string?)"1"),
+            }))
+            {
+                ["Trading:DefaultLimits:MaxOrderNotional"] = "2000000",
+                ["Trading:VenueCircuit:FailureThreshold"] = "3",
+                ["Trading:VenueCircuit:BreakSeconds"] = "1",
+                ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
+            },
         });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<LiveFeedService>().Ready;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
         Grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+        Mt5Bridge = new Uri($"ws://127.0.0.1:{http}/v1/mt5/bridge");
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await Cluster.GetGrain<IInstrumentGrain>("USDJPY").GetQuoteAsync() is null || await Cluster.GetGrain<IInstrumentGrain>("EURUSD").GetQuoteAsync() is null)

@@ -28,7 +28,8 @@ public sealed record BracketRequest(decimal? StopLossPrice, decimal? TakeProfitP
 /// <summary>
 /// What a strategy or a client asks for. <see cref="ClientOrderId"/> is the caller's idempotency key.
 /// <see cref="LimitPrice"/> is required for limit and stop-limit orders, <see cref="StopPrice"/> for stop and
-/// stop-limit orders, and neither is allowed where the type does not use it.
+/// stop-limit orders, and neither is allowed where the type does not use it. <see cref="Venue"/> names where the
+/// order goes; null means the account's default venue.
 /// </summary>
 public sealed record OrderRequest(
     string ClientOrderId,
@@ -41,7 +42,8 @@ public sealed record OrderRequest(
     string? StrategyId = null,
     decimal? StopPrice = null,
     TimeInForce TimeInForce = TimeInForce.Gtc,
-    BracketRequest? Bracket = null)
+    BracketRequest? Bracket = null,
+    string? Venue = null)
 {
     public bool UsesLimit => Type is OrderType.Limit or OrderType.StopLimit;
     public bool UsesStop => Type is OrderType.Stop or OrderType.StopLimit;
@@ -52,6 +54,7 @@ public sealed record OrderRequest(
         Identifiers.Require(errors, "clientOrderId", ClientOrderId);
         Identifiers.Require(errors, "account", Account);
         Identifiers.Require(errors, "symbol", Symbol);
+        if (Venue is not null) Identifiers.Require(errors, "venue", Venue);
         if (!Enum.IsDefined(Side)) errors.Add(new("side", $"'{(int)Side}' is not a side (use BUY or SELL)"));
         if (!Enum.IsDefined(Type)) errors.Add(new("type", $"'{(int)Type}' is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"));
         if (!Enum.IsDefined(TimeInForce)) errors.Add(new("timeInForce", $"'{(int)TimeInForce}' is not a time in force (use GTC, IOC, FOK or DAY)"));
@@ -146,9 +149,10 @@ public sealed class Order
         UpdatedAt = time;
     }
 
+    /// <summary>Refused before anything traded: by the risk gate (new) or by the venue (accepted, nothing filled).</summary>
     public void Reject(string reason, DateTimeOffset time)
     {
-        Require(Status == OrderStatus.New, "be rejected");
+        Require(Status is OrderStatus.New or OrderStatus.Accepted, "be rejected");
         Status = OrderStatus.Rejected;
         Reason = reason;
         UpdatedAt = time;

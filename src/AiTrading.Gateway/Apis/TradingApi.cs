@@ -117,6 +117,7 @@ internal static class Views
         timeInForce = o.Request.TimeInForce,
         bracket = o.Request.Bracket,
         strategyId = o.Request.StrategyId,
+        venue = o.Request.Venue,
         status = o.Status,
         filledQuantity = o.FilledQuantity,
         averageFillPrice = o.AverageFillPrice,

@@ -35,7 +35,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
             _ => $"{(int)request.TimeInForce}",
         };
         var order = OrderInput.Parse(new OrderFields(request.ClientOrderId, request.Account, request.Symbol, side, request.Quantity, type,
-            request.LimitPrice, request.StopPrice, timeInForce, request.Bracket?.StopLossPrice, request.Bracket?.TakeProfitPrice, request.Bracket is not null));
+            request.LimitPrice, request.StopPrice, timeInForce, request.Bracket?.StopLossPrice, request.Bracket?.TakeProfitPrice, request.Bracket is not null, request.Venue));
         var submission = await cluster.GetGrain<IRiskGrain>(order.Account).SubmitOrderAsync(order);
         RequireApproved(submission);
         return Reply(submission.Order, submission.Duplicate);
