@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == "orders")
         args.Length > 3 ? int.Parse(args[3]) : 64);
     return;
 }
+// `failover [orders]`: how fast an MT5 venue whose terminal dropped is rejected (issue 4's failover figure).
+if (args.Length > 0 && args[0] == "failover")
+{
+    await VenueFailoverBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000);
+    return;
+}
 // `risk [checks]`: the pre-trade check timed call by call (issue 4's p99 figure).
 if (args.Length > 0 && args[0] == "risk")
 {

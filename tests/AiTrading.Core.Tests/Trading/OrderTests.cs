@@ -40,6 +40,20 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public void A_venue_may_reject_an_accepted_order_until_something_fills()
+    {
+        var accepted = new Order("o1", Buy(), T0);
+        accepted.Accept(T0);
+        accepted.Reject("venue rejected: no money", T0);
+        (accepted.Status, accepted.Reason).ShouldBe((OrderStatus.Rejected, "venue rejected: no money"));
+
+        var partly = new Order("o2", Buy(), T0);
+        partly.Accept(T0);
+        partly.ApplyFill(FillOf("f1", 1, 1m) with { OrderId = "o2" });
+        Should.Throw<InvalidOrderTransitionException>(() => partly.Reject("late", T0)).From.ShouldBe(OrderStatus.PartiallyFilled);
+    }
+
+    [Fact]
     public void Ignores_a_redelivered_fill_and_refuses_overfills_and_foreign_fills()
     {
         var order = new Order("o1", Buy(), T0);
