@@ -18,6 +18,8 @@ public sealed class PortfolioGrain(
     IOptions<TradingOptions> options) : Grain, IPortfolioGrain
 {
     private Portfolio _portfolio = null!;
+    private MarketPrices? _prices;
+    private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private readonly Dictionary<string, InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -32,7 +34,7 @@ public sealed class PortfolioGrain(
     {
         if (_portfolio.AppliedFillIds.Contains(fill.FillId)) return 0m;
         var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
-        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(quoteCurrency, _portfolio.Currency));
+        var mids = await Prices.LoadMidsAsync((quoteCurrency, _portfolio.Currency));
         var realized = _portfolio.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, _portfolio.Currency, mids));
         state.State.Snapshot = _portfolio.ToSnapshot();
         await state.WriteStateAsync();
@@ -53,9 +55,7 @@ public sealed class PortfolioGrain(
         var open = _portfolio.Positions.Values.Where(p => p.Quantity != 0).ToList();
         var specs = new Dictionary<string, InstrumentSpec>(StringComparer.Ordinal);
         foreach (var position in open) specs[position.Symbol] = await SpecOf(position.Symbol);
-        var symbols = open.Select(p => p.Symbol)
-            .Concat(specs.Values.SelectMany(spec => FxConverter.ConversionSymbols(spec.QuoteCurrency, account).Concat(FxConverter.ConversionSymbols(spec.BaseCurrency, account))));
-        var quotes = await MarketPrices.LoadQuotesAsync(GrainFactory, symbols);
+        var quotes = await Prices.LoadAsync(open.Select(p => p.Symbol), specs.Values.SelectMany(spec => new[] { (spec.QuoteCurrency, account), (spec.BaseCurrency, account) }));
         var mids = MarketPrices.MidsOf(quotes);
         var marks = new Dictionary<string, Mark>(StringComparer.Ordinal);
         foreach (var position in open)

@@ -30,6 +30,8 @@ public sealed class RiskGrain(
     TimeProvider clock) : Grain, IRiskGrain
 {
     private OrderRateLimiter? _throttle;
+    private MarketPrices? _prices;
+    private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     private string Account => this.GetPrimaryKeyString();
@@ -140,8 +142,9 @@ public sealed class RiskGrain(
             return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
 
         var currency = options.Value.AccountCurrency;
-        var mids = await MarketPrices.LoadMidsAsync(GrainFactory,
-            FxConverter.ConversionSymbols(spec.QuoteCurrency, currency).Concat(FxConverter.ConversionSymbols(spec.BaseCurrency, currency)).Append(request.Symbol));
+        var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
+            new Dictionary<string, Core.MarketData.Quote>(StringComparer.Ordinal) { [request.Symbol] = quote });
+        var mids = MarketPrices.MidsOf(quotes);
         var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
             return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0);

@@ -316,10 +316,12 @@ public sealed class StrategyGrain(
         return booked;
     }
 
+    private MarketPrices? _prices;
+
     private async Task<decimal?> QuoteToAccountRateAsync(InstrumentSpec instrument)
     {
         var account = options.Value.AccountCurrency;
-        var mids = await MarketPrices.LoadMidsAsync(GrainFactory, FxConverter.ConversionSymbols(instrument.QuoteCurrency, account));
+        var mids = await (_prices ??= new MarketPrices(GrainFactory)).LoadMidsAsync((instrument.QuoteCurrency, account));
         return FxConverter.TryRate(instrument.QuoteCurrency, account, mids);
     }
 

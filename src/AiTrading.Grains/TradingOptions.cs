@@ -81,24 +81,3 @@ public sealed class VenueCircuitOptions
         return errors;
     }
 }
-
-/// <summary>Reads current quotes from instrument grains, for marking positions and converting currencies.</summary>
-internal static class MarketPrices
-{
-    /// <summary>The current quote of each symbol that has one, fetched once per distinct symbol.</summary>
-    public static async Task<IReadOnlyDictionary<string, Core.MarketData.Quote>> LoadQuotesAsync(IGrainFactory grains, IEnumerable<string> symbols)
-    {
-        var distinct = symbols.Distinct(StringComparer.Ordinal).ToArray();
-        var quotes = await Task.WhenAll(distinct.Select(s => grains.GetGrain<Contracts.IInstrumentGrain>(s).GetQuoteAsync()));
-        var bySymbol = new Dictionary<string, Core.MarketData.Quote>(StringComparer.Ordinal);
-        for (var i = 0; i < distinct.Length; i++)
-            if (quotes[i] is { } q) bySymbol[distinct[i]] = q;
-        return bySymbol;
-    }
-
-    public static async Task<Func<string, double?>> LoadMidsAsync(IGrainFactory grains, IEnumerable<string> symbols) =>
-        MidsOf(await LoadQuotesAsync(grains, symbols));
-
-    public static Func<string, double?> MidsOf(IReadOnlyDictionary<string, Core.MarketData.Quote> quotes) =>
-        symbol => quotes.TryGetValue(symbol, out var quote) ? quote.Mid : null;
-}
