@@ -3,6 +3,7 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
+using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -46,9 +47,10 @@ public static class GatewayHosting
     /// <summary>The client side of the silo's stream provider, for a gateway that runs as its own process.</summary>
     public static IClientBuilder AddAiTradingStreams(this IClientBuilder client, IConfiguration configuration)
     {
-        var streams = MemoryStreamSettings.From(configuration);
-        client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
-        return client;
+        var streams = StreamSettings.From(configuration);
+        return streams.IsKafka
+            ? client.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration))
+            : client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
     }
 
     private sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
