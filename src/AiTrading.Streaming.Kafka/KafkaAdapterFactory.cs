@@ -23,7 +23,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private readonly TimeProvider time;
     private readonly HashRingBasedPartitionedStreamQueueMapper mapper;
     private readonly ConcurrentDictionary<QueueId, KafkaQueueCache> caches = new();
-    private readonly ConcurrentDictionary<IConsumer<byte[], byte[]>, bool> consumers = new();
+    private readonly ConcurrentDictionary<IConsumer<byte[], byte[]>, int> consumers = new();
     private readonly SemaphoreSlim starting = new(1, 1);
     private IProducer<byte[], byte[]>? producer;
     private KafkaDeadLetters? deadLetters;
@@ -91,7 +91,10 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
 
     internal KafkaQueueCache? CacheOf(QueueId queue) => caches.GetValueOrDefault(queue);
 
-    internal IConsumer<byte[], byte[]> CreateConsumer()
+    /// <summary>The partitions this silo reads now.</summary>
+    public IReadOnlyList<int> ReadingPartitions => consumers.Values.Order().ToList();
+
+    internal IConsumer<byte[], byte[]> CreateConsumer(int partition)
     {
         var config = new ConsumerConfig(ClientConfig())
         {
@@ -103,7 +106,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             QueuedMaxMessagesKbytes = 8192,
         };
         var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        consumers[consumer] = true;
+        consumers[consumer] = partition;
         return consumer;
     }
 
@@ -154,7 +157,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         if (missing.Count == 0) return;
         try
         {
-            admin.CreateTopicsAsync(missing).GetAwaiter().GetResult();
+            admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).GetAwaiter().GetResult();
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {

@@ -23,7 +23,7 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
     public Task Initialize(TimeSpan timeout)
     {
         partition = new TopicPartition(factory.Options.Topic, factory.PartitionOf(queue));
-        consumer = factory.CreateConsumer();
+        consumer = factory.CreateConsumer(partition.Partition.Value);
         consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
         logger.LogInformation("Reading {Partition} from the committed offset of group {Group}", partition, factory.Options.ConsumerGroup);
         return Task.CompletedTask;

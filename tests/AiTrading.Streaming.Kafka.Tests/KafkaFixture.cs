@@ -59,7 +59,9 @@ public class KafkaFixture : IAsyncLifetime
         Kafka.Dispose();
     }
 
-    public KafkaAdapterFactory Factory => (KafkaAdapterFactory)Client.ServiceProvider.GetRequiredKeyedService<IQueueAdapterFactory>(Provider);
+    public KafkaAdapterFactory Factory => FactoryOf(Client.ServiceProvider);
+
+    public static KafkaAdapterFactory FactoryOf(IServiceProvider services) => (KafkaAdapterFactory)services.GetRequiredKeyedService<IQueueAdapterFactory>(Provider);
 
     public IAsyncStream<ProbeEvent> Stream(string ns, string key) => Client.GetStreamProvider(Provider).GetStream<ProbeEvent>(ns, key);
 
