@@ -51,8 +51,19 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
             }
             catch (UndecodableMessageException e)
             {
-                await factory.DeadLetters.SendAsync(result.Topic, result.Partition.Value, result.Offset.Value, result.Message, KafkaDeadLetters.Undecodable, e.Message);
-                deadLettered = true;
+                try
+                {
+                    await factory.DeadLetters.SendAsync(result.Topic, result.Partition.Value, result.Offset.Value, result.Message, KafkaDeadLetters.Undecodable, e.Message);
+                    deadLettered = true;
+                }
+                catch (KafkaException failure)
+                {
+                    // Not in the dead-letter topic, so not done: read it again next time; hand over what came before it.
+                    logger.LogError(failure, "Could not dead-letter {Partition}@{Offset}; retrying it on the next read", partition, result.Offset.Value);
+                    consumer.Seek(new TopicPartitionOffset(partition, result.Offset));
+                    nextOffset = result.Offset.Value;
+                    break;
+                }
             }
         }
         if (deadLettered) StoreProgress();
