@@ -28,7 +28,7 @@ public class KafkaFixture : IAsyncLifetime
 
     protected virtual void Configure(KafkaStreamOptions options)
     {
-        options.RewindWindow = TimeSpan.FromSeconds(8);
+        options.RewindWindow = TimeSpan.FromSeconds(5);
         options.DeliveryTimeout = TimeSpan.FromSeconds(1);
     }
 
