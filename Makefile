@@ -22,7 +22,8 @@ test:
 	rm -f .test-output.log; exit $$status
 
 # The whole-loop load driver of issue 2 (ticks/s and tick→fill latency). `make bench ARGS="orders 20 1000 64"`
-# drives manual orders over gRPC (issue 4), `make bench ARGS=risk` times the pre-trade check call by call.
+# drives manual orders over gRPC (issue 4), `make bench ARGS=risk` times the pre-trade check call by call,
+# `make bench ARGS="kafka 1"` / `"kafka 3"` measures events/s from Kafka (mock cluster) into grains with 1 or 3 silos.
 bench-loop:
 	$(DOTNET) run --project bench/AiTrading.Bench -c Release -- loop $(ARGS)
 

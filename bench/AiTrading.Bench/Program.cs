@@ -30,4 +30,11 @@ if (args.Length > 0 && args[0] == "risk")
     RiskCheckLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
     return;
 }
+// `kafka [silos] [events] [perMessage]`: events/s from Kafka (librdkafka's mock cluster) into grains (issue 5).
+if (args.Length > 0 && args[0] == "kafka")
+{
+    await KafkaThroughputBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1, args.Length > 2 ? long.Parse(args[2]) : 2_000_000,
+        args.Length > 3 ? int.Parse(args[3]) : 100);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

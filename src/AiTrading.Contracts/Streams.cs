@@ -19,29 +19,37 @@ public static class StreamNames
 }
 
 /// <summary>
-/// Topology of the embedded (in-memory) stream provider (configuration section "Streams"). Producers and
-/// consumers must agree on <see cref="Queues"/>: a stream hashes to a queue, and a client that counts queues
-/// differently from the silos enqueues where no pulling agent reads.
+/// The market stream provider (configuration section "Streams"): <see cref="Provider"/> <c>Memory</c> (embedded, the
+/// default) or <c>Kafka</c> (settings under "Streams:Kafka"). With Memory, producers and consumers must agree on
+/// <see cref="Queues"/>: a stream hashes to a queue, and a client that counts queues differently from the silos
+/// enqueues where no pulling agent reads (Kafka takes its queues from the topic's partitions).
 /// </summary>
-public sealed class MemoryStreamSettings
+public sealed class StreamSettings
 {
     public const string Section = "Streams";
+    public const string Memory = "Memory";
+    public const string Kafka = "Kafka";
 
+    public string Provider { get; set; } = Memory;
     /// <summary>How often each pulling agent polls its queue. Bounds the delay a stream hop adds.</summary>
     public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
     public int Queues { get; set; } = 4;
 
+    public bool IsKafka => string.Equals(Provider, Kafka, StringComparison.OrdinalIgnoreCase);
+
     public IReadOnlyList<Core.FieldError> Validate()
     {
         var errors = new List<Core.FieldError>();
+        if (!string.Equals(Provider, Memory, StringComparison.OrdinalIgnoreCase) && !IsKafka)
+            errors.Add(new("Streams:Provider", $"must be {Memory} or {Kafka} (got '{Provider}')"));
         if (PollPeriod <= TimeSpan.Zero || PollPeriod > TimeSpan.FromSeconds(10)) errors.Add(new("Streams:PollPeriod", $"must be between 0 and 10 s (got {PollPeriod})"));
         if (Queues is < 1 or > 64) errors.Add(new("Streams:Queues", $"must be between 1 and 64 (got {Queues})"));
         return errors;
     }
 
-    public static MemoryStreamSettings From(IConfiguration configuration)
+    public static StreamSettings From(IConfiguration configuration)
     {
-        var settings = configuration.GetSection(Section).Get<MemoryStreamSettings>() ?? new();
+        var settings = configuration.GetSection(Section).Get<StreamSettings>() ?? new();
         var errors = settings.Validate();
         if (errors.Count > 0) throw new Core.ValidationException(errors);
         return settings;

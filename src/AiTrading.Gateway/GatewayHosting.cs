@@ -4,6 +4,7 @@ using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
+using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,9 +53,10 @@ public static class GatewayHosting
     /// <summary>The client side of the silo's stream provider, for a gateway that runs as its own process.</summary>
     public static IClientBuilder AddAiTradingStreams(this IClientBuilder client, IConfiguration configuration)
     {
-        var streams = MemoryStreamSettings.From(configuration);
-        client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
-        return client;
+        var streams = StreamSettings.From(configuration);
+        return streams.IsKafka
+            ? client.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration))
+            : client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
     }
 
     private sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck

@@ -1,6 +1,7 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Grains;
+using AiTrading.Streaming.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,12 +13,12 @@ namespace AiTrading.Silo;
 public static class SiloHosting
 {
     /// <summary>
-    /// Everything a silo of the platform needs apart from clustering: grain storage, the market stream provider,
+    /// Everything a silo of the platform needs apart from clustering: grain storage, the market stream provider (Streams:Provider Memory or Kafka),
     /// the exception filter and the services the grains use. Embedded default: in-memory storage and streams.
     /// </summary>
     public static ISiloBuilder AddAiTradingGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var streams = MemoryStreamSettings.From(configuration);
+        var streams = StreamSettings.From(configuration);
 
         // Grain state is stored in the Orleans wire format (the [GenerateSerializer] ids and the Core surrogates), so
         // stored and sent state are one versioned shape; Orleans' default storage serializer is Newtonsoft JSON, which
@@ -25,11 +26,18 @@ public static class SiloHosting
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.AddMemoryGrainStorageAsDefault();
         silo.AddMemoryGrainStorage("PubSubStore");
-        silo.AddMemoryStreams(StreamNames.Provider, b =>
+        if (streams.IsKafka)
         {
-            b.ConfigurePartitioning(streams.Queues);
-            b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = streams.PollPeriod));
-        });
+            silo.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration));
+        }
+        else
+        {
+            silo.AddMemoryStreams(StreamNames.Provider, b =>
+            {
+                b.ConfigurePartitioning(streams.Queues);
+                b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+            });
+        }
         silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();
 
         var services = silo.Services;

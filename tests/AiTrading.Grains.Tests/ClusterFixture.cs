@@ -22,7 +22,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddAiTradingGrains(new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build()));
-        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(new MemoryStreamSettings().Queues)));
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(new StreamSettings().Queues)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -63,20 +63,6 @@ public class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
-}
-
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds; stream delivery is asynchronous, so tests wait instead of asserting at once.</summary>
-    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 }
 
 /// <summary>Deterministic tick paths for tests.</summary>
