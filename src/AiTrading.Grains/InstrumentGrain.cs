@@ -34,6 +34,7 @@ public sealed class InstrumentGrain(
     private Quote? _quote;
     private Tick? _lastTick;
     private long _tickCount, _rejectedTicks;
+    private StreamSequenceToken? _lastToken;
     private IAsyncStream<BarClosed>? _bars;
     private IAsyncStream<Quote>? _quotes;
 
@@ -49,7 +50,7 @@ public sealed class InstrumentGrain(
         // Features may run on timeframes the grain does not serve (an H1 trend filter on the M1 vector).
         foreach (var timeframe in _series.SelectMany(s => s.Pipeline.BarTimeframes).Distinct().Except(Served))
             _extraAggregators.Add(new BarAggregator(Symbol, timeframe));
-        await provider.GetStream<TickBatch>(StreamNames.Ticks, Symbol).SubscribeAsync((batch, _) => OnTicksAsync(batch));
+        await provider.GetStream<TickBatch>(StreamNames.Ticks, Symbol).SubscribeAsync(OnTicksAsync);
     }
 
     public async Task ConfigureAsync(InstrumentSpec spec)
@@ -75,8 +76,21 @@ public sealed class InstrumentGrain(
             _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray()));
     }
 
-    private async Task OnTicksAsync(TickBatch batch)
+    /// <summary>
+    /// A persistent stream (Kafka) redelivers what was not committed when a silo dies; a batch whose token is not
+    /// newer than the last one taken was seen by this activation and is skipped.
+    /// </summary>
+    private async Task OnTicksAsync(TickBatch batch, StreamSequenceToken? token)
     {
+        if (token is not null)
+        {
+            if (_lastToken is not null && !token.Newer(_lastToken))
+            {
+                logger.LogDebug("Skipped a redelivered tick batch for {Symbol} at {Token}", Symbol, token);
+                return;
+            }
+            _lastToken = token;
+        }
         if (state.State.Spec is null)
         {
             _rejectedTicks += batch.Ticks.Length;
