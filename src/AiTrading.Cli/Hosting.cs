@@ -40,12 +40,12 @@ public sealed record HostSettings
 
 public static class Hosting
 {
-    /// <summary>One process: a silo on localhost clustering with in-memory storage and streams, the feed, and the gateway.</summary>
+    /// <summary>One process: a silo (by default localhost clustering, in-memory storage and streams), the feed, and the gateway.</summary>
     public static WebApplication BuildEmbedded(HostSettings settings)
     {
         var builder = CreateBuilder(settings);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration));
         AddFeed(builder.Services, settings);
         builder.AddAiTradingGateway(settings.Gateway);
@@ -60,7 +60,7 @@ public static class Hosting
         var builder = Host.CreateApplicationBuilder();
         AddConfiguration(builder.Configuration, settings);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration));
         AddFeed(builder.Services, settings);
         return builder.Build();
@@ -71,7 +71,7 @@ public static class Hosting
     {
         var builder = CreateBuilder(settings);
         builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloGatewayPort)
             .AddAiTradingStreams(builder.Configuration));
         builder.AddAiTradingGateway(settings.Gateway);
         var app = builder.Build();
@@ -85,6 +85,13 @@ public static class Hosting
         AddConfiguration(builder.Configuration, settings);
         return builder;
     }
+
+    /// <summary>appsettings.json (beside the program, then the working directory) and AITRADING__ variables, for commands without a host.</summary>
+    public static IConfiguration ReadConfiguration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables("AITRADING__")
+        .Build();
 
     private static void AddConfiguration(IConfigurationManager configuration, HostSettings settings)
     {

@@ -9,9 +9,24 @@ namespace AiTrading.Grains;
 /// </summary>
 public interface IAuditStore
 {
+    /// <summary>Appends a record that extends the stream's head; throws <see cref="AuditConflictException"/> otherwise.</summary>
     Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
     Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
+    /// <summary>Records from <paramref name="fromSequence"/> on, in sequence order (those retention dropped are gone).</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default);
+    /// <summary>The last record retention removed from the stream, if any: verification starts after it.</summary>
+    Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// An append that does not extend the stream's current head: another writer got there first (for instance a
+/// second activation during a silo failure). The record was not stored, so the chain cannot fork.
+/// </summary>
+public sealed class AuditConflictException(string stream, long sequence)
+    : Exception($"audit stream '{stream}' already has a record {sequence} or does not end at {sequence - 1}; the append was refused")
+{
+    public string Stream { get; } = stream;
+    public long Sequence { get; } = sequence;
 }
 
 public sealed class MemoryAuditStore : IAuditStore
@@ -24,8 +39,8 @@ public sealed class MemoryAuditStore : IAuditStore
         lock (records)
         {
             var expected = records.Count + 1;
-            if (record.Sequence != expected)
-                throw new InvalidOperationException($"audit stream '{record.Stream}' expects sequence {expected}, got {record.Sequence}");
+            if (record.Sequence != expected || record.PreviousHash != (records.Count == 0 ? AuditChain.GenesisHash : records[^1].Hash))
+                throw new AuditConflictException(record.Stream, record.Sequence);
             records.Add(record);
         }
         return Task.CompletedTask;
@@ -47,6 +62,8 @@ public sealed class MemoryAuditStore : IAuditStore
             return Task.FromResult<IReadOnlyList<AuditRecord>>(records.GetRange(start, count));
         }
     }
+
+    public Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default) => Task.FromResult<AuditAnchor?>(null);
 
     /// <summary>Overwrites a stored record in place, as an attacker with access to the storage could. Tests only.</summary>
     internal void Tamper(string stream, long sequence, Func<AuditRecord, AuditRecord> change)

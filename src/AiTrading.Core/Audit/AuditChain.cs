@@ -17,6 +17,12 @@ public sealed record AuditRecord(
     string PreviousHash,
     string Hash);
 
+/// <summary>
+/// The last record of a stream removed by retention: verification of the records kept starts after it, from its
+/// sequence and hash.
+/// </summary>
+public sealed record AuditAnchor(long Sequence, string Hash);
+
 /// <summary>The result of recomputing a chain: where it first breaks, if anywhere.</summary>
 public sealed record AuditVerification(string Stream, bool Valid, long RecordsChecked, long? FirstInvalidSequence, string? Reason, string HeadHash);
 
@@ -53,11 +59,14 @@ public static class AuditChain
             ComputeHash(previousHash, stream, sequence, time, kind, payload));
     }
 
-    /// <summary>Recomputes the chain from the first record; reports the first record that does not fit.</summary>
-    public static AuditVerification Verify(string stream, IEnumerable<AuditRecord> records)
+    /// <summary>
+    /// Recomputes the chain from the first record (or from the record after <paramref name="anchor"/>, when
+    /// retention removed the older ones); reports the first record that does not fit.
+    /// </summary>
+    public static AuditVerification Verify(string stream, IEnumerable<AuditRecord> records, AuditAnchor? anchor = null)
     {
-        var expectedPrevious = GenesisHash;
-        long expectedSequence = 1, checkedCount = 0;
+        var expectedPrevious = anchor?.Hash ?? GenesisHash;
+        long expectedSequence = (anchor?.Sequence ?? 0) + 1, checkedCount = 0;
         foreach (var record in records)
         {
             string? problem = null;
