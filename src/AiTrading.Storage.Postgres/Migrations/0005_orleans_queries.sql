@@ -98,7 +98,7 @@ WHERE cluster_id = CAST(@DeploymentId AS text)
 $q$),
 
 -- Grain state ------------------------------------------------------------------------------------------------
--- A write returns the new version, or no row when the caller's version is stale (Orleans reports a conflict).
+-- A write returns the new version as NewGrainStateVersion, or no row when the caller's version is stale (Orleans reports a conflict).
 ('WriteToStorageKey', $q$
 WITH changed AS (
     UPDATE grain_state
@@ -118,7 +118,7 @@ created AS (
     WHERE CAST(@GrainStateVersion AS integer) IS NULL
     ON CONFLICT DO NOTHING
     RETURNING version)
-SELECT version FROM changed
+SELECT version AS "NewGrainStateVersion" FROM changed
 UNION ALL
 SELECT version FROM created
 $q$),
