@@ -22,11 +22,18 @@ public interface IAuditStore
 /// An append that does not extend the stream's current head: another writer got there first (for instance a
 /// second activation during a silo failure). The record was not stored, so the chain cannot fork.
 /// </summary>
-public sealed class AuditConflictException(string stream, long sequence)
-    : Exception($"audit stream '{stream}' already has a record {sequence} or does not end at {sequence - 1}; the append was refused")
+[GenerateSerializer, Alias("audit-conflict")]
+public sealed class AuditConflictException : Exception
 {
-    public string Stream { get; } = stream;
-    public long Sequence { get; } = sequence;
+    public AuditConflictException(string stream, long sequence)
+        : base($"audit stream '{stream}' already has a record {sequence} or does not end at {sequence - 1}; the append was refused")
+    {
+        Stream = stream;
+        Sequence = sequence;
+    }
+
+    [Id(0)] public string Stream { get; private set; }
+    [Id(1)] public long Sequence { get; private set; }
 }
 
 public sealed class MemoryAuditStore : IAuditStore

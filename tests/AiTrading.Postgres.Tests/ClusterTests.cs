@@ -152,6 +152,23 @@ public sealed class ClusterTests(ThreeSiloCluster fixture) : IClassFixture<Three
         (await stream.VerifyAsync()).ShouldSatisfyAllConditions(v => v.Valid.ShouldBeTrue(), v => v.RecordsChecked.ShouldBe(5));
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM audit_record WHERE stream = 'CL-AUDIT'")).ShouldBe(5);
     }
+
+    [Fact]
+    public async Task An_append_racing_another_writer_is_refused_and_the_grain_continues_from_the_stored_head()
+    {
+        var grain = Cluster.Client.GetGrain<IAuditStreamGrain>("CL-RACE");
+        var first = await grain.AppendAsync(new AuditEntry(AuditKinds.Decision, "{\"n\":1}"));
+        // Another writer (a second activation during a failure, say) extends the stream behind the grain's back.
+        var rival = AuditChain.Next(first, "CL-RACE", DateTimeOffset.UtcNow, AuditKinds.Decision, "{\"rival\":true}");
+        await new Storage.Postgres.PostgresAuditStore(fixture.DataSource).AppendAsync(rival);
+
+        var refused = await Should.ThrowAsync<Grains.AuditConflictException>(() => grain.AppendAsync(new AuditEntry(AuditKinds.Decision, "{\"n\":2}")));
+        refused.Message.ShouldContain("the append was refused");
+        var third = await grain.AppendAsync(new AuditEntry(AuditKinds.Decision, "{\"n\":3}"));
+        third.Sequence.ShouldBe(3);
+        third.PreviousHash.ShouldBe(rival.Hash);
+        (await grain.VerifyAsync()).ShouldSatisfyAllConditions(v => v.Valid.ShouldBeTrue(), v => v.RecordsChecked.ShouldBe(3));
+    }
 }
 
 public static class Net
