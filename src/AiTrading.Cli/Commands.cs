@@ -20,7 +20,7 @@ public static class Commands
 {
     public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), Order(), Quotes(), Indicators()];
 
-    private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
+    private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic, csv, or none (a silo without feed and demo strategies)", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
     private static readonly Option<string?> DataPath = new("--path") { Description = "CSV file of OHLCV bars or ticks (with --feed csv)" };
     private static readonly Option<double> Speed = new("--speed") { Description = "simulated seconds per wall-clock second (0: as fast as possible)", DefaultValueFactory = _ => 60 };

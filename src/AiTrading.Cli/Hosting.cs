@@ -13,6 +13,7 @@ namespace AiTrading.Cli;
 /// <summary>What `aitrading run|silo|gateway` were asked for.</summary>
 public sealed record HostSettings
 {
+    public const string NoFeed = "none";
     public string Feed { get; init; } = "synthetic";
     public IReadOnlyList<string> Symbols { get; init; } = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
     public string? Path { get; init; }
@@ -34,7 +35,7 @@ public sealed record HostSettings
             Symbol = Symbols.Count == 1 ? Symbols[0] : null,
             Speed = Speed,
         }),
-        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic or csv)"),
+        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic, csv or none)"),
     };
 }
 
@@ -99,8 +100,10 @@ public static class Hosting
         configuration.AddInMemoryCollection(settings.Configuration);
     }
 
+    /// <summary>The feed and the demo strategies; `--feed none` leaves them out (further silos of a cluster whose first silo runs the feed).</summary>
     private static void AddFeed(IServiceCollection services, HostSettings settings)
     {
+        if (settings.Feed == HostSettings.NoFeed) return;
         services.AddSingleton(settings.CreateFeed());
         services.AddSingleton(new LiveFeedSettings { StartDemoStrategies = settings.Demo });
         services.AddSingleton<LiveFeedService>();
