@@ -24,4 +24,11 @@ if (args.Length > 0 && args[0] == "risk")
     RiskCheckLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
     return;
 }
+// `recovery [tuned|default] [grains] [kill|freeze]`: time from a silo's death to its grains serving again (issue 5's figure).
+if (args.Length > 0 && args[0] == "recovery")
+{
+    await RecoveryBenchmark.RunAsync(args.Length < 2 || args[1] != "default", args.Length > 2 ? int.Parse(args[2]) : 300,
+        freeze: args.Length > 3 && args[3] == "freeze");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

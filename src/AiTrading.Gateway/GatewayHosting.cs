@@ -45,7 +45,8 @@ public static class GatewayHosting
 
     /// <summary>
     /// How the gateway finds silos (<see cref="ClusteringSettings"/>): the local silo's gateway port by default, or
-    /// the active gateways listed in the PostgreSQL membership table.
+    /// the active gateways listed in the PostgreSQL membership table, re-read every
+    /// "Clustering:GatewayList:GatewayListRefreshPeriod" (Orleans' default: a minute) so a dead silo's gateway is dropped.
     /// </summary>
     public static IClientBuilder UseAiTradingClustering(this IClientBuilder client, IConfiguration configuration, int siloGatewayPort)
     {
@@ -57,6 +58,7 @@ public static class GatewayHosting
             o.ClusterId = clustering.ClusterId;
             o.ServiceId = clustering.ServiceId;
         });
+        client.Services.Configure<Orleans.Configuration.GatewayOptions>(configuration.GetSection($"{ClusteringSettings.Section}:GatewayList"));
         return client.UseAdoNetClustering(o =>
         {
             o.Invariant = "Npgsql";
