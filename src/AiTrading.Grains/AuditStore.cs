@@ -11,7 +11,8 @@ public interface IAuditStore
 {
     /// <summary>Appends a record that extends the stream's head; throws <see cref="AuditConflictException"/> otherwise.</summary>
     Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
-    Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
+    /// <summary>The sequence and hash of the stream's last record (kept even when retention dropped the record), or null for a new stream.</summary>
+    Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
     /// <summary>Records from <paramref name="fromSequence"/> on, in sequence order (those retention dropped are gone).</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default);
     /// <summary>The last record retention removed from the stream, if any: verification starts after it.</summary>
@@ -53,10 +54,10 @@ public sealed class MemoryAuditStore : IAuditStore
         return Task.CompletedTask;
     }
 
-    public Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
+    public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
     {
-        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditRecord?>(null);
-        lock (records) return Task.FromResult(records.Count == 0 ? null : records[^1]);
+        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditAnchor?>(null);
+        lock (records) return Task.FromResult(records.Count == 0 ? null : new AuditAnchor(records[^1].Sequence, records[^1].Hash));
     }
 
     public Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
 {
     public const int MaxReadLimit = 1000;
     private const int VerifyPageSize = 5000;
-    private AuditRecord? _head;
+    private AuditAnchor? _head;
 
     private string Stream => this.GetPrimaryKeyString();
 
@@ -28,7 +28,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
             throw;
         }
         if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
-        _head = record;
+        _head = new AuditAnchor(record.Sequence, record.Hash);
         return record;
     }
 

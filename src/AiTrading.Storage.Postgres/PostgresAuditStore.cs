@@ -29,14 +29,8 @@ public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
             throw new AuditConflictException(record.Stream, record.Sequence);
     }
 
-    public async Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
-    {
-        await using var command = database.CreateCommand(
-            $"SELECT {Columns} FROM audit_record WHERE stream = $1 ORDER BY sequence DESC LIMIT 1");
-        command.Parameters.Add(new() { Value = stream });
-        var records = await ReadRecords(command, cancellationToken);
-        return records.Count == 0 ? null : records[0];
-    }
+    public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadAnchor("SELECT sequence, hash FROM audit_head WHERE stream = $1", stream, cancellationToken);
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)
     {
@@ -48,9 +42,12 @@ public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
         return await ReadRecords(command, cancellationToken);
     }
 
-    public async Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default)
+    public Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadAnchor("SELECT sequence, hash FROM audit_anchor WHERE stream = $1", stream, cancellationToken);
+
+    private async Task<AuditAnchor?> ReadAnchor(string sql, string stream, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT sequence, hash FROM audit_anchor WHERE stream = $1");
+        await using var command = database.CreateCommand(sql);
         command.Parameters.Add(new() { Value = stream });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new AuditAnchor(reader.GetInt64(0), reader.GetString(1)) : null;

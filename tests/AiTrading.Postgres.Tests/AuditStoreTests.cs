@@ -32,7 +32,7 @@ public sealed class AuditStoreTests(PostgresDatabase database) : IClassFixture<P
 
         (await Store.ReadAsync("A-READ", 1, 100)).ShouldBe(records);
         (await Store.ReadAsync("A-READ", 5, 3)).ShouldBe(records.Skip(4).Take(3));
-        (await Store.GetHeadAsync("A-READ")).ShouldBe(records[^1]);
+        (await Store.GetHeadAsync("A-READ")).ShouldBe(new AuditAnchor(12, records[^1].Hash));
         (await Store.GetHeadAsync("A-NONE")).ShouldBeNull();
         (await Store.GetAnchorAsync("A-READ")).ShouldBeNull();
         AuditChain.Verify("A-READ", await Store.ReadAsync("A-READ", 1, 100)).Valid.ShouldBeTrue();
@@ -120,7 +120,25 @@ public sealed class AuditRetentionTests(PostgresDatabase database) : IClassFixtu
         AuditChain.Verify("R-OLD", kept, anchor).Valid.ShouldBeTrue();
 
         (await retention.DropExpiredAsync(Now)).ShouldBeEmpty("a second run finds nothing more to drop");
-        await store.AppendAsync(AuditChain.Next(records[^1], "R-OLD", Now, "fill", "{}")); // the chain goes on
+        await store.AppendAsync(AuditChain.Next(await store.GetHeadAsync("R-OLD"), "R-OLD", Now, "fill", "{}")); // the chain goes on
+    }
+
+    [Fact]
+    public async Task A_stream_whose_every_record_retention_dropped_keeps_its_head_and_goes_on_from_it()
+    {
+        var store = new PostgresAuditStore(database.DataSource);
+        var first = AuditChain.Next((AuditRecord?)null, "R-IDLE", new DateTimeOffset(2017, 6, 1, 0, 0, 0, TimeSpan.Zero), "fill", "{}");
+        var second = AuditChain.Next(first, "R-IDLE", new DateTimeOffset(2017, 6, 2, 0, 0, 0, TimeSpan.Zero), "fill", "{}");
+        await store.AppendAsync(first);
+        await store.AppendAsync(second);
+        (await new AuditRetention(database.DataSource, 7).DropExpiredAsync(Now)).ShouldContain("audit_record_p201706");
+
+        (await store.ReadAsync("R-IDLE", 1, 10)).ShouldBeEmpty();
+        var head = await store.GetHeadAsync("R-IDLE");
+        head.ShouldBe(new AuditAnchor(2, second.Hash));
+        var third = AuditChain.Next(head, "R-IDLE", Now, "fill", "{}");
+        await store.AppendAsync(third);
+        AuditChain.Verify("R-IDLE", await store.ReadAsync("R-IDLE", 1, 10), await store.GetAnchorAsync("R-IDLE")).Valid.ShouldBeTrue();
     }
 
     [Fact]

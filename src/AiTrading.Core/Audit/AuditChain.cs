@@ -18,8 +18,8 @@ public sealed record AuditRecord(
     string Hash);
 
 /// <summary>
-/// The last record of a stream removed by retention: verification of the records kept starts after it, from its
-/// sequence and hash.
+/// A place in a stream's chain: a record's sequence and hash. The head of a stream is one (the next record
+/// follows it); so is the last record retention removed (verification of the records kept starts after it).
 /// </summary>
 public sealed record AuditAnchor(long Sequence, string Hash);
 
@@ -50,7 +50,11 @@ public static class AuditChain
     }
 
     /// <summary>Creates the record that follows <paramref name="previous"/> (or the first one when it is null).</summary>
-    public static AuditRecord Next(AuditRecord? previous, string stream, DateTimeOffset time, string kind, string payload)
+    public static AuditRecord Next(AuditRecord? previous, string stream, DateTimeOffset time, string kind, string payload) =>
+        Next(previous is null ? null : new AuditAnchor(previous.Sequence, previous.Hash), stream, time, kind, payload);
+
+    /// <summary>Creates the record that follows the stream's head <paramref name="previous"/> (the first one when it is null).</summary>
+    public static AuditRecord Next(AuditAnchor? previous, string stream, DateTimeOffset time, string kind, string payload)
     {
         if (string.IsNullOrWhiteSpace(kind)) throw new ArgumentException("audit record kind is required", nameof(kind));
         var sequence = previous is null ? 1 : previous.Sequence + 1;
