@@ -68,6 +68,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
             if (runAs is not null) await Run("chown", [runAs, directory], null, cancellationToken);
             await server.RunTool("initdb", ["-D", server.DataDirectory, "-U", SuperUser, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], cancellationToken);
             await server.StartServer(cancellationToken);
+            server.StartWatchdog();
             return server;
         }
         catch
@@ -106,6 +107,22 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A detached shell that stops the server and removes its directory once this process is gone, however it
+    /// ends (a test host killed after its last test never runs its exit handlers to the end).
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var runAs = _runAs is null ? "" : $"runuser -u {_runAs} -- ";
+        var script = $"""
+            exec </dev/null >/dev/null 2>&1
+            while kill -0 {Environment.ProcessId}; do sleep 1; done
+            if [ -f '{DataDirectory}/postmaster.pid' ]; then {runAs}'{Path.Combine(_binaries, "pg_ctl")}' -D '{DataDirectory}' -m immediate -w stop; fi
+            rm -rf '{Directory}'
+            """;
+        using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false });
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopped) return;
@@ -117,7 +134,18 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
         finally
         {
-            try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            // The last server processes may still be closing files when pg_ctl returns.
+            for (var attempt = 1; System.IO.Directory.Exists(Directory); attempt++)
+            {
+                try
+                {
+                    System.IO.Directory.Delete(Directory, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 20)
+                {
+                    await Task.Delay(100);
+                }
+            }
         }
     }
 

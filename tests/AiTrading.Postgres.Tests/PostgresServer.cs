@@ -3,17 +3,13 @@ using Npgsql;
 
 namespace AiTrading.Postgres.Tests;
 
-/// <summary>One private PostgreSQL server for the whole test run, started on first use and removed at exit.</summary>
+/// <summary>
+/// One private PostgreSQL server for the whole test run, started on first use; its watchdog stops and removes it
+/// when the test process ends.
+/// </summary>
 public static class PostgresServer
 {
-    private static readonly Lazy<Task<LocalPostgresServer>> Server = new(StartAsync);
-
-    private static async Task<LocalPostgresServer> StartAsync()
-    {
-        var server = await LocalPostgresServer.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return server;
-    }
+    private static readonly Lazy<Task<LocalPostgresServer>> Server = new(() => LocalPostgresServer.StartAsync());
 
     /// <summary>A new, empty database on the shared server.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "t") =>
