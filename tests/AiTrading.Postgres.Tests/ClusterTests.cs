@@ -145,6 +145,25 @@ public sealed class ClusterTests(ThreeSiloCluster fixture) : IClassFixture<Three
     }
 
     [Fact]
+    public async Task Cleanup_removes_dead_members_older_than_the_cutoff_and_nothing_else()
+    {
+        var table = Silo.GetRequiredService<IMembershipTable>();
+        var current = await table.ReadAllAsync();
+        var longDead = new MembershipEntry
+        {
+            SiloAddress = SiloAddress.New(IPAddress.Loopback, 2, 2), HostName = "gone", SiloName = "gone", Status = SiloStatus.Dead,
+            StartTime = DateTime.UtcNow.AddDays(-3), IAmAliveTime = DateTime.UtcNow.AddDays(-2),
+        };
+        (await table.InsertRowAsync(longDead, current.Version.Next())).ShouldBeTrue();
+        (await table.ReadAllAsync()).Members.Count.ShouldBe(current.Members.Count + 1);
+
+        await table.CleanupDefunctSiloEntriesAsync(DateTimeOffset.UtcNow.AddDays(-1));
+        var after = await table.ReadAllAsync();
+        after.Members.Select(m => m.Item1.SiloAddress).ShouldBe(current.Members.Select(m => m.Item1.SiloAddress), ignoreOrder: true);
+        after.Members.Count(m => m.Item1.Status == SiloStatus.Active).ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Audit_records_of_the_cluster_land_in_the_append_only_table_and_verify()
     {
         var stream = Cluster.Client.GetGrain<IAuditStreamGrain>("CL-AUDIT");

@@ -5,6 +5,9 @@ using AiTrading.Core;
 using AiTrading.Gateway;
 using AiTrading.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ClusterMembershipOptions = Orleans.Configuration.ClusterMembershipOptions;
 
 namespace AiTrading.Postgres.Tests;
 
@@ -80,6 +83,29 @@ public sealed class ConfigurationTests
             Gateway = new GatewayOptions { HttpPort = Net.FreePort(), GrpcPort = Net.FreePort() },
             Configuration = new Dictionary<string, string?> { ["Clustering:Provider"] = "Postgres" },
         })).Errors.Single().Message.ShouldContain("Clustering:Provider is Postgres");
+    }
+
+    [Fact]
+    public async Task Membership_and_gateway_list_timings_come_from_the_Clustering_section()
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Clustering:Provider"] = "Postgres",
+            [ProviderSettings.PostgresConnectionKey] = "Host=127.0.0.1;Database=unused",
+            ["Clustering:Membership:ProbeTimeout"] = "00:00:01",
+            ["Clustering:Membership:NumMissedProbesLimit"] = "2",
+            ["Clustering:GatewayList:GatewayListRefreshPeriod"] = "00:00:02",
+        };
+        using var silo = Hosting.BuildSilo(new HostSettings { Feed = HostSettings.NoFeed, Configuration = configuration });
+        var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        (membership.ProbeTimeout, membership.NumMissedProbesLimit).ShouldBe((TimeSpan.FromSeconds(1), 2));
+
+        await using var gateway = Hosting.BuildGateway(new HostSettings
+        {
+            Gateway = new GatewayOptions { HttpPort = Net.FreePort(), GrpcPort = Net.FreePort() },
+            Configuration = configuration,
+        });
+        gateway.Services.GetRequiredService<IOptions<Orleans.Configuration.GatewayOptions>>().Value.GatewayListRefreshPeriod.ShouldBe(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
