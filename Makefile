@@ -5,10 +5,15 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 ARGS ?=
 
-.PHONY: run test build bench bench-loop clean
+.PHONY: run run-cluster test build bench bench-loop clean
 
 run:
 	$(DOTNET) run --project src/AiTrading.Cli -c $(CONFIG) -- run $(ARGS)
+
+# N silos (SILOS=3) and the gateway as separate processes on loopback, on PostgreSQL: a throwaway local server, or
+# the one AITRADING__ConnectionStrings__Postgres names. ARGS go to the silos.
+run-cluster:
+	SILOS=$(or $(SILOS),3) CONFIG=$(CONFIG) ARGS="$(ARGS)" scripts/run-cluster.sh
 
 build:
 	$(DOTNET) build AiTrading.sln -c $(CONFIG)

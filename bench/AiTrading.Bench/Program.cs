@@ -37,4 +37,11 @@ if (args.Length > 0 && args[0] == "kafka")
         args.Length > 3 ? int.Parse(args[3]) : 100);
     return;
 }
+// `recovery [tuned|default] [grains] [kill|freeze]`: time from a silo's death to its grains serving again (issue 5's figure).
+if (args.Length > 0 && args[0] == "recovery")
+{
+    await RecoveryBenchmark.RunAsync(args.Length < 2 || args[1] != "default", args.Length > 2 ? int.Parse(args[2]) : 300,
+        freeze: args.Length > 3 && args[3] == "freeze");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

@@ -4,10 +4,13 @@ using AiTrading.Connectors.Features;
 using AiTrading.Connectors.Feeds;
 using AiTrading.Core;
 using AiTrading.Core.Features;
+using AiTrading.Contracts;
 using AiTrading.Gateway;
+using AiTrading.Storage.Postgres;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Proto = AiTrading.Contracts.Grpc;
 
@@ -15,9 +18,9 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), Order(), Quotes(), Indicators()];
 
-    private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
+    private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic, csv, or none (a silo without feed and demo strategies)", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
     private static readonly Option<string?> DataPath = new("--path") { Description = "CSV file of OHLCV bars or ticks (with --feed csv)" };
     private static readonly Option<double> Speed = new("--speed") { Description = "simulated seconds per wall-clock second (0: as fast as possible)", DefaultValueFactory = _ => 60 };
@@ -67,6 +70,25 @@ public static class Commands
         {
             await using var app = Hosting.BuildGateway(Settings(result));
             await app.RunAsync();
+        }));
+        return command;
+    }
+
+    private static Command Migrate()
+    {
+        var connection = new Option<string?>("--connection-string")
+        {
+            Description = "PostgreSQL connection string (default: ConnectionStrings:Postgres from appsettings.json or AITRADING__ConnectionStrings__Postgres)",
+        };
+        var command = new Command("migrate", "Apply the PostgreSQL schema migrations (silos also apply them at start); safe to run concurrently.") { connection };
+        command.SetAction((result, token) => Guarded(async () =>
+        {
+            var connectionString = result.GetValue(connection) ?? Hosting.ReadConfiguration().GetConnectionString(ProviderSettings.PostgresConnectionName)
+                ?? throw new ValidationException(ProviderSettings.PostgresConnectionKey, "is not set: pass --connection-string or set AITRADING__ConnectionStrings__Postgres");
+            var applied = await PostgresMigrations.ApplyAsync(connectionString, cancellationToken: token);
+            Console.WriteLine(applied.Count == 0
+                ? $"database is up to date ({PostgresMigrations.Scripts.Count} migrations)"
+                : $"applied {applied.Count} of {PostgresMigrations.Scripts.Count} migrations: {string.Join(", ", applied)}");
         }));
         return command;
     }
@@ -205,7 +227,8 @@ public static class Commands
             await action();
             return 0;
         }
-        catch (Exception e) when (e is ValidationException or FormatException or IOException or UnauthorizedAccessException or RpcException)
+        catch (Exception e) when (e is ValidationException or FormatException or IOException or UnauthorizedAccessException or RpcException
+                                       or MigrationException or System.Data.Common.DbException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -13,6 +13,7 @@ namespace AiTrading.Cli;
 /// <summary>What `aitrading run|silo|gateway` were asked for.</summary>
 public sealed record HostSettings
 {
+    public const string NoFeed = "none";
     public string Feed { get; init; } = "synthetic";
     public IReadOnlyList<string> Symbols { get; init; } = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
     public string? Path { get; init; }
@@ -34,18 +35,18 @@ public sealed record HostSettings
             Symbol = Symbols.Count == 1 ? Symbols[0] : null,
             Speed = Speed,
         }),
-        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic or csv)"),
+        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic, csv or none)"),
     };
 }
 
 public static class Hosting
 {
-    /// <summary>One process: a silo on localhost clustering with in-memory storage and streams, the feed, and the gateway.</summary>
+    /// <summary>One process: a silo (by default localhost clustering, in-memory storage and streams), the feed, and the gateway.</summary>
     public static WebApplication BuildEmbedded(HostSettings settings)
     {
         var builder = CreateBuilder(settings);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration));
         AddFeed(builder.Services, settings);
         builder.AddAiTradingGateway(settings.Gateway);
@@ -60,7 +61,7 @@ public static class Hosting
         var builder = Host.CreateApplicationBuilder();
         AddConfiguration(builder.Configuration, settings);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration));
         AddFeed(builder.Services, settings);
         return builder.Build();
@@ -71,7 +72,7 @@ public static class Hosting
     {
         var builder = CreateBuilder(settings);
         builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(settings.SiloGatewayPort)
+            .UseAiTradingClustering(builder.Configuration, settings.SiloGatewayPort)
             .AddAiTradingStreams(builder.Configuration));
         builder.AddAiTradingGateway(settings.Gateway);
         var app = builder.Build();
@@ -86,14 +87,23 @@ public static class Hosting
         return builder;
     }
 
+    /// <summary>appsettings.json (beside the program, then the working directory) and AITRADING__ variables, for commands without a host.</summary>
+    public static IConfiguration ReadConfiguration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables("AITRADING__")
+        .Build();
+
     private static void AddConfiguration(IConfigurationManager configuration, HostSettings settings)
     {
         configuration.AddEnvironmentVariables("AITRADING__");
         configuration.AddInMemoryCollection(settings.Configuration);
     }
 
+    /// <summary>The feed and the demo strategies; `--feed none` leaves them out (further silos of a cluster whose first silo runs the feed).</summary>
     private static void AddFeed(IServiceCollection services, HostSettings settings)
     {
+        if (settings.Feed == HostSettings.NoFeed) return;
         services.AddSingleton(settings.CreateFeed());
         services.AddSingleton(new LiveFeedSettings { StartDemoStrategies = settings.Demo });
         services.AddSingleton<LiveFeedService>();

@@ -50,6 +50,29 @@ public static class GatewayHosting
         return app;
     }
 
+    /// <summary>
+    /// How the gateway finds silos (<see cref="ClusteringSettings"/>): the local silo's gateway port by default, or
+    /// the active gateways listed in the PostgreSQL membership table, re-read every
+    /// "Clustering:GatewayList:GatewayListRefreshPeriod" (Orleans' default: a minute) so a dead silo's gateway is dropped.
+    /// </summary>
+    public static IClientBuilder UseAiTradingClustering(this IClientBuilder client, IConfiguration configuration, int siloGatewayPort)
+    {
+        var clustering = ClusteringSettings.From(configuration);
+        if (clustering.Provider == ProviderKind.Memory)
+            return client.UseLocalhostClustering(siloGatewayPort, clustering.ServiceId, clustering.ClusterId);
+        client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = clustering.ClusterId;
+            o.ServiceId = clustering.ServiceId;
+        });
+        client.Services.Configure<Orleans.Configuration.GatewayOptions>(configuration.GetSection($"{ClusteringSettings.Section}:GatewayList"));
+        return client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = clustering.ConnectionString;
+        });
+    }
+
     /// <summary>The client side of the silo's stream provider, for a gateway that runs as its own process.</summary>
     public static IClientBuilder AddAiTradingStreams(this IClientBuilder client, IConfiguration configuration)
     {

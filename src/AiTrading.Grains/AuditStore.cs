@@ -9,9 +9,32 @@ namespace AiTrading.Grains;
 /// </summary>
 public interface IAuditStore
 {
+    /// <summary>Appends a record that extends the stream's head; throws <see cref="AuditConflictException"/> otherwise.</summary>
     Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
-    Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
+    /// <summary>The sequence and hash of the stream's last record (kept even when retention dropped the record), or null for a new stream.</summary>
+    Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
+    /// <summary>Records from <paramref name="fromSequence"/> on, in sequence order (those retention dropped are gone).</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default);
+    /// <summary>The last record retention removed from the stream, if any: verification starts after it.</summary>
+    Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// An append that does not extend the stream's current head: another writer got there first (for instance a
+/// second activation during a silo failure). The record was not stored, so the chain cannot fork.
+/// </summary>
+[GenerateSerializer, Alias("audit-conflict")]
+public sealed class AuditConflictException : Exception
+{
+    public AuditConflictException(string stream, long sequence)
+        : base($"audit stream '{stream}' already has a record {sequence} or does not end at {sequence - 1}; the append was refused")
+    {
+        Stream = stream;
+        Sequence = sequence;
+    }
+
+    [Id(0)] public string Stream { get; private set; }
+    [Id(1)] public long Sequence { get; private set; }
 }
 
 public sealed class MemoryAuditStore : IAuditStore
@@ -24,17 +47,17 @@ public sealed class MemoryAuditStore : IAuditStore
         lock (records)
         {
             var expected = records.Count + 1;
-            if (record.Sequence != expected)
-                throw new InvalidOperationException($"audit stream '{record.Stream}' expects sequence {expected}, got {record.Sequence}");
+            if (record.Sequence != expected || record.PreviousHash != (records.Count == 0 ? AuditChain.GenesisHash : records[^1].Hash))
+                throw new AuditConflictException(record.Stream, record.Sequence);
             records.Add(record);
         }
         return Task.CompletedTask;
     }
 
-    public Task<AuditRecord?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
+    public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
     {
-        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditRecord?>(null);
-        lock (records) return Task.FromResult(records.Count == 0 ? null : records[^1]);
+        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditAnchor?>(null);
+        lock (records) return Task.FromResult(records.Count == 0 ? null : new AuditAnchor(records[^1].Sequence, records[^1].Hash));
     }
 
     public Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)
@@ -47,6 +70,8 @@ public sealed class MemoryAuditStore : IAuditStore
             return Task.FromResult<IReadOnlyList<AuditRecord>>(records.GetRange(start, count));
         }
     }
+
+    public Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default) => Task.FromResult<AuditAnchor?>(null);
 
     /// <summary>Overwrites a stored record in place, as an attacker with access to the storage could. Tests only.</summary>
     internal void Tamper(string stream, long sequence, Func<AuditRecord, AuditRecord> change)

@@ -7,7 +7,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
 {
     public const int MaxReadLimit = 1000;
     private const int VerifyPageSize = 5000;
-    private AuditRecord? _head;
+    private AuditAnchor? _head;
 
     private string Stream => this.GetPrimaryKeyString();
 
@@ -17,9 +17,18 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
     public async Task<AuditRecord> AppendAsync(AuditEntry entry)
     {
         var record = AuditChain.Next(_head, Stream, clock.GetUtcNow(), entry.Kind, entry.Payload);
-        await store.AppendAsync(record);
+        try
+        {
+            await store.AppendAsync(record);
+        }
+        catch (AuditConflictException)
+        {
+            // Someone else extended the stream: continue from the stored head, never from our stale one.
+            _head = await store.GetHeadAsync(Stream);
+            throw;
+        }
         if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
-        _head = record;
+        _head = new AuditAnchor(record.Sequence, record.Hash);
         return record;
     }
 
@@ -32,16 +41,18 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
 
     public async Task<AuditVerification> VerifyAsync()
     {
-        return AuditChain.Verify(Stream, await ReadAll());
+        var anchor = await store.GetAnchorAsync(Stream);
+        return AuditChain.Verify(Stream, await ReadAll((anchor?.Sequence ?? 0) + 1), anchor);
 
-        async Task<List<AuditRecord>> ReadAll()
+        async Task<List<AuditRecord>> ReadAll(long from)
         {
             var all = new List<AuditRecord>();
             while (true)
             {
-                var page = await store.ReadAsync(Stream, all.Count + 1, VerifyPageSize);
+                var page = await store.ReadAsync(Stream, from, VerifyPageSize);
                 all.AddRange(page);
                 if (page.Count < VerifyPageSize) return all;
+                from = page[^1].Sequence + 1;
             }
         }
     }

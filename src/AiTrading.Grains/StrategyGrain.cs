@@ -332,22 +332,29 @@ public sealed class StrategyGrain(
         await RecordLifecycleAsync(reason is null ? next.ToString().ToLowerInvariant() : $"{next.ToString().ToLowerInvariant()}: {reason}");
     }
 
-    /// <summary>Persists the state, then audits and publishes the lifecycle change.</summary>
+    /// <summary>
+    /// Persists the state with the lifecycle event (so a restarted strategy neither forgets it nor reuses its
+    /// sequence number), then audits and publishes it.
+    /// </summary>
     private async Task RecordLifecycleAsync(string message)
     {
         state.State.UpdatedAt = clock.GetUtcNow();
+        var e = NextEvent(StrategyEventKinds.Lifecycle, null, message);
         await state.WriteStateAsync();
         var spec = state.State.Spec!;
         await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLifecycle,
             new { strategyId = StrategyId, version = spec.Version, specHash = state.State.SpecHash, state = state.State.State.ToString(), message });
-        await PublishAsync(StrategyEventKinds.Lifecycle, null, message);
+        await _events!.OnNextAsync(e);
     }
 
-    private async Task PublishAsync(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null)
+    private Task PublishAsync(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null) =>
+        _events!.OnNextAsync(NextEvent(kind, symbol, message, clientOrderId, quantity, price));
+
+    private StrategyEvent NextEvent(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null)
     {
         var e = new StrategyEvent(StrategyId, ++state.State.EventSequence, clock.GetUtcNow(), kind, symbol, message, clientOrderId, quantity, price);
         state.State.LastEvent = e;
-        await _events!.OnNextAsync(e);
+        return e;
     }
 
     private void RequireSubmitted()

@@ -1,6 +1,7 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Grains;
+using AiTrading.Storage.Postgres;
 using AiTrading.Streaming.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,19 +14,49 @@ namespace AiTrading.Silo;
 public static class SiloHosting
 {
     /// <summary>
-    /// Everything a silo of the platform needs apart from clustering: grain storage, the market stream provider (Streams:Provider Memory or Kafka),
-    /// the exception filter and the services the grains use. Embedded default: in-memory storage and streams.
+    /// Membership as configured (<see cref="ClusteringSettings"/>): localhost clustering by default, or the
+    /// PostgreSQL membership table, with the membership timings of the "Clustering:Membership" section.
+    /// </summary>
+    public static ISiloBuilder UseAiTradingClustering(this ISiloBuilder silo, IConfiguration configuration, int siloPort, int gatewayPort)
+    {
+        var clustering = ClusteringSettings.From(configuration);
+        if (clustering.Provider == ProviderKind.Memory)
+            return silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: clustering.ServiceId, clusterId: clustering.ClusterId);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clustering.ClusterId;
+            o.ServiceId = clustering.ServiceId;
+        });
+        silo.ConfigureEndpoints(System.Net.IPAddress.Parse(clustering.AdvertisedAddress), siloPort, gatewayPort);
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusteringSettings.Section}:Membership"));
+        return silo.UsePostgresClustering(clustering.ConnectionString!);
+    }
+
+    /// <summary>
+    /// Everything a silo of the platform needs apart from clustering: grain storage, the market stream provider
+    /// (Streams:Provider Memory or Kafka), the exception filter and the services the grains use. Embedded default:
+    /// in-memory storage and streams; with "Storage:Provider" Postgres, grain state, reminders and the audit log live
+    /// in PostgreSQL.
     /// </summary>
     public static ISiloBuilder AddAiTradingGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var streams = StreamSettings.From(configuration);
+        var storage = StorageSettings.From(configuration);
 
         // Grain state is stored in the Orleans wire format (the [GenerateSerializer] ids and the Core surrogates), so
         // stored and sent state are one versioned shape; Orleans' default storage serializer is Newtonsoft JSON, which
         // knows neither.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-        silo.AddMemoryGrainStorageAsDefault();
-        silo.AddMemoryGrainStorage("PubSubStore");
+        if (storage.Provider == ProviderKind.Postgres)
+        {
+            silo.AddPostgresStorage(storage.ConnectionString!, storage.AuditRetentionYears);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.Services.AddSingleton<IAuditStore, MemoryAuditStore>();
+        }
         if (streams.IsKafka)
         {
             silo.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration));
@@ -45,7 +76,6 @@ public static class SiloHosting
         services.AddSingleton<IValidateOptions<TradingOptions>, TradingOptionsValidator>();
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
-        services.AddSingleton<IAuditStore, MemoryAuditStore>();
         services.AddSingleton(TimeProvider.System);
         return silo;
     }

@@ -17,6 +17,12 @@ public sealed record AuditRecord(
     string PreviousHash,
     string Hash);
 
+/// <summary>
+/// A place in a stream's chain: a record's sequence and hash. The head of a stream is one (the next record
+/// follows it); so is the last record retention removed (verification of the records kept starts after it).
+/// </summary>
+public sealed record AuditAnchor(long Sequence, string Hash);
+
 /// <summary>The result of recomputing a chain: where it first breaks, if anywhere.</summary>
 public sealed record AuditVerification(string Stream, bool Valid, long RecordsChecked, long? FirstInvalidSequence, string? Reason, string HeadHash);
 
@@ -44,7 +50,11 @@ public static class AuditChain
     }
 
     /// <summary>Creates the record that follows <paramref name="previous"/> (or the first one when it is null).</summary>
-    public static AuditRecord Next(AuditRecord? previous, string stream, DateTimeOffset time, string kind, string payload)
+    public static AuditRecord Next(AuditRecord? previous, string stream, DateTimeOffset time, string kind, string payload) =>
+        Next(previous is null ? null : new AuditAnchor(previous.Sequence, previous.Hash), stream, time, kind, payload);
+
+    /// <summary>Creates the record that follows the stream's head <paramref name="previous"/> (the first one when it is null).</summary>
+    public static AuditRecord Next(AuditAnchor? previous, string stream, DateTimeOffset time, string kind, string payload)
     {
         if (string.IsNullOrWhiteSpace(kind)) throw new ArgumentException("audit record kind is required", nameof(kind));
         var sequence = previous is null ? 1 : previous.Sequence + 1;
@@ -53,11 +63,14 @@ public static class AuditChain
             ComputeHash(previousHash, stream, sequence, time, kind, payload));
     }
 
-    /// <summary>Recomputes the chain from the first record; reports the first record that does not fit.</summary>
-    public static AuditVerification Verify(string stream, IEnumerable<AuditRecord> records)
+    /// <summary>
+    /// Recomputes the chain from the first record (or from the record after <paramref name="anchor"/>, when
+    /// retention removed the older ones); reports the first record that does not fit.
+    /// </summary>
+    public static AuditVerification Verify(string stream, IEnumerable<AuditRecord> records, AuditAnchor? anchor = null)
     {
-        var expectedPrevious = GenesisHash;
-        long expectedSequence = 1, checkedCount = 0;
+        var expectedPrevious = anchor?.Hash ?? GenesisHash;
+        long expectedSequence = (anchor?.Sequence ?? 0) + 1, checkedCount = 0;
         foreach (var record in records)
         {
             string? problem = null;

@@ -87,4 +87,19 @@ public sealed class AuditChainTests
         result.FirstInvalidSequence.ShouldBe(3);
         result.Reason!.ShouldContain("previous hash");
     }
+
+    [Fact]
+    public void Verify_starts_after_the_anchor_retention_left()
+    {
+        var records = Chain(6);
+        var kept = records.Skip(4).ToList();
+        var result = AuditChain.Verify("S", kept, new AuditAnchor(4, records[3].Hash));
+        result.Valid.ShouldBeTrue();
+        result.RecordsChecked.ShouldBe(2);
+
+        AuditChain.Verify("S", kept).FirstInvalidSequence.ShouldBe(1);
+        var wrongAnchor = AuditChain.Verify("S", kept, new AuditAnchor(4, records[2].Hash));
+        wrongAnchor.FirstInvalidSequence.ShouldBe(5);
+        wrongAnchor.Reason!.ShouldContain("previous hash");
+    }
 }

@@ -1,0 +1,68 @@
+using AiTrading.Core.Audit;
+using AiTrading.Grains;
+using Npgsql;
+
+namespace AiTrading.Storage.Postgres;
+
+/// <summary>
+/// Audit records in the append-only, month-partitioned audit_record table (migration 0004). An append goes
+/// through audit_append, which compare-and-sets the stream's head in the same transaction: a duplicate or
+/// concurrent append of the same sequence stores nothing and raises <see cref="AuditConflictException"/>.
+/// </summary>
+public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
+{
+    private const string Columns = "stream, sequence, time_ticks, kind, payload, previous_hash, hash";
+
+    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8)");
+        command.Parameters.Add(new() { Value = record.Stream });
+        command.Parameters.Add(new() { Value = record.Sequence });
+        command.Parameters.Add(new() { Value = record.Time.UtcTicks });
+        command.Parameters.Add(new() { Value = record.Time.UtcDateTime });
+        command.Parameters.Add(new() { Value = record.Kind });
+        command.Parameters.Add(new() { Value = record.Payload });
+        command.Parameters.Add(new() { Value = record.PreviousHash });
+        command.Parameters.Add(new() { Value = record.Hash });
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+            throw new AuditConflictException(record.Stream, record.Sequence);
+    }
+
+    public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadAnchor("SELECT sequence, hash FROM audit_head WHERE stream = $1", stream, cancellationToken);
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            $"SELECT {Columns} FROM audit_record WHERE stream = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3");
+        command.Parameters.Add(new() { Value = stream });
+        command.Parameters.Add(new() { Value = fromSequence });
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadRecords(command, cancellationToken);
+    }
+
+    public Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default) =>
+        ReadAnchor("SELECT sequence, hash FROM audit_anchor WHERE stream = $1", stream, cancellationToken);
+
+    private async Task<AuditAnchor?> ReadAnchor(string sql, string stream, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = stream });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new AuditAnchor(reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    private static async Task<List<AuditRecord>> ReadRecords(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new AuditRecord(
+                reader.GetString(0), reader.GetInt64(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+        return records;
+    }
+}
