@@ -75,17 +75,7 @@ public sealed class CsvReplayFeed : IMarketDataFeed
         var probe = CsvProbe.Read(options.Path);
         _kind = probe.Kind;
         BarLength = probe.BarLength;
-        var first = probe.First;
-
-        var firstPrice = _kind switch
-        {
-            CsvKind.Bars => first.Open,
-            CsvKind.Trades => first.Close,
-            _ => (first.Bid + first.Ask) / 2,
-        };
-        _spec = InstrumentCatalog.Default.TryGetValue(_symbol, out var known)
-            ? known
-            : InstrumentCatalog.Custom(_symbol, firstPrice, Math.Round(Math.Pow(10, -Math.Clamp(probe.Decimals, 0, 10)), 10));
+        _spec = probe.InstrumentFor(_symbol);
         Instruments = [_spec];
     }
 

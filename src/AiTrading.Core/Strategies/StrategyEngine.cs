@@ -59,7 +59,7 @@ public sealed class StrategyEngine
 {
     private readonly StrategyProgram _program;
     private readonly StrategySpec _spec;
-    private readonly FeaturePipeline _pipeline;
+    private readonly FeaturePipeline? _pipeline;
     private readonly double[] _inputs;
     private readonly (CompiledRule Rule, string Field)? _entryLong, _exitLong, _entryShort, _exitShort;
     private readonly int _barSlot, _positionSlot, _predictionSlot;
@@ -67,12 +67,14 @@ public sealed class StrategyEngine
     private readonly int[] _sizingFeatures;
     private static readonly StrategySignal NoEntry = new(SignalAction.Hold, 0, "no entry rule holds", null);
 
-    internal StrategyEngine(StrategyProgram program, string symbol)
+    /// <param name="computesFeatures">false for an engine that is handed its features (<see cref="Decide"/>), as a sweep
+    /// does that computes each feature once as a column for all its parameter sets</param>
+    internal StrategyEngine(StrategyProgram program, string symbol, bool computesFeatures = true)
     {
         _program = program;
         _spec = program.Spec;
         Symbol = symbol;
-        _pipeline = new FeaturePipeline(_spec.Features, program.Timeframe);
+        _pipeline = computesFeatures ? new FeaturePipeline(_spec.Features, program.Timeframe) : null;
         _inputs = new double[program.Scope.Count];
         _barSlot = program.Scope.SlotOf(StrategyProgram.BarVariables[0]);
         _positionSlot = program.Scope.SlotOf(StrategyProgram.PositionVariables[0].Name);
@@ -94,7 +96,8 @@ public sealed class StrategyEngine
     public StrategyProgram Program => _program;
 
     /// <summary>The strategy's features on this instrument after the last bar.</summary>
-    public FeatureVector Features(DateTimeOffset time) => _pipeline.ToVector(Symbol, time);
+    public FeatureVector Features(DateTimeOffset time) =>
+        (_pipeline ?? throw new InvalidOperationException("this engine is handed its features")).ToVector(Symbol, time);
 
     /// <summary>Feeds one closed bar and decides.</summary>
     /// <exception cref="ArgumentException">The bar is not of this instrument and timeframe, or unusable (see <see cref="FeaturePipeline.OnBar"/>).</exception>
@@ -104,8 +107,15 @@ public sealed class StrategyEngine
         ArgumentNullException.ThrowIfNull(bar);
         if (bar.Symbol != Symbol || bar.Timeframe != _program.Timeframe)
             throw new ArgumentException($"{bar.Symbol} {bar.Timeframe} bar given to strategy '{_spec.Id}' on {Symbol} {_program.Timeframe}", nameof(bar));
-        _pipeline.OnBar(bar);
-        FillInputs(bar, position, context);
+        var pipeline = _pipeline ?? throw new InvalidOperationException("this engine is handed its features: call Decide");
+        pipeline.OnBar(bar);
+        return Decide(bar, pipeline.Values, position, context);
+    }
+
+    /// <summary>Decides on one closed bar whose features, in <see cref="StrategyProgram.FeatureNames"/> order, were computed elsewhere.</summary>
+    internal StrategySignal Decide(Bar bar, ReadOnlySpan<double> features, StrategyPosition position, StrategyContext context)
+    {
+        FillInputs(bar, features, position, context);
 
         var entryLong = Evaluate(_entryLong);
         var exitLong = Evaluate(_exitLong);
@@ -147,14 +157,13 @@ public sealed class StrategyEngine
     /// <summary>Forgets the features and the rules' memory (for a fresh run over history).</summary>
     public void Reset()
     {
-        _pipeline.Reset();
+        _pipeline?.Reset();
         foreach (var rule in new[] { _entryLong, _exitLong, _entryShort, _exitShort })
             rule?.Rule.Reset();
     }
 
-    private void FillInputs(Bar bar, StrategyPosition position, StrategyContext context)
+    private void FillInputs(Bar bar, ReadOnlySpan<double> features, StrategyPosition position, StrategyContext context)
     {
-        var features = _pipeline.Values;
         features.CopyTo(_inputs);
         var b = _barSlot;
         (_inputs[b], _inputs[b + 1], _inputs[b + 2], _inputs[b + 3], _inputs[b + 4]) = (bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);

@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AiTrading.Connectors.Backtesting;
+using AiTrading.Core;
+using AiTrading.Core.Backtesting;
+using AiTrading.Core.Strategies;
+
+namespace AiTrading.Cli;
+
+/// <summary>`aitrading backtest` and `aitrading sweep`: a strategy spec over files of bars, in this process.</summary>
+public static class BacktestCommands
+{
+    public static readonly JsonSerializerOptions ResultJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static readonly Option<string> Spec = new("--spec") { Required = true, Description = "strategy spec (JSON), as submitted live" };
+    private static readonly Option<string[]> Data = new("--data")
+    {
+        Required = true, AllowMultipleArgumentsPerToken = true,
+        Description = "bars to replay: FILE (CSV or .parquet) for a strategy of one instrument, else SYMBOL=FILE for each",
+    };
+    private static readonly Option<string?> From = new("--from") { Description = "first bar that may trade (UTC date or time); earlier bars warm up" };
+    private static readonly Option<string?> To = new("--to") { Description = "last bar read (UTC date or time)" };
+    private static readonly Option<string> Cash = new("--cash") { Description = "starting cash", DefaultValueFactory = _ => "100000" };
+    private static readonly Option<string?> Commission = new("--commission") { Description = "per fill: e.g. 0.005/unit, 2bps (of notional), min=1; comma-separated" };
+    private static readonly Option<string?> Financing = new("--financing") { Description = "annual overnight rates on notional: long=RATE,short=RATE (0.03 or 3%; negative is a credit)" };
+    private static readonly Option<string> Fill = new("--fill") { Description = "next-open (default) or close", DefaultValueFactory = _ => "next-open" };
+    private static readonly Option<string> Spread = new("--spread-bps") { Description = "bid/ask spread around bar prices, basis points", DefaultValueFactory = _ => "0" };
+    private static readonly Option<string> Slippage = new("--slippage-bps") { Description = "adverse slippage per fill, basis points", DefaultValueFactory = _ => "0" };
+    private static readonly Option<int> Warmup = new("--warmup") { Description = "bars at the start of the window that only warm the strategy up", DefaultValueFactory = _ => 0 };
+
+    public static Command Backtest()
+    {
+        var json = new Option<string?>("--json") { Description = "write the result (statistics, trades, orders, equity curve) as JSON" };
+        var report = new Option<string?>("--report") { Description = "write an HTML report (equity, drawdown, trades on price)" };
+        var command = new Command("backtest", "Replay bars through a strategy spec with the live strategy, risk and fill code; print its statistics.")
+            { Spec, Data, From, To, Cash, Commission, Financing, Fill, Spread, Slippage, Warmup, json, report };
+        command.SetAction((result, token) => Commands.Guarded(() =>
+        {
+            var spec = JsonInput.Read<StrategySpec>(result.GetValue(Spec)!, "strategy spec");
+            var options = Options(result);
+            var data = BacktestDataFile.LoadAll(result.GetValue(Data)!, spec.Instruments ?? []);
+            BacktestResult outcome;
+            using (var bar = new TerminalProgress())
+                outcome = Backtester.Run(spec, data, options, bar, token);
+            if (result.GetValue(json) is { } jsonPath) WriteAtomically(jsonPath, JsonSerializer.Serialize(outcome, ResultJson));
+            if (result.GetValue(report) is { } reportPath) WriteAtomically(reportPath, BacktestReport.Html(outcome, data));
+            Console.WriteLine(Summary(outcome));
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+
+    internal static string Summary(BacktestResult r)
+    {
+        var s = r.Statistics;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{r.StrategyId} on {string.Join(",", r.Symbols)}: {r.Bars} bars {r.Start:yyyy-MM-dd} to {r.End:yyyy-MM-dd}; final equity {r.FinalEquity:0.00} " +
+            $"(return {s.TotalReturn:P2}, Sharpe {Format(s.Sharpe)}, max drawdown {s.MaxDrawdown:P2}), {s.Trades} closed trades, {r.Orders.Count} orders");
+    }
+
+    private static string Format(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "n/a";
+
+    internal static BacktestOptions Options(ParseResult result)
+    {
+        var errors = new List<FieldError>();
+        var paper = new Core.Trading.PaperFillOptions { SlippageBps = Decimal(result.GetValue(Slippage)!, "--slippage-bps", errors), RandomSlippageBps = 0 };
+        var fill = result.GetValue(Fill)!.ToLowerInvariant() switch
+        {
+            "next-open" => FillModel.NextBarOpen,
+            "close" => FillModel.ThisBarClose,
+            var other => Invalid(errors, "--fill", $"'{other}' is not a fill model (use next-open or close)", FillModel.NextBarOpen),
+        };
+        var options = new BacktestOptions
+        {
+            InitialCash = Decimal(result.GetValue(Cash)!, "--cash", errors),
+            Fill = fill,
+            SpreadBps = Decimal(result.GetValue(Spread)!, "--spread-bps", errors),
+            Paper = paper,
+            Commission = result.GetValue(Commission) is { } c ? ParseCommission(c, errors) : CommissionModel.None,
+            Financing = result.GetValue(Financing) is { } f ? ParseFinancing(f, errors) : FinancingModel.None,
+            WarmupBars = result.GetValue(Warmup),
+            From = result.GetValue(From) is { } from ? Time(from, "--from", errors) : null,
+            To = result.GetValue(To) is { } to ? EndOf(to, Time(to, "--to", errors)) : null,
+        };
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var problems = options.Validate().Select(e => e with { Field = "--" + OptionName(e.Field) }).ToList();
+        if (problems.Count > 0) throw new ValidationException(problems);
+        return options;
+    }
+
+    private static string OptionName(string field) => field switch
+    {
+        "spreadBps" => "spread-bps",
+        "paper.slippageBps" => "slippage-bps",
+        _ => field.Split('.')[0],
+    };
+
+    private static T Invalid<T>(List<FieldError> errors, string field, string message, T fallback)
+    {
+        errors.Add(new(field, message));
+        return fallback;
+    }
+
+    private static decimal Decimal(string text, string field, List<FieldError> errors) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : Invalid(errors, field, $"'{text}' is not a number", 0m);
+
+    private static decimal Rate(string text, string field, List<FieldError> errors) =>
+        text.EndsWith('%') ? Decimal(text[..^1], field, errors) / 100 : Decimal(text, field, errors);
+
+    private static CommissionModel ParseCommission(string text, List<FieldError> errors)
+    {
+        var model = CommissionModel.None;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.EndsWith("/unit", StringComparison.OrdinalIgnoreCase)) model = model with { PerUnit = Decimal(part[..^5], "--commission", errors) };
+            else if (part.EndsWith("bps", StringComparison.OrdinalIgnoreCase)) model = model with { PerNotional = Decimal(part[..^3], "--commission", errors) / 10_000 };
+            else if (part.EndsWith('%')) model = model with { PerNotional = Decimal(part[..^1], "--commission", errors) / 100 };
+            else if (part.StartsWith("min=", StringComparison.OrdinalIgnoreCase)) model = model with { Minimum = Decimal(part[4..], "--commission", errors) };
+            else errors.Add(new("--commission", $"'{part}' is not a commission term (use e.g. 0.005/unit, 2bps, 0.1%, min=1)"));
+        }
+        return model;
+    }
+
+    private static FinancingModel ParseFinancing(string text, List<FieldError> errors)
+    {
+        var model = FinancingModel.None;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("long=", StringComparison.OrdinalIgnoreCase)) model = model with { LongRate = Rate(part[5..], "--financing", errors) };
+            else if (part.StartsWith("short=", StringComparison.OrdinalIgnoreCase)) model = model with { ShortRate = Rate(part[6..], "--financing", errors) };
+            else errors.Add(new("--financing", $"'{part}' is not a financing term (use long=RATE,short=RATE)"));
+        }
+        return model;
+    }
+
+    private static DateTimeOffset Time(string text, string field, List<FieldError> errors) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : Invalid(errors, field, $"'{text}' is not a date or time (e.g. 2006-03-01 or 2006-03-01T10:00:00Z)", DateTimeOffset.MinValue);
+
+    /// <summary>A bare date as --to means the whole of that day.</summary>
+    private static DateTimeOffset EndOf(string text, DateTimeOffset time) =>
+        text.Length <= 10 && time != DateTimeOffset.MinValue ? time.AddDays(1).AddTicks(-1) : time;
+
+    internal static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".partial";
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>A progress bar on the terminal (standard error), shown once a run has taken a second; nothing when redirected.</summary>
+    internal sealed class TerminalProgress : IProgress<BacktestProgress>, IDisposable
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private bool _shown;
+
+        public void Report(BacktestProgress value)
+        {
+            if (Console.IsErrorRedirected || value.Total == 0 || _clock.ElapsedMilliseconds < 1000) return;
+            const int width = 40;
+            var filled = (int)(width * value.Bars / value.Total);
+            Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                $"\r[{new string('#', filled)}{new string('.', width - filled)}] {value.Bars:N0}/{value.Total:N0} bars  {value.Bars / _clock.Elapsed.TotalSeconds:N0}/s"));
+            _shown = true;
+        }
+
+        public void Dispose()
+        {
+            if (_shown) Console.Error.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,435 @@
+using AiTrading.Core.Features;
+using AiTrading.Core.MarketData;
+using AiTrading.Core.Models;
+using AiTrading.Core.Portfolio;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Strategies;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Core.Backtesting;
+
+/// <summary>How far a run has got: bars read of the bars it will read.</summary>
+public readonly record struct BacktestProgress(long Bars, long Total);
+
+/// <summary>
+/// The event-driven backtester: replays bars of one or more instruments, in time order (instruments in the spec's
+/// order within one time), through the code the live loop runs: a <see cref="StrategyEngine"/> per instrument decides
+/// on each closed bar; a position change becomes an immediate-or-cancel market order checked against the strategy's
+/// limits (<see cref="StrategyLimitCheck"/>) and the account's (<see cref="PreTradeRisk"/>, with the automatic kill
+/// switch on drawdown), filled by a <see cref="PaperOrderBook"/> against a quote at the fill price (± half the spread,
+/// with the venue's slippage) and booked in a <see cref="Portfolio"/>, with commissions and overnight financing charged
+/// to it. Bars before <see cref="BacktestOptions.From"/> and the first <see cref="BacktestOptions.WarmupBars"/> of the
+/// window only warm the engines up. A spec that runs live runs here unchanged; the same input gives the same result.
+/// A rule failure that would pause the live strategy ends the run with the rule, bar and reason.
+/// </summary>
+public sealed class Backtester
+{
+    private static readonly FeatureDefinition[] ModelFeatures =
+    [
+        new("SMA", new Dictionary<string, double> { ["period"] = 20 }), new("EMA", new Dictionary<string, double> { ["period"] = 20 }),
+        new("RSI", new Dictionary<string, double> { ["period"] = 14 }), new("ATR", new Dictionary<string, double> { ["period"] = 14 }),
+    ];
+
+    private readonly StrategySpec _spec;
+    private readonly BacktestOptions _options;
+    private readonly Lane[] _lanes;
+    private readonly Portfolio.Portfolio _portfolio;
+    private readonly OrderRateLimiter _accountThrottle;
+    private readonly OrderRateLimiter? _strategyThrottle;
+    private readonly BaselineDirectionModel _model = new();
+    private readonly bool _sizingNeedsEquity;
+    private readonly List<long> _times;
+    private readonly List<double> _equity;
+    private readonly List<BacktestTrade> _trades = [];
+    private readonly List<BacktestOrder> _orders = [];
+    private RiskLimits _limits;
+    private decimal _peakEquity, _commissions, _financing;
+    private int _barsExposed;
+    private long _orderCount;
+
+    private Backtester(StrategyProgram program, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    {
+        _spec = program.Spec;
+        _options = options;
+        _limits = options.Risk;
+        _portfolio = new Portfolio.Portfolio(_spec.Account, options.AccountCurrency, options.InitialCash);
+        _peakEquity = options.InitialCash;
+        _accountThrottle = new OrderRateLimiter(_limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
+        _strategyThrottle = _spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
+        _sizingNeedsEquity = _spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly;
+        _lanes = series.Select((s, i) => new Lane(i, s, program.CreateEngine(s.Symbol),
+            new PaperOrderBook(s.Symbol, s.Instrument.TickSize, options.Paper),
+            _spec.Models.Count > 0 ? new FeaturePipeline(ModelFeatures, program.Timeframe) : null,
+            s.Instrument.QuoteCurrency == options.AccountCurrency)).ToArray();
+        var capacity = series.Max(s => s.Bars.Count);
+        _times = new List<long>(capacity);
+        _equity = new List<double>(capacity);
+    }
+
+    /// <summary>Runs <paramref name="spec"/> over <paramref name="data"/> (one series per instrument of the spec).</summary>
+    /// <exception cref="ValidationException">The spec, the options or the data are unusable (every problem named), or a rule failed on a bar.</exception>
+    public static BacktestResult Run(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options,
+        IProgress<BacktestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var optionErrors = options.Validate();
+        if (optionErrors.Count > 0) throw new ValidationException(optionErrors);
+        if (data.Count == 0) throw new ValidationException("data", "no data to replay");
+        spec = spec.Normalized();
+        var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data));
+        var series = BacktestData.Arrange(spec, data, options);
+        CheckConversions(series, options.AccountCurrency);
+        return new Backtester(program, series, options).Execute(progress, cancellationToken);
+    }
+
+    private static void CheckConversions(IReadOnlyList<BacktestSeries> series, string account)
+    {
+        var symbols = series.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal);
+        var errors = series
+            .Where(s => s.Instrument.QuoteCurrency != account && !FxConverter.ConversionSymbols(s.Instrument.QuoteCurrency, account).Any(symbols.Contains))
+            .Select(s => new FieldError("data", $"{s.Source}: {s.Symbol} is quoted in {s.Instrument.QuoteCurrency}; add data for {s.Instrument.QuoteCurrency}{account} or {account}{s.Instrument.QuoteCurrency} to convert it into {account}"))
+            .ToList();
+        if (errors.Count > 0) throw new ValidationException(errors);
+    }
+
+    private BacktestResult Execute(IProgress<BacktestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var to = _options.To?.UtcTicks ?? long.MaxValue;
+        long total = 0;
+        foreach (var lane in _lanes)
+        {
+            lane.End = Count(lane.Series.Bars, to);
+            total += lane.End;
+        }
+        long done = 0, nextReport = 1 << 16;
+        progress?.Report(new(0, total));
+        var trading = false;
+        while (true)
+        {
+            var time = long.MaxValue;
+            foreach (var lane in _lanes)
+                if (lane.Next < lane.End && lane.Series.Bars[lane.Next].OpenTime.UtcTicks < time) time = lane.Series.Bars[lane.Next].OpenTime.UtcTicks;
+            if (time == long.MaxValue) break;
+            foreach (var lane in _lanes)
+            {
+                if (lane.Next >= lane.End) continue;
+                var bar = lane.Series.Bars[lane.Next];
+                if (bar.OpenTime.UtcTicks != time) continue;
+                lane.Next++;
+                trading |= Step(lane, bar);
+                done++;
+            }
+            if (trading) Record(time);
+            if (done >= nextReport)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new(done, total));
+                nextReport = done + (1 << 16);
+            }
+        }
+        progress?.Report(new(done, total));
+        return Result();
+    }
+
+    private static int Count(IReadOnlyList<Bar> bars, long to)
+    {
+        if (to == long.MaxValue || bars[^1].OpenTime.UtcTicks <= to) return bars.Count;
+        var count = 0;
+        while (count < bars.Count && bars[count].OpenTime.UtcTicks <= to) count++;
+        return count;
+    }
+
+    /// <summary>One closed bar of one instrument. True when the bar is in the trading window (past the warm-up).</summary>
+    private bool Step(Lane lane, Bar bar)
+    {
+        var tradable = (_options.From is not { } from || bar.OpenTime >= from) && ++lane.WindowBars > _options.WarmupBars;
+        // The nights since the last bar were held with the position as it stood before this bar's open.
+        var day = bar.OpenTime.UtcTicks / TimeSpan.TicksPerDay;
+        if (lane.Quantity != 0 && day > lane.Day && !_options.Financing.IsFree) Finance(lane, day - lane.Day, bar.OpenTime);
+        lane.Day = day;
+        if (lane.Pending is { } pending)
+        {
+            lane.Pending = null;
+            Execute(lane, pending.Signal, pending.DecidedAt, bar.Open, bar.OpenTime);
+        }
+        if (lane.Quantity != 0) lane.BarsHeld++;
+
+        var probabilityUp = double.NaN;
+        if (lane.ModelFeatures is { } features)
+        {
+            features.OnBar(bar);
+            probabilityUp = _model.Predict(features.ToVector(lane.Symbol, bar.CloseTime), bar.Close).ProbabilityUp;
+        }
+        lane.Close = (decimal)bar.Close;
+        UpdateRates(lane);
+        var equity = _sizingNeedsEquity ? Equity() : 0m;
+        StrategySignal signal;
+        try
+        {
+            signal = lane.Engine.OnBar(bar, lane.Position, new StrategyContext(probabilityUp, equity, lane.Rate ?? 0m));
+        }
+        catch (StrategyRuleException failure)
+        {
+            // Like the live strategy's warm-up, rules with no position behind them yet may fail harmlessly.
+            if (!tradable) return false;
+            throw new ValidationException(failure.Field, $"{lane.Symbol} bar {bar.OpenTime:O}: {failure.InnerException!.Message}");
+        }
+        if (!signal.ChangesPosition) lane.Protection = signal.Protection;
+        else if (tradable)
+        {
+            if (_options.Fill == FillModel.ThisBarClose) Execute(lane, signal, bar.CloseTime, bar.Close, bar.CloseTime);
+            else lane.Pending = (signal, bar.CloseTime);
+        }
+        return tradable;
+    }
+
+    /// <summary>Sends the order that takes the position to the signal's target, as the live strategy does, and books what fills.</summary>
+    private void Execute(Lane lane, StrategySignal signal, DateTimeOffset decidedAt, double price, DateTimeOffset time)
+    {
+        var current = lane.Quantity;
+        var delta = signal.TargetPosition - current;
+        if (delta == 0) return;
+        var side = delta > 0 ? OrderSide.Buy : OrderSide.Sell;
+        var quantity = Math.Abs(delta);
+        var orderId = $"{_spec.Id}-{lane.Index}-{++_orderCount}";
+        var request = new OrderRequest(orderId, _spec.Account, lane.Symbol, side, quantity, OrderType.Market, null, _spec.Id, null, TimeInForce.Ioc);
+        var half = price * (double)_options.SpreadBps / 20_000;
+        var quote = new Quote(lane.Symbol, time, price - half, price + half, 0, 0);
+        var touch = (decimal)(side == OrderSide.Buy ? quote.Ask : quote.Bid);
+
+        if (lane.Rate is not { } rate)
+        {
+            Refused(lane, request, decidedAt, time, signal, $"{RiskLimitNames.MarketData}: no quote to convert {lane.Series.Instrument.QuoteCurrency} into {_options.AccountCurrency} yet");
+            return;
+        }
+        var today = DateOnly.FromDateTime(time.UtcDateTime);
+        var realizedToday = _portfolio.TradingDay == today ? _portfolio.RealizedToday : 0m;
+        var strategyPnl = realizedToday + (lane.Close - lane.EntryPrice) * current * rate;
+        var limit = StrategyLimitCheck.Check(_spec.Limits, current, signal.TargetPosition, quantity * (decimal)price * rate, strategyPnl, _strategyThrottle, time);
+        if (!limit.Approved)
+        {
+            Refused(lane, request, decidedAt, time, signal, $"{limit.Limit}: {limit.Message}");
+            return;
+        }
+        var risk = PreTradeRisk.Check(request, _limits, Exposure(lane, quote, today), Pricing(lane, touch, (decimal)quote.Mid, rate), _accountThrottle, time);
+        if (risk.Limit == RiskLimitNames.MaxDrawdown && !_limits.KillSwitch) _limits = _limits with { KillSwitch = true };
+        if (!risk.Approved)
+        {
+            Refused(lane, request, decidedAt, time, signal, $"{risk.Limit}: {risk.Message}");
+            return;
+        }
+
+        var order = new Order(orderId, request, time);
+        order.Accept(time);
+        decimal commission = 0;
+        string? reason = null;
+        foreach (var report in lane.Book.Submit(orderId, request, _spec.Venue, quote, time))
+        {
+            switch (report.Kind)
+            {
+                case ExecutionKind.Fill:
+                    order.ApplyFill(report.Fill!);
+                    commission += Book(lane, report.Fill!, signal, rate);
+                    break;
+                case ExecutionKind.Cancelled:
+                    order.Cancel(report.Reason ?? "cancelled", report.Time);
+                    reason = report.Reason;
+                    break;
+            }
+        }
+        _orders.Add(new(orderId, lane.Symbol, side.ToString().ToUpperInvariant(), quantity, decidedAt, time, order.Status.ToString(),
+            order.FilledQuantity, order.AverageFillPrice, commission, signal.Reason, reason));
+    }
+
+    private void Refused(Lane lane, OrderRequest request, DateTimeOffset decidedAt, DateTimeOffset time, StrategySignal signal, string reason) =>
+        _orders.Add(new(request.ClientOrderId, lane.Symbol, request.Side.ToString().ToUpperInvariant(), request.Quantity, decidedAt, time,
+            OrderStatus.Rejected.ToString(), 0, null, 0, signal.Reason, reason));
+
+    private AccountExposure Exposure(Lane trading, Quote quote, DateOnly today)
+    {
+        var valuation = _portfolio.Value(symbol =>
+        {
+            var lane = _lanes.First(l => l.Symbol == symbol);
+            if (lane.Rate is not { } rate) return null;
+            var (bid, ask) = lane == trading ? ((decimal)quote.Bid, (decimal)quote.Ask) : (lane.Close, lane.Close);
+            var baseRate = FxConverter.TryRate(lane.Series.Instrument.BaseCurrency, _options.AccountCurrency, MidOf) ?? 0m;
+            return new Mark(bid, ask, rate, lane.Series.Instrument.BaseCurrency, baseRate);
+        });
+        var daily = (_portfolio.TradingDay == today ? _portfolio.RealizedToday : 0m) + valuation.UnrealizedPnl;
+        return new AccountExposure(_portfolio.PositionIn(trading.Symbol), daily, valuation.Equity, Math.Max(valuation.PeakEquity, _peakEquity),
+            valuation.GrossNotional, valuation.CurrencyExposure, valuation.Currency);
+    }
+
+    private OrderPricing Pricing(Lane lane, decimal touch, decimal mid, decimal rate)
+    {
+        var instrument = lane.Series.Instrument;
+        return new OrderPricing(touch, mid, null, instrument.BaseCurrency, instrument.QuoteCurrency,
+            FxConverter.TryRate(instrument.BaseCurrency, _options.AccountCurrency, MidOf) ?? 0m, rate);
+    }
+
+    private double? MidOf(string symbol)
+    {
+        foreach (var lane in _lanes)
+            if (lane.Symbol == symbol) return lane.Next > 0 ? (double)lane.Close : null;
+        return null;
+    }
+
+    /// <summary>Books a fill in the portfolio and the trade list; returns the commission charged.</summary>
+    private decimal Book(Lane lane, Fill fill, StrategySignal signal, decimal rate)
+    {
+        var before = lane.Quantity;
+        var realized = _portfolio.ApplyFill(fill, lane.Series.Instrument.QuoteCurrency, rate);
+        var commission = _options.Commission.For(fill.Quantity, fill.Quantity * fill.Price * rate);
+        if (commission != 0) commission = _portfolio.Charge(commission, fill.Time);
+        _commissions += commission;
+        lane.Held = _portfolio.Positions[lane.Symbol];
+        var after = lane.Quantity;
+
+        if (before == 0) lane.Trade = new TradeBuilder(lane.Symbol, after, fill, commission);
+        else if (Math.Sign(after) == Math.Sign(before) && Math.Abs(after) > Math.Abs(before)) lane.Trade!.Add(fill, commission);
+        else
+        {
+            var closed = Math.Min(fill.Quantity, Math.Abs(before));
+            var closingCommission = commission * closed / fill.Quantity;
+            lane.Trade!.Reduce(closed, fill.Price, realized, closingCommission);
+            if (after == 0 || Math.Sign(after) != Math.Sign(before))
+            {
+                _trades.Add(lane.Trade.Close(fill.Time, lane.BarsHeld));
+                lane.Trade = after == 0 ? null : new TradeBuilder(lane.Symbol, after, fill, commission - closingCommission);
+            }
+        }
+
+        // As the live strategy's holding: a position that keeps its side keeps its bar count and protective prices.
+        if (after == 0 || before == 0 || Math.Sign(after) != Math.Sign(before))
+        {
+            lane.BarsHeld = 0;
+            lane.Protection = after == 0 ? null : signal.Protection;
+        }
+        return commission;
+    }
+
+    private void Finance(Lane lane, long nights, DateTimeOffset time)
+    {
+        var rate = lane.Quantity > 0 ? _options.Financing.LongRate : _options.Financing.ShortRate;
+        var amount = Math.Abs(lane.Quantity) * lane.Close * (lane.Rate ?? 0m) * rate * nights / 365m;
+        if (amount == 0) return;
+        var booked = _portfolio.Charge(amount, time);
+        _financing += booked;
+        lane.Trade?.Finance(booked);
+    }
+
+    private void UpdateRates(Lane updated)
+    {
+        foreach (var lane in _lanes)
+        {
+            if (lane.QuotedInAccount) lane.Rate = 1m;
+            else if (lane == updated || lane.Rate is null || ConvertsThrough(lane, updated.Symbol))
+                lane.Rate = FxConverter.TryRate(lane.Series.Instrument.QuoteCurrency, _options.AccountCurrency, MidOf) ?? lane.Rate;
+        }
+    }
+
+    private bool ConvertsThrough(Lane lane, string symbol)
+    {
+        var (quote, account) = (lane.Series.Instrument.QuoteCurrency, _options.AccountCurrency);
+        return symbol.Length == 6 && (symbol == quote + account || symbol == account + quote);
+    }
+
+    /// <summary>Cash plus the open positions marked at their last close (each rounded to the account currency's minor unit, as the portfolio does).</summary>
+    private decimal Equity()
+    {
+        var equity = _portfolio.Cash;
+        foreach (var lane in _lanes)
+            if (lane.Held is { Quantity: not 0 } held)
+                equity += Money.Round(held.UnrealizedPnl(lane.Close, lane.Close) * (lane.Rate ?? 0m), _options.AccountCurrency);
+        return equity;
+    }
+
+    private void Record(long time)
+    {
+        var equity = Equity();
+        if (equity > _peakEquity) _peakEquity = equity;
+        foreach (var lane in _lanes)
+            if (lane.Quantity != 0)
+            {
+                _barsExposed++;
+                break;
+            }
+        _times.Add(time);
+        _equity.Add((double)equity);
+    }
+
+    private BacktestResult Result()
+    {
+        var finalEquity = Equity();
+        var closed = _trades.Select(t => t.Pnl).ToList();
+        var trades = _trades.ToList();
+        foreach (var lane in _lanes)
+            if (lane.Trade is { } open)
+                trades.Add(open.Mark(lane.Held!.UnrealizedPnl(lane.Close, lane.Close) * (lane.Rate ?? 0m), lane.BarsHeld, _options.AccountCurrency));
+        var times = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_times);
+        var equity = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_equity);
+        var statistics = PerformanceStatistics.Compute(times, equity, (double)_options.InitialCash, closed, _barsExposed, _options.PeriodsPerYear, _options.RiskFreeRate);
+        var points = new EquityPoint[_times.Count];
+        for (var i = 0; i < points.Length; i++) points[i] = new(new DateTimeOffset(_times[i], TimeSpan.Zero), _equity[i]);
+        return new BacktestResult(_spec.Id, _lanes.Select(l => l.Symbol).ToList(), points[0].Time, points[^1].Time, points.Length,
+            _options.InitialCash, finalEquity, _portfolio.Cash, _commissions, _financing, statistics, trades, _orders, points);
+    }
+
+    /// <summary>One instrument's replay: its bars, engine, book, position and the order waiting for the next bar.</summary>
+    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, FeaturePipeline? modelFeatures, bool quotedInAccount)
+    {
+        public int Index { get; } = index;
+        public BacktestSeries Series { get; } = series;
+        public string Symbol { get; } = series.Symbol;
+        public StrategyEngine Engine { get; } = engine;
+        public PaperOrderBook Book { get; } = book;
+        public FeaturePipeline? ModelFeatures { get; } = modelFeatures;
+        public bool QuotedInAccount { get; } = quotedInAccount;
+        public int Next, End, WindowBars, BarsHeld;
+        public long Day = long.MinValue;
+        public decimal Close;
+        public decimal? Rate;
+        public Position? Held;
+        public ProtectiveLevels? Protection;
+        public (StrategySignal Signal, DateTimeOffset DecidedAt)? Pending;
+        public TradeBuilder? Trade;
+
+        public decimal Quantity => Held?.Quantity ?? 0m;
+        public decimal EntryPrice => Held?.AveragePrice ?? 0m;
+        public StrategyPosition Position => Held is { Quantity: not 0 } held ? new(held.Quantity, held.AveragePrice, BarsHeld, Protection) : StrategyPosition.Flat;
+    }
+
+    /// <summary>A trade being built from its fills.</summary>
+    private sealed class TradeBuilder(string symbol, decimal signedQuantity, Fill first, decimal commission)
+    {
+        private readonly bool _long = signedQuantity > 0;
+        private decimal _entered = Math.Abs(signedQuantity), _entryValue = Math.Abs(signedQuantity) * first.Price;
+        private decimal _exited, _exitValue, _realized, _commission = commission, _financing;
+
+        public void Add(Fill fill, decimal commission)
+        {
+            _entered += fill.Quantity;
+            _entryValue += fill.Quantity * fill.Price;
+            _commission += commission;
+        }
+
+        public void Reduce(decimal quantity, decimal price, decimal realized, decimal commission)
+        {
+            _exited += quantity;
+            _exitValue += quantity * price;
+            _realized += realized;
+            _commission += commission;
+        }
+
+        public void Finance(decimal amount) => _financing += amount;
+
+        public BacktestTrade Close(DateTimeOffset time, int bars) => new(symbol, _long ? BacktestTrade.Long : BacktestTrade.Short, _entered,
+            first.Time, _entryValue / _entered, time, _exitValue / _exited, _realized - _commission - _financing, _commission, _financing, bars, false);
+
+        public BacktestTrade Mark(decimal unrealized, int bars, string currency) => new(symbol, _long ? BacktestTrade.Long : BacktestTrade.Short,
+            _entered, first.Time, _entryValue / _entered, null, null, _realized + Money.Round(unrealized, currency) - _commission - _financing,
+            _commission, _financing, bars, true);
+    }
+}
