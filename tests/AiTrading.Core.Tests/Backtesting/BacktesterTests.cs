@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using AiTrading.Connectors.Backtesting;
 using AiTrading.Core.Backtesting;
@@ -38,41 +37,20 @@ public sealed class BacktesterTests
     [Fact]
     public void The_sma_cross_example_trades_each_cross_at_the_next_open_on_the_2006_daily_index()
     {
-        var lines = File.ReadAllLines(SharedData.File("2006-day-001.txt")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToArray();
-        var dates = lines.Select(c => DateTimeOffset.Parse(c[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).ToArray();
-        var open = lines.Select(c => decimal.Parse(c[1], CultureInfo.InvariantCulture)).ToArray();
-        var close = lines.Select(c => double.Parse(c[4], CultureInfo.InvariantCulture)).ToArray();
-        double Average(int end, int period) => close.Skip(end - period + 1).Take(period).Sum() / period;
-
-        // From the definitions: SMA(n) at bar t is the mean of the closes t-n+1..t; a cross above at t needs both averages
-        // at t-1 with fast <= slow there and fast > slow at t; the order fills at the open of t+1.
-        var expected = new List<(DateTimeOffset Entry, decimal EntryPrice, DateTimeOffset? Exit, decimal? ExitPrice)>();
-        (DateTimeOffset Time, decimal Price)? entry = null;
-        for (var t = 30; t < close.Length - 1; t++)
-        {
-            var (fastBefore, slowBefore, fast, slow) = (Average(t - 1, 10), Average(t - 1, 30), Average(t, 10), Average(t, 30));
-            if (entry is null && fastBefore <= slowBefore && fast > slow) entry = (dates[t + 1], open[t + 1]);
-            else if (entry is { } e && fastBefore >= slowBefore && fast < slow)
-            {
-                expected.Add((e.Time, e.Price, dates[t + 1], open[t + 1]));
-                entry = null;
-            }
-        }
-        if (entry is { } last) expected.Add((last.Time, last.Price, null, null));
+        var (expected, finalEquity) = SmaCrossReference.Run(SharedData.File("2006-day-001.txt"), 10, 30);
         expected.Count.ShouldBeGreaterThan(2);
 
         var result = Backtester.Run(SmaCross(), [DailyIndex()], new BacktestOptions());
 
-        result.Trades.Select(t => (t.EntryTime, t.EntryPrice, t.ExitTime, t.ExitPrice)).ShouldBe(expected);
+        result.Trades.Select(t => new SmaCrossReference.Trade(t.EntryTime, t.EntryPrice, t.ExitTime, t.ExitPrice)).ShouldBe(expected);
         result.Trades.ShouldAllBe(t => t.Quantity == 1 && t.Side == BacktestTrade.Long);
-        var realized = expected.Where(t => t.Exit is not null).Sum(t => t.ExitPrice!.Value - t.EntryPrice);
-        var marked = entry is { } held ? (decimal)close[^1] - held.Price : 0m;
-        result.FinalEquity.ShouldBe(100_000m + realized + marked);
-        result.Cash.ShouldBe(100_000m + realized);
-        result.Statistics.Trades.ShouldBe(expected.Count(t => t.Exit is not null));
-        result.Bars.ShouldBe(close.Length);
+        result.FinalEquity.ShouldBe(finalEquity);
+        result.Cash.ShouldBe(100_000m + expected.Where(t => t.ExitTime is not null).Sum(t => t.ExitPrice!.Value - t.EntryPrice));
+        var open = expected[^1].ExitTime is null ? 1 : 0;
+        result.Statistics.Trades.ShouldBe(expected.Count - open);
+        result.Bars.ShouldBe(255);
         result.Equity[^1].Equity.ShouldBe((double)result.FinalEquity);
-        result.Orders.Count.ShouldBe(expected.Count * 2 - (entry is null ? 0 : 1));
+        result.Orders.Count.ShouldBe(expected.Count * 2 - open);
         result.Orders.ShouldAllBe(o => o.Status == "Filled");
     }
 
