@@ -24,23 +24,15 @@ public readonly record struct BacktestProgress(long Bars, long Total);
 /// </summary>
 public sealed class Backtester
 {
-    private static readonly FeatureDefinition[] ModelFeatures =
-    [
-        new("SMA", new Dictionary<string, double> { ["period"] = 20 }), new("EMA", new Dictionary<string, double> { ["period"] = 20 }),
-        new("RSI", new Dictionary<string, double> { ["period"] = 14 }), new("ATR", new Dictionary<string, double> { ["period"] = 14 }),
-    ];
-
     private readonly StrategySpec _spec;
     private readonly BacktestOptions _options;
     private readonly Lane[] _lanes;
     private readonly Portfolio.Portfolio _portfolio;
     private readonly OrderRateLimiter _accountThrottle;
     private readonly OrderRateLimiter? _strategyThrottle;
-    private readonly BaselineDirectionModel _model = new();
     private readonly bool _sizingNeedsEquity;
     private readonly List<long> _times;
     private readonly List<double> _equity;
-    private readonly List<BacktestTrade> _trades = [];
     private readonly List<BacktestOrder> _orders = [];
     private RiskLimits _limits;
     private decimal _peakEquity, _commissions, _financing;
@@ -59,7 +51,7 @@ public sealed class Backtester
         _sizingNeedsEquity = _spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly;
         _lanes = series.Select((s, i) => new Lane(i, s, program.CreateEngine(s.Symbol),
             new PaperOrderBook(s.Symbol, s.Instrument.TickSize, options.Paper),
-            _spec.Models.Count > 0 ? new FeaturePipeline(ModelFeatures, program.Timeframe) : null,
+            _spec.Models.Count > 0 ? new ModelFeed(program.Timeframe) : null,
             s.Instrument.QuoteCurrency == options.AccountCurrency)).ToArray();
         var capacity = series.Max(s => s.Bars.Count);
         _times = new List<long>(capacity);
@@ -154,14 +146,10 @@ public sealed class Backtester
             lane.Pending = null;
             Execute(lane, pending.Signal, pending.DecidedAt, bar.Open, bar.OpenTime);
         }
-        if (lane.Quantity != 0) lane.BarsHeld++;
+        lane.OnBar();
 
         var probabilityUp = double.NaN;
-        if (lane.ModelFeatures is { } features)
-        {
-            features.OnBar(bar);
-            probabilityUp = _model.Predict(features.ToVector(lane.Symbol, bar.CloseTime), bar.Close).ProbabilityUp;
-        }
+        if (lane.Model is { } model) probabilityUp = model.OnBar(bar);
         lane.Close = (decimal)bar.Close;
         UpdateRates(lane);
         var equity = _sizingNeedsEquity ? Equity() : 0m;
@@ -225,13 +213,13 @@ public sealed class Backtester
         order.Accept(time);
         decimal commission = 0;
         string? reason = null;
-        foreach (var report in lane.Book.Submit(orderId, request, _spec.Venue, quote, time))
+        foreach (var report in lane.Venue.Submit(orderId, request, _spec.Venue, quote, time))
         {
             switch (report.Kind)
             {
                 case ExecutionKind.Fill:
                     order.ApplyFill(report.Fill!);
-                    commission += Book(lane, report.Fill!, signal, rate);
+                    commission += lane.Book(_portfolio, report.Fill!, signal, rate, _options.Commission);
                     break;
                 case ExecutionKind.Cancelled:
                     order.Cancel(report.Reason ?? "cancelled", report.Time);
@@ -239,6 +227,7 @@ public sealed class Backtester
                     break;
             }
         }
+        _commissions += commission;
         _orders.Add(new(orderId, lane.Symbol, side.ToString().ToUpperInvariant(), quantity, decidedAt, time, order.Status.ToString(),
             order.FilledQuantity, order.AverageFillPrice, commission, signal.Reason, reason));
     }
@@ -276,40 +265,6 @@ public sealed class Backtester
         return null;
     }
 
-    /// <summary>Books a fill in the portfolio and the trade list; returns the commission charged.</summary>
-    private decimal Book(Lane lane, Fill fill, StrategySignal signal, decimal rate)
-    {
-        var before = lane.Quantity;
-        var realized = _portfolio.ApplyFill(fill, lane.Series.Instrument.QuoteCurrency, rate);
-        var commission = _options.Commission.For(fill.Quantity, fill.Quantity * fill.Price * rate);
-        if (commission != 0) commission = _portfolio.Charge(commission, fill.Time);
-        _commissions += commission;
-        lane.Held = _portfolio.Positions[lane.Symbol];
-        var after = lane.Quantity;
-
-        if (before == 0) lane.Trade = new TradeBuilder(lane.Symbol, after, fill, commission);
-        else if (Math.Sign(after) == Math.Sign(before) && Math.Abs(after) > Math.Abs(before)) lane.Trade!.Add(fill, commission);
-        else
-        {
-            var closed = Math.Min(fill.Quantity, Math.Abs(before));
-            var closingCommission = commission * closed / fill.Quantity;
-            lane.Trade!.Reduce(closed, fill.Price, realized, closingCommission);
-            if (after == 0 || Math.Sign(after) != Math.Sign(before))
-            {
-                _trades.Add(lane.Trade.Close(fill.Time, lane.BarsHeld));
-                lane.Trade = after == 0 ? null : new TradeBuilder(lane.Symbol, after, fill, commission - closingCommission);
-            }
-        }
-
-        // As the live strategy's holding: a position that keeps its side keeps its bar count and protective prices.
-        if (after == 0 || before == 0 || Math.Sign(after) != Math.Sign(before))
-        {
-            lane.BarsHeld = 0;
-            lane.Protection = after == 0 ? null : signal.Protection;
-        }
-        return commission;
-    }
-
     private void Finance(Lane lane, long nights, DateTimeOffset time)
     {
         var rate = lane.Quantity > 0 ? _options.Financing.LongRate : _options.Financing.ShortRate;
@@ -317,7 +272,7 @@ public sealed class Backtester
         if (amount == 0) return;
         var booked = _portfolio.Charge(amount, time);
         _financing += booked;
-        lane.Trade?.Finance(booked);
+        lane.Trades.Finance(booked);
     }
 
     private void UpdateRates(Lane updated)
@@ -340,9 +295,7 @@ public sealed class Backtester
     private decimal Equity()
     {
         var equity = _portfolio.Cash;
-        foreach (var lane in _lanes)
-            if (lane.Held is { Quantity: not 0 } held)
-                equity += Money.Round(held.UnrealizedPnl(lane.Close, lane.Close) * (lane.Rate ?? 0m), _options.AccountCurrency);
+        foreach (var lane in _lanes) equity += lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency);
         return equity;
     }
 
@@ -363,11 +316,11 @@ public sealed class Backtester
     private BacktestResult Result()
     {
         var finalEquity = Equity();
-        var closed = _trades.Select(t => t.Pnl).ToList();
-        var trades = _trades.ToList();
+        var trades = _lanes.SelectMany(l => l.Trades.Closed).OrderBy(t => t.ExitTime).ToList();
+        var closed = trades.Select(t => t.Pnl).ToList();
         foreach (var lane in _lanes)
-            if (lane.Trade is { } open)
-                trades.Add(open.Mark(lane.Held!.UnrealizedPnl(lane.Close, lane.Close) * (lane.Rate ?? 0m), lane.BarsHeld, _options.AccountCurrency));
+            if (lane.Trades.Mark(lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency), lane.BarsHeld) is { } open)
+                trades.Add(open);
         var times = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_times);
         var equity = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_equity);
         var statistics = PerformanceStatistics.Compute(times, equity, (double)_options.InitialCash, closed, _barsExposed, _options.PeriodsPerYear, _options.RiskFreeRate);
@@ -378,58 +331,20 @@ public sealed class Backtester
     }
 
     /// <summary>One instrument's replay: its bars, engine, book, position and the order waiting for the next bar.</summary>
-    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, FeaturePipeline? modelFeatures, bool quotedInAccount)
+    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, ModelFeed? model, bool quotedInAccount)
+        : Holding(series.Symbol, series.Instrument.QuoteCurrency)
     {
         public int Index { get; } = index;
         public BacktestSeries Series { get; } = series;
         public string Symbol { get; } = series.Symbol;
         public StrategyEngine Engine { get; } = engine;
-        public PaperOrderBook Book { get; } = book;
-        public FeaturePipeline? ModelFeatures { get; } = modelFeatures;
+        public PaperOrderBook Venue { get; } = book;
+        public ModelFeed? Model { get; } = model;
         public bool QuotedInAccount { get; } = quotedInAccount;
-        public int Next, End, WindowBars, BarsHeld;
+        public int Next, End, WindowBars;
         public long Day = long.MinValue;
         public decimal Close;
         public decimal? Rate;
-        public Position? Held;
-        public ProtectiveLevels? Protection;
         public (StrategySignal Signal, DateTimeOffset DecidedAt)? Pending;
-        public TradeBuilder? Trade;
-
-        public decimal Quantity => Held?.Quantity ?? 0m;
-        public decimal EntryPrice => Held?.AveragePrice ?? 0m;
-        public StrategyPosition Position => Held is { Quantity: not 0 } held ? new(held.Quantity, held.AveragePrice, BarsHeld, Protection) : StrategyPosition.Flat;
-    }
-
-    /// <summary>A trade being built from its fills.</summary>
-    private sealed class TradeBuilder(string symbol, decimal signedQuantity, Fill first, decimal commission)
-    {
-        private readonly bool _long = signedQuantity > 0;
-        private decimal _entered = Math.Abs(signedQuantity), _entryValue = Math.Abs(signedQuantity) * first.Price;
-        private decimal _exited, _exitValue, _realized, _commission = commission, _financing;
-
-        public void Add(Fill fill, decimal commission)
-        {
-            _entered += fill.Quantity;
-            _entryValue += fill.Quantity * fill.Price;
-            _commission += commission;
-        }
-
-        public void Reduce(decimal quantity, decimal price, decimal realized, decimal commission)
-        {
-            _exited += quantity;
-            _exitValue += quantity * price;
-            _realized += realized;
-            _commission += commission;
-        }
-
-        public void Finance(decimal amount) => _financing += amount;
-
-        public BacktestTrade Close(DateTimeOffset time, int bars) => new(symbol, _long ? BacktestTrade.Long : BacktestTrade.Short, _entered,
-            first.Time, _entryValue / _entered, time, _exitValue / _exited, _realized - _commission - _financing, _commission, _financing, bars, false);
-
-        public BacktestTrade Mark(decimal unrealized, int bars, string currency) => new(symbol, _long ? BacktestTrade.Long : BacktestTrade.Short,
-            _entered, first.Time, _entryValue / _entered, null, null, _realized + Money.Round(unrealized, currency) - _commission - _financing,
-            _commission, _financing, bars, true);
     }
 }
