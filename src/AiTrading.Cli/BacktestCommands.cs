@@ -58,6 +58,100 @@ public static class BacktestCommands
         return command;
     }
 
+    public static Command Sweep()
+    {
+        var parameters = new Option<string[]>("--param")
+        {
+            Required = true, AllowMultipleArgumentsPerToken = true,
+            Description = "a swept parameter: PATH=FROM:TO:STEP or PATH=A,B,C, PATH a number in the spec (features[0].parameters.period) or a {name} placeholder in its rules",
+        };
+        var rank = new Option<string>("--rank") { Description = $"statistic to rank by: {string.Join(", ", ParameterSweep.Rankings)}", DefaultValueFactory = _ => "sharpe" };
+        var top = new Option<int>("--top") { Description = "rows of the ranking to print", DefaultValueFactory = _ => 10 };
+        var walk = new Option<string?>("--walk-forward") { Description = "IN,OUT: fit on IN bars, test on the next OUT, roll on by OUT" };
+        var json = new Option<string?>("--json") { Description = "write every point (or every fold) as JSON" };
+        var command = new Command("sweep", "Evaluate a grid of parameters over bars with the vectorized engine, ranked by a statistic; optionally walk forward.")
+            { Spec, Data, parameters, rank, top, walk, json, From, To, Cash, Commission, Fill, Spread, Slippage, Warmup };
+        command.SetAction((result, token) => Commands.Guarded(() =>
+        {
+            var specPath = result.GetValue(Spec)!;
+            string template;
+            try
+            {
+                template = File.ReadAllText(specPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FormatException($"{specPath}: cannot read the strategy spec ({e.Message})", e);
+            }
+            var swept = result.GetValue(parameters)!.Select(SweepParameter.Parse).ToList();
+            var rankBy = result.GetValue(rank)!;
+            ParameterSweep.CheckRanking(rankBy);
+            var data = BacktestDataFile.LoadAll(result.GetValue(Data)!, Instruments(template, specPath));
+            if (data.Count != 1) throw new ValidationException("data", "a sweep runs on one instrument");
+            var engine = new VectorizedBacktest(data[0], Options(result));
+            object output;
+            if (result.GetValue(walk) is { } windows)
+            {
+                var (inSample, outOfSample) = Windows(windows);
+                var folds = WalkForward.Run(engine, template, swept, rankBy, inSample, outOfSample, cancellationToken: token);
+                foreach (var f in folds.Folds)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{f.InSampleStart:yyyy-MM-dd} | {f.OutOfSampleStart:yyyy-MM-dd} to {f.OutOfSampleEnd:yyyy-MM-dd}: {Parameters(f.Parameters)}  in-sample {rankBy} {Format(f.InSampleScore)}, out-of-sample return {f.OutOfSample.Statistics.TotalReturn:P2}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"walk-forward: {folds.Folds.Count} folds, {folds.Evaluations} evaluations; out of sample: return {folds.OutOfSample.TotalReturn:P2}, Sharpe {Format(folds.OutOfSample.Sharpe)}, max drawdown {folds.OutOfSample.MaxDrawdown:P2}, final equity {folds.FinalEquity:0.00}"));
+                output = new
+                {
+                    folds.RankedBy, folds.Evaluations, folds.FinalEquity, folds.OutOfSample,
+                    Folds = folds.Folds.Select(f => new { f.InSampleStart, f.OutOfSampleStart, f.OutOfSampleEnd, f.Parameters, f.InSampleScore, f.OutOfSample.FinalEquity, f.OutOfSample.Statistics, f.OutOfSample.Trades }),
+                };
+            }
+            else
+            {
+                var sweep = ParameterSweep.Run(engine, template, swept, rankBy, cancellationToken: token);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{sweep.Points.Count} points over {engine.End - engine.First} bars of {data[0].Symbol} in {sweep.Elapsed.TotalMilliseconds:0} ms ({sweep.EvaluationsPerSecond:0} evaluations/s), ranked by {rankBy}:"));
+                foreach (var (point, i) in sweep.Points.Take(result.GetValue(top)).Select((p, i) => (p, i)))
+                    Console.WriteLine(point.Result is { } r
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"{i + 1,4}. {Parameters(point.Parameters)}  {rankBy} {Format(ParameterSweep.Score(point, rankBy))}  return {r.Statistics.TotalReturn:P2}  max drawdown {r.Statistics.MaxDrawdown:P2}  trades {r.Statistics.Trades}  final equity {r.FinalEquity:0.00}")
+                        : $"{i + 1,4}. {Parameters(point.Parameters)}  error: {point.Error}");
+                output = new
+                {
+                    sweep.RankedBy, Evaluations = sweep.Points.Count, ElapsedSeconds = sweep.Elapsed.TotalSeconds, sweep.EvaluationsPerSecond,
+                    Points = sweep.Points.Select(p => new { p.Parameters, p.Error, p.Result?.FinalEquity, p.Statistics }),
+                };
+            }
+            if (result.GetValue(json) is { } path) WriteAtomically(path, JsonSerializer.Serialize(output, ResultJson));
+            return Task.CompletedTask;
+        }));
+        return command;
+    }
+
+    /// <summary>The instruments a template names (it may not be a valid spec until its placeholders are filled).</summary>
+    private static IReadOnlyList<string> Instruments(string template, string path)
+    {
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(template, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return node?["instruments"] is System.Text.Json.Nodes.JsonArray list ? list.Select(i => i?.GetValue<string>() ?? "").ToList() : [];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static (int InSample, int OutOfSample) Windows(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var inSample) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var outOfSample))
+            return (inSample, outOfSample);
+        throw new ValidationException("--walk-forward", $"'{text}' is not IN,OUT (bar counts, e.g. 504,126)");
+    }
+
+    private static string Parameters(IReadOnlyDictionary<string, double> values) =>
+        string.Join(" ", values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key}={v.Value}")));
+
     internal static string Summary(BacktestResult r)
     {
         var s = r.Statistics;

@@ -15,7 +15,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators(), BacktestCommands.Backtest()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };

@@ -35,7 +35,9 @@ public sealed class Backtester
     private readonly List<double> _equity;
     private readonly List<BacktestOrder> _orders = [];
     private RiskLimits _limits;
-    private decimal _peakEquity, _commissions, _financing;
+    private readonly Lane[] _converted; // lanes quoted in another currency than the account's
+    private decimal _commissions, _financing;
+    private double _peakEquity;
     private int _barsExposed;
     private long _orderCount;
 
@@ -45,7 +47,7 @@ public sealed class Backtester
         _options = options;
         _limits = options.Risk;
         _portfolio = new Portfolio.Portfolio(_spec.Account, options.AccountCurrency, options.InitialCash);
-        _peakEquity = options.InitialCash;
+        _peakEquity = (double)options.InitialCash;
         _accountThrottle = new OrderRateLimiter(_limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         _strategyThrottle = _spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
         _sizingNeedsEquity = _spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly;
@@ -53,6 +55,8 @@ public sealed class Backtester
             new PaperOrderBook(s.Symbol, s.Instrument.TickSize, options.Paper),
             _spec.Models.Count > 0 ? new ModelFeed(program.Timeframe) : null,
             s.Instrument.QuoteCurrency == options.AccountCurrency)).ToArray();
+        _converted = _lanes.Where(l => !l.QuotedInAccount).ToArray();
+        foreach (var lane in _lanes.Where(l => l.QuotedInAccount)) lane.SetRate(1m);
         var capacity = series.Max(s => s.Bars.Count);
         _times = new List<long>(capacity);
         _equity = new List<double>(capacity);
@@ -150,8 +154,8 @@ public sealed class Backtester
 
         var probabilityUp = double.NaN;
         if (lane.Model is { } model) probabilityUp = model.OnBar(bar);
-        lane.Close = (decimal)bar.Close;
-        UpdateRates(lane);
+        lane.CloseValue = bar.Close;
+        if (_converted.Length > 0) UpdateRates(lane);
         var equity = _sizingNeedsEquity ? Equity() : 0m;
         StrategySignal signal;
         try
@@ -247,7 +251,7 @@ public sealed class Backtester
             return new Mark(bid, ask, rate, lane.Series.Instrument.BaseCurrency, baseRate);
         });
         var daily = (_portfolio.TradingDay == today ? _portfolio.RealizedToday : 0m) + valuation.UnrealizedPnl;
-        return new AccountExposure(_portfolio.PositionIn(trading.Symbol), daily, valuation.Equity, Math.Max(valuation.PeakEquity, _peakEquity),
+        return new AccountExposure(_portfolio.PositionIn(trading.Symbol), daily, valuation.Equity, Math.Max(valuation.PeakEquity, (decimal)_peakEquity),
             valuation.GrossNotional, valuation.CurrencyExposure, valuation.Currency);
     }
 
@@ -261,7 +265,7 @@ public sealed class Backtester
     private double? MidOf(string symbol)
     {
         foreach (var lane in _lanes)
-            if (lane.Symbol == symbol) return lane.Next > 0 ? (double)lane.Close : null;
+            if (lane.Symbol == symbol) return lane.Next > 0 ? lane.CloseValue : null;
         return null;
     }
 
@@ -277,12 +281,9 @@ public sealed class Backtester
 
     private void UpdateRates(Lane updated)
     {
-        foreach (var lane in _lanes)
-        {
-            if (lane.QuotedInAccount) lane.Rate = 1m;
-            else if (lane == updated || lane.Rate is null || ConvertsThrough(lane, updated.Symbol))
-                lane.Rate = FxConverter.TryRate(lane.Series.Instrument.QuoteCurrency, _options.AccountCurrency, MidOf) ?? lane.Rate;
-        }
+        foreach (var lane in _converted)
+            if (lane == updated || lane.Rate is null || ConvertsThrough(lane, updated.Symbol))
+                lane.SetRate(FxConverter.TryRate(lane.Series.Instrument.QuoteCurrency, _options.AccountCurrency, MidOf) ?? lane.Rate);
     }
 
     private bool ConvertsThrough(Lane lane, string symbol)
@@ -295,22 +296,25 @@ public sealed class Backtester
     private decimal Equity()
     {
         var equity = _portfolio.Cash;
-        foreach (var lane in _lanes) equity += lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency);
+        foreach (var lane in _lanes)
+            if (lane.QuantityValue != 0) equity += lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency);
         return equity;
     }
 
     private void Record(long time)
     {
-        var equity = Equity();
-        if (equity > _peakEquity) _peakEquity = equity;
+        var equity = (double)_portfolio.Cash;
+        var exposed = false;
         foreach (var lane in _lanes)
-            if (lane.Quantity != 0)
-            {
-                _barsExposed++;
-                break;
-            }
+        {
+            if (lane.QuantityValue == 0) continue;
+            equity += lane.UnrealizedValue(lane.CloseValue, lane.RateValue);
+            exposed = true;
+        }
+        if (exposed) _barsExposed++;
+        if (equity > _peakEquity) _peakEquity = equity;
         _times.Add(time);
-        _equity.Add((double)equity);
+        _equity.Add(equity);
     }
 
     private BacktestResult Result()
@@ -343,8 +347,14 @@ public sealed class Backtester
         public bool QuotedInAccount { get; } = quotedInAccount;
         public int Next, End, WindowBars;
         public long Day = long.MinValue;
-        public decimal Close;
-        public decimal? Rate;
+        public double CloseValue;
+        public decimal? Rate { get; private set; }
+        public double RateValue { get; private set; }
+
+        /// <summary>The last close as a price (converted only where money is computed).</summary>
+        public decimal Close => (decimal)CloseValue;
+
+        public void SetRate(decimal? rate) => (Rate, RateValue) = (rate, rate is { } r ? (double)r : 0);
         public (StrategySignal Signal, DateTimeOffset DecidedAt)? Pending;
     }
 }

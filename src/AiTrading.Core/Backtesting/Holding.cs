@@ -17,6 +17,10 @@ internal class Holding(string symbol, string quoteCurrency)
     public TradeBook Trades { get; } = new(symbol);
 
     public decimal Quantity => Held?.Quantity ?? 0m;
+
+    /// <summary>The quantity and average entry as doubles, for marking the equity curve on every bar without decimal arithmetic.</summary>
+    public double QuantityValue { get; private set; }
+    public double EntryValue { get; private set; }
     public decimal EntryPrice => Held?.AveragePrice ?? 0m;
     public StrategyPosition Position => Held is { Quantity: not 0 } held ? new(held.Quantity, held.AveragePrice, BarsHeld, Protection) : StrategyPosition.Flat;
 
@@ -30,6 +34,9 @@ internal class Holding(string symbol, string quoteCurrency)
     public decimal Unrealized(decimal mark, decimal rate, string currency) =>
         Held is { Quantity: not 0 } held ? Money.Round(held.UnrealizedPnl(mark, mark) * rate, currency) : 0m;
 
+    /// <summary>The open position's P&amp;L at <paramref name="mark"/> in the account currency, unrounded (the equity curve's mark).</summary>
+    public double UnrealizedValue(double mark, double rate) => QuantityValue == 0 ? 0 : (mark - EntryValue) * QuantityValue * rate;
+
     /// <summary>Books a fill in the portfolio (with its commission) and the trades; returns the commission charged.</summary>
     public decimal Book(Portfolio.Portfolio portfolio, Fill fill, StrategySignal signal, decimal rate, CommissionModel commissions)
     {
@@ -38,6 +45,7 @@ internal class Holding(string symbol, string quoteCurrency)
         var commission = commissions.For(fill.Quantity, fill.Quantity * fill.Price * rate);
         if (commission != 0) commission = portfolio.Charge(commission, fill.Time);
         Held = portfolio.Positions[fill.Symbol];
+        (QuantityValue, EntryValue) = ((double)Held.Quantity, (double)Held.AveragePrice);
         var after = Quantity;
         Trades.OnFill(before, after, fill, realized, commission, BarsHeld);
         if (after == 0 || before == 0 || Math.Sign(after) != Math.Sign(before))

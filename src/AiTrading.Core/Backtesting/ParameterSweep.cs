@@ -139,7 +139,7 @@ public static class ParameterSweep
             .Select(x => x.Point).ToList();
     }
 
-    internal static double? Score(SweepPoint point, string rankBy)
+    public static double? Score(SweepPoint point, string rankBy)
     {
         if (point.Result is not { } r) return null;
         var s = r.Statistics;

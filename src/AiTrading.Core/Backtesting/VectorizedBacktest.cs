@@ -162,8 +162,7 @@ public sealed class VectorizedBacktest
                 }
                 _holding.OnBar();
                 for (var c = 0; c < features.Length; c++) features[c] = _columns[c][t];
-                var close = (decimal)_data._close[t];
-                var context = new StrategyContext(_probabilityUp?[t] ?? double.NaN, sizingNeedsEquity ? Equity(close) : 0m, 1m);
+                var context = new StrategyContext(_probabilityUp?[t] ?? double.NaN, sizingNeedsEquity ? Equity((decimal)_data._close[t]) : 0m, 1m);
                 StrategySignal signal;
                 try
                 {
@@ -182,8 +181,8 @@ public sealed class VectorizedBacktest
                 }
                 if (t < _first) continue;
                 times[t - _first] = bar.OpenTime.UtcTicks;
-                equity[t - _first] = (double)Equity(close);
-                if (_holding.Quantity != 0) exposed++;
+                equity[t - _first] = (double)_portfolio.Cash + _holding.UnrealizedValue(_data._close[t], 1);
+                if (_holding.QuantityValue != 0) exposed++;
             }
 
             var last = (decimal)_data._close[_end - 1];

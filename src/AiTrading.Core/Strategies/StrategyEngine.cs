@@ -121,7 +121,6 @@ public sealed class StrategyEngine
         var exitLong = Evaluate(_exitLong);
         var entryShort = Evaluate(_entryShort);
         var exitShort = Evaluate(_exitShort);
-        var close = (decimal)bar.Close;
 
         var waiting = WarmingSizingFeature();
         if (position.Quantity != 0 && ProtectiveExitTouched(position, bar) is { } touched)
@@ -130,14 +129,14 @@ public sealed class StrategyEngine
         {
             if (exitLong) return new(SignalAction.ExitLong, 0, "exitLong rule", null);
             if (entryShort && waiting is null && Gate(short_: true, context, out _) && Size(short_: true, bar, context) is > 0m and var size)
-                return new(SignalAction.ReverseToShort, -size, "entryShort rule: reversal", EntryLevels(short_: true, close));
+                return new(SignalAction.ReverseToShort, -size, "entryShort rule: reversal", EntryLevels(short_: true, bar));
             return Hold(position, bar, short_: false);
         }
         if (position.Quantity < 0)
         {
             if (exitShort) return new(SignalAction.ExitShort, 0, "exitShort rule", null);
             if (entryLong && waiting is null && Gate(short_: false, context, out _) && Size(short_: false, bar, context) is > 0m and var size)
-                return new(SignalAction.ReverseToLong, size, "entryLong rule: reversal", EntryLevels(short_: false, close));
+                return new(SignalAction.ReverseToLong, size, "entryLong rule: reversal", EntryLevels(short_: false, bar));
             return Hold(position, bar, short_: true);
         }
 
@@ -150,8 +149,8 @@ public sealed class StrategyEngine
         var quantity = Size(isShort, bar, context);
         if (quantity <= 0) return new(SignalAction.Hold, 0, $"{rule} rule holds but the position sizes to zero", null);
         return isShort
-            ? new(SignalAction.EnterShort, -quantity, "entryShort rule", EntryLevels(short_: true, close))
-            : new(SignalAction.EnterLong, quantity, "entryLong rule", EntryLevels(short_: false, close));
+            ? new(SignalAction.EnterShort, -quantity, "entryShort rule", EntryLevels(short_: true, bar))
+            : new(SignalAction.EnterLong, quantity, "entryLong rule", EntryLevels(short_: false, bar));
     }
 
     /// <summary>Forgets the features and the rules' memory (for a fresh run over history).</summary>
@@ -256,11 +255,11 @@ public sealed class StrategyEngine
         return Math.Floor(quantity / sizing.LotSize) * sizing.LotSize;
     }
 
-    private ProtectiveLevels? EntryLevels(bool short_, decimal close)
+    private ProtectiveLevels? EntryLevels(bool short_, Bar bar)
     {
         if (_spec.StopLoss is null && _spec.TakeProfit is null && _spec.TrailingStop is null) return null;
         var sign = short_ ? -1 : 1;
-        var c = (double)close;
+        var c = (double)(decimal)bar.Close; // the close as an order would carry it
         decimal? Level(ProtectiveExit? exit, int feature, int direction) =>
             exit is null ? null : (decimal)(c + direction * sign * Distance(exit, feature, c));
         return new(Level(_spec.StopLoss, _stopFeature, -1), Level(_spec.TakeProfit, _profitFeature, 1), Level(_spec.TrailingStop, _trailFeature, -1));
