@@ -101,3 +101,52 @@ public sealed class BacktestCommandTests : IDisposable
         stderr.ShouldContain("timeframe: 'M1' has no bars here (use D1)");
     }
 }
+
+/// <summary>`aitrading sweep` in its own process.</summary>
+public sealed class SweepCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("aitrading-sweep-").FullName;
+    private static readonly string Example = SharedData.Repository("examples/strategies/sma-cross-10-30.json");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_grid_is_ranked_and_each_point_matches_the_reference_trades()
+    {
+        var json = Path.Combine(_directory, "sweep.json");
+        var data = SharedData.File("2006-day-001.txt");
+        var (code, stdout, stderr) = await CliProcess.Run("sweep", "--spec", Example, "--data", data,
+            "--param", "features[0].parameters.period=5:15:5", "--param", "features[1].parameters.period=20,30", "--rank", "finalEquity", "--top", "3", "--json", json);
+        code.ShouldBe(0, stderr);
+        stdout.ShouldContain("6 points over 255 bars of INDEX");
+        stdout.ShouldContain("   1. features[0].parameters.period=");
+
+        using var result = JsonDocument.Parse(File.ReadAllText(json));
+        var points = result.RootElement.GetProperty("points").EnumerateArray().ToList();
+        points.Count.ShouldBe(6);
+        var equities = points.Select(p => p.GetProperty("finalEquity").GetDecimal()).ToList();
+        equities.ShouldBeInOrder(SortDirection.Descending);
+        foreach (var point in points)
+        {
+            var parameters = point.GetProperty("parameters");
+            var (fast, slow) = (parameters.GetProperty("features[0].parameters.period").GetInt32(), parameters.GetProperty("features[1].parameters.period").GetInt32());
+            point.GetProperty("finalEquity").GetDecimal().ShouldBe(SmaCrossReference.Run(data, fast, slow).FinalEquity, $"{fast}/{slow}");
+        }
+    }
+
+    [Fact]
+    public async Task Walk_forward_prints_each_fold_and_bad_parameters_are_named()
+    {
+        var (code, stdout, stderr) = await CliProcess.Run("sweep", "--spec", Example, "--data", SharedData.File("orcl-1995-2014.txt"),
+            "--param", "features[0].parameters.period=5,10", "features[1].parameters.period=30,60", "--walk-forward", "1000,1000");
+        code.ShouldBe(0, stderr);
+        stdout.ShouldContain("walk-forward: 5 folds, 25 evaluations; out of sample: return");
+
+        (code, _, stderr) = await CliProcess.Run("sweep", "--spec", Example, "--data", SharedData.File("2006-day-001.txt"), "--param", "features[9].parameters.period=1,2");
+        code.ShouldBe(2);
+        stderr.ShouldContain("param: features[9].parameters.period: the template has nothing at 'features.9'");
+        (code, _, stderr) = await CliProcess.Run("sweep", "--spec", Example, "--data", SharedData.File("2006-day-001.txt"), "--param", "features[0].parameters.period=1,2", "--rank", "luck");
+        code.ShouldBe(2);
+        stderr.ShouldContain("rank: unknown statistic 'luck'");
+    }
+}
