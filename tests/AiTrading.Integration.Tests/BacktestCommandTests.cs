@@ -62,6 +62,31 @@ public sealed class BacktestCommandTests : IDisposable
         root.GetProperty("commissions").GetDecimal().ShouldBe(2m * orders.Count);
     }
 
+    [Fact]
+    public async Task A_quote_file_is_replayed_as_ticks_filling_at_the_bid_and_ask()
+    {
+        var data = Path.Combine(_directory, "quotes.csv");
+        File.WriteAllLines(data,
+        [
+            "Datetime,Bid,Ask,BidSize,AskSize",
+            "2024-03-04T09:00:00,8.99,9.01,100,100", "2024-03-04T09:00:30,8.99,9.01,100,100", "2024-03-04T09:01:00,10.99,11.01,100,100",
+            "2024-03-04T09:01:30,11.99,12.01,100,100", "2024-03-04T09:02:00,12.40,12.60,100,100", "2024-03-04T09:02:30,7.90,8.10,100,100",
+            "2024-03-04T09:03:00,7.50,7.70,100,100",
+        ]);
+        var spec = Path.Combine(_directory, "spec.json");
+        File.WriteAllText(spec, """
+            {"id": "above-ten", "account": "BT", "instruments": ["TOY"], "timeframe": "M1",
+             "rules": {"entryLong": "close > 10", "exitLong": "close < 10"}, "sizing": {"method": "fixed_quantity", "quantity": 5}}
+            """);
+        var json = Path.Combine(_directory, "ticks.json");
+        var (code, _, stderr) = await CliProcess.Run("backtest", "--spec", spec, "--data", data, "--json", json);
+        code.ShouldBe(0, stderr);
+        using var result = JsonDocument.Parse(File.ReadAllText(json));
+        var trade = result.RootElement.GetProperty("trades")[0];
+        (trade.GetProperty("entryPrice").GetDecimal(), trade.GetProperty("exitPrice").GetDecimal()).ShouldBe((12.60m, 7.50m));
+        result.RootElement.GetProperty("finalEquity").GetDecimal().ShouldBe(100_000m + (7.50m - 12.60m) * 5);
+    }
+
     [Theory]
     [InlineData("Date,Open,High,Low,Close\n2020-01-01,1,2,0.5,1.5\n2020-01-03,1,2,0.5,1.5\n2020-01-02,1,2,0.5,1.5\n", "line 4, column 'Date': time 2020-01-02T00:00:00.0000000+00:00 is before the previous row's")]
     [InlineData("Date,Open,High,Low,Close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1,2,0.5,1.5\n2020-01-02,1,2,0.5,1.5\n", "line 4, column 'Date': time 2020-01-02T00:00:00.0000000+00:00 is the same as the previous row's")]

@@ -1,9 +1,13 @@
 using AiTrading.Connectors.Feeds;
 using AiTrading.Core.Backtesting;
+using AiTrading.Core.MarketData;
 
 namespace AiTrading.Connectors.Backtesting;
 
-/// <summary>Loads the bars a backtest replays from a file: a CSV of bars (see <see cref="CsvBarFile"/>) or Parquet (see <see cref="ParquetBarFile"/>).</summary>
+/// <summary>
+/// Loads what a backtest replays from a file: a CSV of bars (see <see cref="CsvBarFile"/>), of trades or quotes (ticks, see
+/// <see cref="CsvReplayFeed"/>: trades get a synthetic spread of 1 bp around the price), or Parquet bars (see <see cref="ParquetBarFile"/>).
+/// </summary>
 public static class BacktestDataFile
 {
     /// <param name="symbol">the instrument the bars are of (the strategy's name for it, whatever the file is called)</param>
@@ -11,6 +15,11 @@ public static class BacktestDataFile
     public static BacktestSeries Load(string path, string symbol)
     {
         if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return ParquetBarFile.Read(path, symbol);
+        if (CsvProbe.Read(path).Kind != CsvKind.Bars)
+        {
+            var feed = new CsvReplayFeed(new CsvReplayOptions { Path = path, Symbol = symbol });
+            return new BacktestSeries(feed.Instruments[0], [], path, feed.ReadTicks().ToList());
+        }
         var file = new CsvBarFile(path, symbol: symbol);
         return new BacktestSeries(file.Instrument, file.Read().ToList(), path);
     }

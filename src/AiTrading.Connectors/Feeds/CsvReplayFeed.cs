@@ -85,12 +85,13 @@ public sealed class CsvReplayFeed : IMarketDataFeed
     public TimeSpan? BarLength { get; }
 
     public IAsyncEnumerable<IReadOnlyList<Tick>> ReadAsync(CancellationToken cancellationToken) =>
-        TickBatcher.ReadAsync(Ticks(), _options.Speed, null, _options.BatchInterval, _clock, cancellationToken);
+        TickBatcher.ReadAsync(ReadTicks(), _options.Speed, null, _options.BatchInterval, _clock, cancellationToken);
 
     internal static string SymbolFromFileName(string path) =>
         string.Concat(System.IO.Path.GetFileNameWithoutExtension(path).Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
 
-    private IEnumerable<Tick> Ticks()
+    /// <summary>Every tick of the file in order, as fast as it can be read (what <see cref="ReadAsync"/> paces).</summary>
+    public IEnumerable<Tick> ReadTicks()
     {
         using var reader = CsvRowReader.Open(_options.Path, strictlyIncreasing: _kind == CsvKind.Bars);
         if (_kind != CsvKind.Bars)

@@ -4,10 +4,14 @@ using AiTrading.Core.Strategies;
 
 namespace AiTrading.Core.Backtesting;
 
-/// <summary>The bars of one instrument to replay, in time order, and where they came from (named in errors).</summary>
-public sealed record BacktestSeries(InstrumentSpec Instrument, IReadOnlyList<Bar> Bars, string Source)
+/// <summary>
+/// The bars of one instrument to replay, in time order, and where they came from (named in errors); or its ticks
+/// (<see cref="Ticks"/>, with no bars), which the replay builds into bars of the strategy's timeframe.
+/// </summary>
+public sealed record BacktestSeries(InstrumentSpec Instrument, IReadOnlyList<Bar> Bars, string Source, IReadOnlyList<Tick>? Ticks = null)
 {
     public string Symbol => Instrument.Symbol;
+    public bool IsTicks => Ticks is not null;
 }
 
 public static class BacktestData
@@ -16,14 +20,28 @@ public static class BacktestData
     /// What a backtest offers a spec (see <see cref="StrategyCatalog"/>): the instruments of the data, the timeframe of
     /// their bars, the models and venue of the live cluster (so a live spec validates unchanged).
     /// </summary>
-    public static StrategyCatalog Catalog(IEnumerable<BacktestSeries> data)
+    /// <param name="timeframe">the spec's timeframe, which ticks can be built into (bars offer only their own)</param>
+    public static StrategyCatalog Catalog(IEnumerable<BacktestSeries> data, string? timeframe = null)
     {
         var series = data.ToList();
+        var tickTimeframes = series.Any(s => s.IsTicks) && timeframe is not null && IsTimeframe(timeframe) ? [timeframe] : Array.Empty<string>();
         return new StrategyCatalog(
             series.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal),
-            series.Select(s => TimeframeOf(s).Name).ToHashSet(StringComparer.Ordinal),
+            series.Where(s => !s.IsTicks).Select(s => TimeframeOf(s).Name).Concat(tickTimeframes).ToHashSet(StringComparer.Ordinal),
             new HashSet<string> { BaselineDirectionModel.Name },
             new HashSet<string> { "paper" });
+    }
+
+    private static bool IsTimeframe(string name)
+    {
+        try
+        {
+            return Timeframe.Parse(name).Duration > TimeSpan.Zero;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     internal static Timeframe TimeframeOf(BacktestSeries series) =>
@@ -47,6 +65,12 @@ public static class BacktestData
                 continue;
             }
             var series = matching[0];
+            if (series.Ticks is { } ticks)
+            {
+                CheckTicks(series, ticks, options, errors);
+                arranged.Add(series);
+                continue;
+            }
             var timeframe = Timeframe.Parse(spec.Timeframe);
             var bars = series.Bars;
             if (bars.Count == 0) { errors.Add(new("data", $"{series.Source}: has no bars")); continue; }
@@ -71,9 +95,24 @@ public static class BacktestData
                 errors.Add(new("warmup", $"{series.Source}: the {options.WarmupBars} warm-up bars take all {inWindow} bars of the window"));
             arranged.Add(series);
         }
+        if (arranged.Select(s => s.IsTicks).Distinct().Count() > 1) errors.Add(new("data", "replay bars or ticks, not both at once"));
         foreach (var extra in data.Where(s => !spec.Instruments.Contains(s.Symbol)))
             errors.Add(new("data", $"{extra.Source}: {extra.Symbol} is not an instrument of the strategy ({string.Join(", ", spec.Instruments)})"));
         if (errors.Count > 0) throw new ValidationException(errors);
         return arranged;
+    }
+
+    private static void CheckTicks(BacktestSeries series, IReadOnlyList<Tick> ticks, BacktestOptions options, List<FieldError> errors)
+    {
+        if (ticks.Count == 0) { errors.Add(new("data", $"{series.Source}: has no ticks")); return; }
+        for (var i = 0; i < ticks.Count; i++)
+        {
+            var tick = ticks[i];
+            if (tick.Symbol != series.Symbol) { errors.Add(new("data", $"{series.Source}: tick {i + 1} is of {tick.Symbol}, not {series.Symbol}")); return; }
+            if (i > 0 && tick.Time < ticks[i - 1].Time) { errors.Add(new("data", $"{series.Source}: tick {i + 1} at {tick.Time:O} is before the tick before it; ticks must be in time order")); return; }
+            if (!(tick.Bid > 0) || !(tick.Ask >= tick.Bid)) { errors.Add(new("data", $"{series.Source}: tick {i + 1} at {tick.Time:O} has no usable bid/ask ({tick.Bid}/{tick.Ask})")); return; }
+        }
+        if ((options.To is { } to && ticks[0].Time > to) || (options.From is { } from && ticks[^1].Time < from))
+            errors.Add(new("data", $"{series.Source}: no ticks between {options.From?.ToString("O") ?? "the start"} and {options.To?.ToString("O") ?? "the end"} (the file has {ticks[0].Time:O} to {ticks[^1].Time:O})"));
     }
 }

@@ -54,10 +54,10 @@ public sealed class Backtester
         _lanes = series.Select((s, i) => new Lane(i, s, program.CreateEngine(s.Symbol),
             new PaperOrderBook(s.Symbol, s.Instrument.TickSize, options.Paper),
             _spec.Models.Count > 0 ? new ModelFeed(program.Timeframe) : null,
-            s.Instrument.QuoteCurrency == options.AccountCurrency)).ToArray();
+            s.Instrument.QuoteCurrency == options.AccountCurrency, s.IsTicks ? new BarAggregator(s.Symbol, program.Timeframe) : null)).ToArray();
         _converted = _lanes.Where(l => !l.QuotedInAccount).ToArray();
         foreach (var lane in _lanes.Where(l => l.QuotedInAccount)) lane.SetRate(1m);
-        var capacity = series.Max(s => s.Bars.Count);
+        var capacity = series.Max(s => s.Bars.Count + (s.Ticks?.Count ?? 0) / 16);
         _times = new List<long>(capacity);
         _equity = new List<double>(capacity);
     }
@@ -74,7 +74,7 @@ public sealed class Backtester
         if (optionErrors.Count > 0) throw new ValidationException(optionErrors);
         if (data.Count == 0) throw new ValidationException("data", "no data to replay");
         spec = spec.Normalized();
-        var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data));
+        var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data, spec.Timeframe));
         var series = BacktestData.Arrange(spec, data, options);
         CheckConversions(series, options.AccountCurrency);
         return new Backtester(program, series, options).Execute(progress, cancellationToken);
@@ -92,6 +92,7 @@ public sealed class Backtester
 
     private BacktestResult Execute(IProgress<BacktestProgress>? progress, CancellationToken cancellationToken)
     {
+        if (_lanes[0].Aggregator is not null) return ExecuteTicks(progress, cancellationToken);
         var to = _options.To?.UtcTicks ?? long.MaxValue;
         long total = 0;
         foreach (var lane in _lanes)
@@ -129,6 +130,43 @@ public sealed class Backtester
         return Result();
     }
 
+    /// <summary>
+    /// Ticks, merged in time order: each builds its instrument's bar; the tick that closes a bar is the quote the
+    /// decision on that bar trades against (bid for sells, ask for buys, with the venue's slippage and the sizes it shows),
+    /// as live. Positions are marked at the bid (long) or the ask (short).
+    /// </summary>
+    private BacktestResult ExecuteTicks(IProgress<BacktestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var to = _options.To ?? DateTimeOffset.MaxValue;
+        long total = _lanes.Sum(l => (long)l.Series.Ticks!.Count), done = 0, nextReport = 1 << 16;
+        progress?.Report(new(0, total));
+        var trading = false;
+        while (true)
+        {
+            Lane? next = null;
+            foreach (var lane in _lanes)
+                if (lane.Next < lane.Series.Ticks!.Count && (next is null || lane.Series.Ticks[lane.Next].Time < next.Series.Ticks![next.Next].Time)) next = lane;
+            if (next is null) break;
+            var tick = next.Series.Ticks![next.Next++];
+            if (tick.Time > to) break;
+            (next.Bid, next.Ask) = (tick.Bid, tick.Ask);
+            if (next.Aggregator!.Update(tick, out var bar))
+            {
+                trading |= Step(next, bar!, Quote.From(tick));
+                if (trading) Record(bar!.OpenTime.UtcTicks);
+            }
+            if (++done >= nextReport)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new(done, total));
+                nextReport = done + (1 << 16);
+            }
+        }
+        progress?.Report(new(done, total));
+        if (_times.Count == 0) throw new ValidationException("data", $"no bar of {_spec.Timeframe} closed in the trading window of the ticks");
+        return Result();
+    }
+
     private static int Count(IReadOnlyList<Bar> bars, long to)
     {
         if (to == long.MaxValue || bars[^1].OpenTime.UtcTicks <= to) return bars.Count;
@@ -137,8 +175,11 @@ public sealed class Backtester
         return count;
     }
 
-    /// <summary>One closed bar of one instrument. True when the bar is in the trading window (past the warm-up).</summary>
-    private bool Step(Lane lane, Bar bar)
+    /// <summary>
+    /// One closed bar of one instrument; <paramref name="quote"/> is the tick that closed it, when replaying ticks. True
+    /// when the bar is in the trading window (past the warm-up).
+    /// </summary>
+    private bool Step(Lane lane, Bar bar, Quote? quote = null)
     {
         var tradable = (_options.From is not { } from || bar.OpenTime >= from) && ++lane.WindowBars > _options.WarmupBars;
         // The nights since the last bar were held with the position as it stood before this bar's open.
@@ -148,13 +189,14 @@ public sealed class Backtester
         if (lane.Pending is { } pending)
         {
             lane.Pending = null;
-            Execute(lane, pending.Signal, pending.DecidedAt, bar.Open, bar.OpenTime);
+            Execute(lane, pending.Signal, pending.DecidedAt, BarQuote(lane, bar.Open, bar.OpenTime));
         }
         lane.OnBar();
 
         var probabilityUp = double.NaN;
         if (lane.Model is { } model) probabilityUp = model.OnBar(bar);
         lane.CloseValue = bar.Close;
+        if (quote is null) lane.Bid = lane.Ask = bar.Close;
         if (_converted.Length > 0) UpdateRates(lane);
         var equity = _sizingNeedsEquity ? Equity() : 0m;
         StrategySignal signal;
@@ -171,15 +213,24 @@ public sealed class Backtester
         if (!signal.ChangesPosition) lane.Protection = signal.Protection;
         else if (tradable)
         {
-            if (_options.Fill == FillModel.ThisBarClose) Execute(lane, signal, bar.CloseTime, bar.Close, bar.CloseTime);
+            if (quote is not null) Execute(lane, signal, bar.CloseTime, quote);
+            else if (_options.Fill == FillModel.ThisBarClose) Execute(lane, signal, bar.CloseTime, BarQuote(lane, bar.Close, bar.CloseTime));
             else lane.Pending = (signal, bar.CloseTime);
         }
         return tradable;
     }
 
     /// <summary>Sends the order that takes the position to the signal's target, as the live strategy does, and books what fills.</summary>
-    private void Execute(Lane lane, StrategySignal signal, DateTimeOffset decidedAt, double price, DateTimeOffset time)
+    /// <summary>Bars have no quote: bid and ask are the price ± half the spread, with no size limit.</summary>
+    private Quote BarQuote(Lane lane, double price, DateTimeOffset time)
     {
+        var half = price * (double)_options.SpreadBps / 20_000;
+        return new Quote(lane.Symbol, time, price - half, price + half, 0, 0);
+    }
+
+    private void Execute(Lane lane, StrategySignal signal, DateTimeOffset decidedAt, Quote quote)
+    {
+        var time = quote.Time;
         var current = lane.Quantity;
         var delta = signal.TargetPosition - current;
         if (delta == 0) return;
@@ -187,8 +238,6 @@ public sealed class Backtester
         var quantity = Math.Abs(delta);
         var orderId = $"{_spec.Id}-{lane.Index}-{++_orderCount}";
         var request = new OrderRequest(orderId, _spec.Account, lane.Symbol, side, quantity, OrderType.Market, null, _spec.Id, null, TimeInForce.Ioc);
-        var half = price * (double)_options.SpreadBps / 20_000;
-        var quote = new Quote(lane.Symbol, time, price - half, price + half, 0, 0);
         var touch = (decimal)(side == OrderSide.Buy ? quote.Ask : quote.Bid);
 
         if (lane.Rate is not { } rate)
@@ -199,7 +248,7 @@ public sealed class Backtester
         var today = DateOnly.FromDateTime(time.UtcDateTime);
         var realizedToday = _portfolio.TradingDay == today ? _portfolio.RealizedToday : 0m;
         var strategyPnl = realizedToday + (lane.Close - lane.EntryPrice) * current * rate;
-        var limit = StrategyLimitCheck.Check(_spec.Limits, current, signal.TargetPosition, quantity * (decimal)price * rate, strategyPnl, _strategyThrottle, time);
+        var limit = StrategyLimitCheck.Check(_spec.Limits, current, signal.TargetPosition, quantity * touch * rate, strategyPnl, _strategyThrottle, time);
         if (!limit.Approved)
         {
             Refused(lane, request, decidedAt, time, signal, $"{limit.Limit}: {limit.Message}");
@@ -246,7 +295,7 @@ public sealed class Backtester
         {
             var lane = _lanes.First(l => l.Symbol == symbol);
             if (lane.Rate is not { } rate) return null;
-            var (bid, ask) = lane == trading ? ((decimal)quote.Bid, (decimal)quote.Ask) : (lane.Close, lane.Close);
+            var (bid, ask) = lane == trading ? ((decimal)quote.Bid, (decimal)quote.Ask) : ((decimal)lane.Bid, (decimal)lane.Ask);
             var baseRate = FxConverter.TryRate(lane.Series.Instrument.BaseCurrency, _options.AccountCurrency, MidOf) ?? 0m;
             return new Mark(bid, ask, rate, lane.Series.Instrument.BaseCurrency, baseRate);
         });
@@ -265,7 +314,7 @@ public sealed class Backtester
     private double? MidOf(string symbol)
     {
         foreach (var lane in _lanes)
-            if (lane.Symbol == symbol) return lane.Next > 0 ? lane.CloseValue : null;
+            if (lane.Symbol == symbol) return lane.Next > 0 ? (lane.Bid + lane.Ask) / 2 : null;
         return null;
     }
 
@@ -297,7 +346,7 @@ public sealed class Backtester
     {
         var equity = _portfolio.Cash;
         foreach (var lane in _lanes)
-            if (lane.QuantityValue != 0) equity += lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency);
+            if (lane.QuantityValue != 0) equity += lane.Unrealized((decimal)lane.Bid, (decimal)lane.Ask, lane.Rate ?? 0m, _options.AccountCurrency);
         return equity;
     }
 
@@ -308,11 +357,17 @@ public sealed class Backtester
         foreach (var lane in _lanes)
         {
             if (lane.QuantityValue == 0) continue;
-            equity += lane.UnrealizedValue(lane.CloseValue, lane.RateValue);
+            equity += lane.UnrealizedValue(lane.Bid, lane.Ask, lane.RateValue);
             exposed = true;
         }
-        if (exposed) _barsExposed++;
         if (equity > _peakEquity) _peakEquity = equity;
+        if (_times.Count > 0 && _times[^1] >= time)
+        {
+            // Ticks close the bars of several instruments one at a time: one point per bar time, as it stands after the last.
+            _equity[^1] = equity;
+            return;
+        }
+        if (exposed) _barsExposed++;
         _times.Add(time);
         _equity.Add(equity);
     }
@@ -323,7 +378,7 @@ public sealed class Backtester
         var trades = _lanes.SelectMany(l => l.Trades.Closed).OrderBy(t => t.ExitTime).ToList();
         var closed = trades.Select(t => t.Pnl).ToList();
         foreach (var lane in _lanes)
-            if (lane.Trades.Mark(lane.Unrealized(lane.Close, lane.Rate ?? 0m, _options.AccountCurrency), lane.BarsHeld) is { } open)
+            if (lane.Trades.Mark(lane.Unrealized((decimal)lane.Bid, (decimal)lane.Ask, lane.Rate ?? 0m, _options.AccountCurrency), lane.BarsHeld) is { } open)
                 trades.Add(open);
         var times = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_times);
         var equity = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_equity);
@@ -335,7 +390,7 @@ public sealed class Backtester
     }
 
     /// <summary>One instrument's replay: its bars, engine, book, position and the order waiting for the next bar.</summary>
-    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, ModelFeed? model, bool quotedInAccount)
+    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, ModelFeed? model, bool quotedInAccount, BarAggregator? aggregator)
         : Holding(series.Symbol, series.Instrument.QuoteCurrency)
     {
         public int Index { get; } = index;
@@ -347,7 +402,11 @@ public sealed class Backtester
         public bool QuotedInAccount { get; } = quotedInAccount;
         public int Next, End, WindowBars;
         public long Day = long.MinValue;
+        public BarAggregator? Aggregator { get; } = aggregator;
         public double CloseValue;
+
+        /// <summary>Where the position is marked and currencies convert: the last tick's bid and ask, or the last close for bars.</summary>
+        public double Bid, Ask;
         public decimal? Rate { get; private set; }
         public double RateValue { get; private set; }
 

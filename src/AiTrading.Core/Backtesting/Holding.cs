@@ -30,12 +30,12 @@ internal class Holding(string symbol, string quoteCurrency)
         if (Quantity != 0) BarsHeld++;
     }
 
-    /// <summary>The open position's P&amp;L at <paramref name="mark"/>, in the account currency, rounded as the portfolio rounds it.</summary>
-    public decimal Unrealized(decimal mark, decimal rate, string currency) =>
-        Held is { Quantity: not 0 } held ? Money.Round(held.UnrealizedPnl(mark, mark) * rate, currency) : 0m;
+    /// <summary>The open position's P&amp;L marked as the portfolio marks it (a long at the bid, a short at the ask), in the account currency, rounded as it rounds it.</summary>
+    public decimal Unrealized(decimal bid, decimal ask, decimal rate, string currency) =>
+        Held is { Quantity: not 0 } held ? Money.Round(held.UnrealizedPnl(bid, ask) * rate, currency) : 0m;
 
-    /// <summary>The open position's P&amp;L at <paramref name="mark"/> in the account currency, unrounded (the equity curve's mark).</summary>
-    public double UnrealizedValue(double mark, double rate) => QuantityValue == 0 ? 0 : (mark - EntryValue) * QuantityValue * rate;
+    /// <summary>The same in doubles, unrounded (the equity curve's mark on every bar).</summary>
+    public double UnrealizedValue(double bid, double ask, double rate) => QuantityValue == 0 ? 0 : ((QuantityValue > 0 ? bid : ask) - EntryValue) * QuantityValue * rate;
 
     /// <summary>Books a fill in the portfolio (with its commission) and the trades; returns the commission charged.</summary>
     public decimal Book(Portfolio.Portfolio portfolio, Fill fill, StrategySignal signal, decimal rate, CommissionModel commissions)

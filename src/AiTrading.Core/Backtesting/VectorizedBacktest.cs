@@ -39,7 +39,8 @@ public sealed class VectorizedBacktest
         if (options.Paper.RandomSlippageBps != 0) errors.Add(new("paper.randomSlippageBps", "the vectorized engine models only fixed slippage"));
         if (series.Instrument.QuoteCurrency != options.AccountCurrency)
             errors.Add(new("data", $"{series.Source}: {series.Symbol} is quoted in {series.Instrument.QuoteCurrency}; the vectorized engine needs an instrument quoted in {options.AccountCurrency}"));
-        if (series.Bars.Count == 0) errors.Add(new("data", $"{series.Source}: has no bars"));
+        if (series.IsTicks) errors.Add(new("data", $"{series.Source}: the vectorized engine replays bars, not ticks"));
+        else if (series.Bars.Count == 0) errors.Add(new("data", $"{series.Source}: has no bars"));
         if (errors.Count > 0) throw new ValidationException(errors);
         _series = series;
         _options = options;
@@ -181,21 +182,21 @@ public sealed class VectorizedBacktest
                 }
                 if (t < _first) continue;
                 times[t - _first] = bar.OpenTime.UtcTicks;
-                equity[t - _first] = (double)_portfolio.Cash + _holding.UnrealizedValue(_data._close[t], 1);
+                equity[t - _first] = (double)_portfolio.Cash + _holding.UnrealizedValue(_data._close[t], _data._close[t], 1);
                 if (_holding.QuantityValue != 0) exposed++;
             }
 
             var last = (decimal)_data._close[_end - 1];
             var trades = _holding.Trades.Closed.ToList();
             var closed = trades.Select(t => t.Pnl).ToList();
-            if (_holding.Trades.Mark(_holding.Unrealized(last, 1m, _currency), _holding.BarsHeld) is { } open) trades.Add(open);
+            if (_holding.Trades.Mark(_holding.Unrealized(last, last, 1m, _currency), _holding.BarsHeld) is { } open) trades.Add(open);
             var statistics = PerformanceStatistics.Compute(times, equity, (double)options.InitialCash, closed, exposed, options.PeriodsPerYear, options.RiskFreeRate);
             var points = times.Select((time, i) => new EquityPoint(new DateTimeOffset(time, TimeSpan.Zero), equity[i])).ToArray();
             return new BacktestResult(_spec.Id, [_data._series.Symbol], points[0].Time, points[^1].Time, points.Length, options.InitialCash,
                 Equity(last), _portfolio.Cash, _commissions, 0m, statistics, trades, _orders, points);
         }
 
-        private decimal Equity(decimal close) => _portfolio.Cash + _holding.Unrealized(close, 1m, _currency);
+        private decimal Equity(decimal close) => _portfolio.Cash + _holding.Unrealized(close, close, 1m, _currency);
 
         private void Fill(StrategySignal signal, DateTimeOffset decidedAt, double price, DateTimeOffset time)
         {
