@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AiTrading.Connectors.Backtesting;
 using AiTrading.Core;
 using AiTrading.Core.Backtesting;
@@ -13,13 +12,6 @@ namespace AiTrading.Cli;
 /// <summary>`aitrading backtest` and `aitrading sweep`: a strategy spec over files of bars, in this process.</summary>
 public static class BacktestCommands
 {
-    public static readonly JsonSerializerOptions ResultJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private static readonly Option<string> Spec = new("--spec") { Required = true, Description = "strategy spec (JSON), as submitted live" };
     private static readonly Option<string[]> Data = new("--data")
     {
@@ -50,7 +42,7 @@ public static class BacktestCommands
             BacktestResult outcome;
             using (var bar = new TerminalProgress())
                 outcome = Backtester.Run(spec, data, options, bar, token);
-            if (result.GetValue(json) is { } jsonPath) WriteAtomically(jsonPath, JsonSerializer.Serialize(outcome, ResultJson));
+            if (result.GetValue(json) is { } jsonPath) WriteAtomically(jsonPath, JsonSerializer.Serialize(outcome, BacktestText.Json));
             if (result.GetValue(report) is { } reportPath) WriteAtomically(reportPath, BacktestReport.Html(outcome, data));
             Console.WriteLine(Summary(outcome));
             return Task.CompletedTask;
@@ -121,7 +113,7 @@ public static class BacktestCommands
                     Points = sweep.Points.Select(p => new { p.Parameters, p.Error, p.Result?.FinalEquity, p.Statistics }),
                 };
             }
-            if (result.GetValue(json) is { } path) WriteAtomically(path, JsonSerializer.Serialize(output, ResultJson));
+            if (result.GetValue(json) is { } path) WriteAtomically(path, JsonSerializer.Serialize(output, BacktestText.Json));
             return Task.CompletedTask;
         }));
         return command;
@@ -165,21 +157,16 @@ public static class BacktestCommands
     internal static BacktestOptions Options(ParseResult result)
     {
         var errors = new List<FieldError>();
-        var paper = new Core.Trading.PaperFillOptions { SlippageBps = Decimal(result.GetValue(Slippage)!, "--slippage-bps", errors), RandomSlippageBps = 0 };
-        var fill = result.GetValue(Fill)!.ToLowerInvariant() switch
-        {
-            "next-open" => FillModel.NextBarOpen,
-            "close" => FillModel.ThisBarClose,
-            var other => Invalid(errors, "--fill", $"'{other}' is not a fill model (use next-open or close)", FillModel.NextBarOpen),
-        };
+        var paper = new Core.Trading.PaperFillOptions { SlippageBps = BacktestText.Decimal(result.GetValue(Slippage)!, "--slippage-bps", errors), RandomSlippageBps = 0 };
+        var fill = BacktestText.Fill(result.GetValue(Fill)!, "--fill", errors);
         var options = new BacktestOptions
         {
-            InitialCash = Decimal(result.GetValue(Cash)!, "--cash", errors),
+            InitialCash = BacktestText.Decimal(result.GetValue(Cash)!, "--cash", errors),
             Fill = fill,
-            SpreadBps = Decimal(result.GetValue(Spread)!, "--spread-bps", errors),
+            SpreadBps = BacktestText.Decimal(result.GetValue(Spread)!, "--spread-bps", errors),
             Paper = paper,
-            Commission = result.GetValue(Commission) is { } c ? ParseCommission(c, errors) : CommissionModel.None,
-            Financing = result.GetValue(Financing) is { } f ? ParseFinancing(f, errors) : FinancingModel.None,
+            Commission = result.GetValue(Commission) is { } c ? BacktestText.Commission(c, "--commission", errors) : CommissionModel.None,
+            Financing = result.GetValue(Financing) is { } f ? BacktestText.Financing(f, "--financing", errors) : FinancingModel.None,
             WarmupBars = result.GetValue(Warmup),
             From = result.GetValue(From) is { } from ? Time(from, "--from", errors) : null,
             To = result.GetValue(To) is { } to ? EndOf(to, Time(to, "--to", errors)) : null,
@@ -201,38 +188,6 @@ public static class BacktestCommands
     {
         errors.Add(new(field, message));
         return fallback;
-    }
-
-    private static decimal Decimal(string text, string field, List<FieldError> errors) =>
-        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : Invalid(errors, field, $"'{text}' is not a number", 0m);
-
-    private static decimal Rate(string text, string field, List<FieldError> errors) =>
-        text.EndsWith('%') ? Decimal(text[..^1], field, errors) / 100 : Decimal(text, field, errors);
-
-    private static CommissionModel ParseCommission(string text, List<FieldError> errors)
-    {
-        var model = CommissionModel.None;
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part.EndsWith("/unit", StringComparison.OrdinalIgnoreCase)) model = model with { PerUnit = Decimal(part[..^5], "--commission", errors) };
-            else if (part.EndsWith("bps", StringComparison.OrdinalIgnoreCase)) model = model with { PerNotional = Decimal(part[..^3], "--commission", errors) / 10_000 };
-            else if (part.EndsWith('%')) model = model with { PerNotional = Decimal(part[..^1], "--commission", errors) / 100 };
-            else if (part.StartsWith("min=", StringComparison.OrdinalIgnoreCase)) model = model with { Minimum = Decimal(part[4..], "--commission", errors) };
-            else errors.Add(new("--commission", $"'{part}' is not a commission term (use e.g. 0.005/unit, 2bps, 0.1%, min=1)"));
-        }
-        return model;
-    }
-
-    private static FinancingModel ParseFinancing(string text, List<FieldError> errors)
-    {
-        var model = FinancingModel.None;
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part.StartsWith("long=", StringComparison.OrdinalIgnoreCase)) model = model with { LongRate = Rate(part[5..], "--financing", errors) };
-            else if (part.StartsWith("short=", StringComparison.OrdinalIgnoreCase)) model = model with { ShortRate = Rate(part[6..], "--financing", errors) };
-            else errors.Add(new("--financing", $"'{part}' is not a financing term (use long=RATE,short=RATE)"));
-        }
-        return model;
     }
 
     private static DateTimeOffset Time(string text, string field, List<FieldError> errors) =>

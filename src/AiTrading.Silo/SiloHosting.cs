@@ -38,6 +38,7 @@ public static class SiloHosting
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
         services.AddSingleton<IAuditStore, MemoryAuditStore>();
+        services.AddSingleton<IBacktestData>(BacktestFiles.From(configuration));
         services.AddSingleton(TimeProvider.System);
         return silo;
     }

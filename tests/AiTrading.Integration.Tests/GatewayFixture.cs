@@ -29,7 +29,11 @@ public sealed class GatewayFixture : IAsyncLifetime
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = grpc },
             SiloPort = silo,
             SiloGatewayPort = siloGateway,
-            Configuration = new Dictionary<string, string?> { ["Trading:DefaultLimits:MaxOrderNotional"] = "2000000" },
+            Configuration = new Dictionary<string, string?>
+            {
+                ["Trading:DefaultLimits:MaxOrderNotional"] = "2000000",
+                [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
+            },
         });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<LiveFeedService>().Ready;

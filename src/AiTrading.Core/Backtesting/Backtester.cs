@@ -67,6 +67,16 @@ public sealed class Backtester
     public static BacktestResult Run(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options,
         IProgress<BacktestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var (program, series) = Prepare(spec, data, options);
+        return new Backtester(program, series, options).Execute(progress, cancellationToken);
+    }
+
+    /// <summary>Checks what <see cref="Run"/> checks before it replays anything.</summary>
+    /// <exception cref="ValidationException">The spec, the options or the data are unusable, every problem named.</exception>
+    public static void Validate(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options) => Prepare(spec, data, options);
+
+    private static (StrategyProgram Program, IReadOnlyList<BacktestSeries> Series) Prepare(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -77,7 +87,7 @@ public sealed class Backtester
         var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data, spec.Timeframe));
         var series = BacktestData.Arrange(spec, data, options);
         CheckConversions(series, options.AccountCurrency);
-        return new Backtester(program, series, options).Execute(progress, cancellationToken);
+        return (program, series);
     }
 
     private static void CheckConversions(IReadOnlyList<BacktestSeries> series, string account)
