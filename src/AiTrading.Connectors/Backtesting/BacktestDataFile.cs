@@ -1,6 +1,5 @@
 using AiTrading.Connectors.Feeds;
 using AiTrading.Core.Backtesting;
-using AiTrading.Core.MarketData;
 
 namespace AiTrading.Connectors.Backtesting;
 

@@ -3,7 +3,7 @@ using AiTrading.Core.Trading;
 
 namespace AiTrading.Core.Backtesting;
 
-/// <summary>Where a backtest's market orders trade.</summary>
+/// <summary>Where a backtest's market orders trade on bars (on ticks they trade against the tick that closed the bar).</summary>
 public enum FillModel
 {
     /// <summary>The order decided at a bar's close trades at the next bar's open (the default for bars; what the live loop does, whose bar closes with the next bar's first tick).</summary>

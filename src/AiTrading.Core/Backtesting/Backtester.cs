@@ -1,6 +1,4 @@
-using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
-using AiTrading.Core.Models;
 using AiTrading.Core.Portfolio;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Strategies;
@@ -19,7 +17,9 @@ public readonly record struct BacktestProgress(long Bars, long Total);
 /// switch on drawdown), filled by a <see cref="PaperOrderBook"/> against a quote at the fill price (± half the spread,
 /// with the venue's slippage) and booked in a <see cref="Portfolio"/>, with commissions and overnight financing charged
 /// to it. Bars before <see cref="BacktestOptions.From"/> and the first <see cref="BacktestOptions.WarmupBars"/> of the
-/// window only warm the engines up. A spec that runs live runs here unchanged; the same input gives the same result.
+/// window only warm the engines up. Ticks (trades or quotes) are built into bars of the spec's timeframe by the live
+/// <see cref="BarAggregator"/>, and each decision trades against the tick that closed its bar, at its bid or ask and
+/// sizes. A spec that runs live runs here unchanged; the same input gives the same result.
 /// A rule failure that would pause the live strategy ends the run with the rule, bar and reason.
 /// </summary>
 public sealed class Backtester
@@ -230,7 +230,6 @@ public sealed class Backtester
         return tradable;
     }
 
-    /// <summary>Sends the order that takes the position to the signal's target, as the live strategy does, and books what fills.</summary>
     /// <summary>Bars have no quote: bid and ask are the price ± half the spread, with no size limit.</summary>
     private Quote BarQuote(Lane lane, double price, DateTimeOffset time)
     {
@@ -238,6 +237,7 @@ public sealed class Backtester
         return new Quote(lane.Symbol, time, price - half, price + half, 0, 0);
     }
 
+    /// <summary>Sends the order that takes the position to the signal's target, as the live strategy does, and books what fills.</summary>
     private void Execute(Lane lane, StrategySignal signal, DateTimeOffset decidedAt, Quote quote)
     {
         var time = quote.Time;
