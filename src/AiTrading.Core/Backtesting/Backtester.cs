@@ -198,7 +198,10 @@ public sealed class Backtester
         lane.Day = day;
         if (lane.Pending is { } pending)
         {
+            // The market is at the open now: marks and conversions follow it before the order trades.
             lane.Pending = null;
+            lane.Bid = lane.Ask = bar.Open;
+            if (_converted.Length > 0) UpdateRates(lane);
             Execute(lane, pending.Signal, pending.DecidedAt, BarQuote(lane, bar.Open, bar.OpenTime));
         }
         lane.OnBar();

@@ -172,6 +172,22 @@ public sealed class BacktesterTests
     }
 
     [Fact]
+    public void P_and_l_in_another_quote_currency_converts_at_the_rate_of_the_moment()
+    {
+        var usdjpy = InstrumentCatalog.Default["USDJPY"];
+        (double Open, double Close)[] prices = [(150, 150), (150, 151), (151.2, 152), (152, 150), (149, 149)];
+        var bars = prices.Select((p, i) => new Bar("USDJPY", new Timeframe(TimeSpan.FromDays(1)), Day0.AddDays(i), p.Open, Math.Max(p.Open, p.Close), Math.Min(p.Open, p.Close), p.Close, 0, 1)).ToList();
+        var spec = AboveTen(quantity: 1000, "USDJPY") with { Rules = new() { EntryLong = "close > 150.5", ExitLong = "close < 150.5" } };
+        var result = Backtester.Run(spec, [new BacktestSeries(usdjpy, bars, "usdjpy.csv")], new BacktestOptions());
+        // Bought 1000 at 151.2 (bar 2's open), sold at 149 (bar 4's open): -2200 JPY at 1/149 USD per JPY = -14.77 USD.
+        result.Trades.Single().Pnl.ShouldBe(-14.77m);
+        result.FinalEquity.ShouldBe(100_000m - 14.77m);
+        Should.Throw<ValidationException>(() => Backtester.Run(spec with { Instruments = ["XAUJPY"] },
+                [new BacktestSeries(usdjpy with { Symbol = "XAUJPY", BaseCurrency = "XAU" }, bars.Select(b => b with { Symbol = "XAUJPY" }).ToList(), "xaujpy.csv")], new BacktestOptions()))
+            .Message.ShouldContain("xaujpy.csv: XAUJPY is quoted in JPY; add data for JPYUSD or USDJPY to convert it into USD");
+    }
+
+    [Fact]
     public void Bad_input_is_named()
     {
         Should.Throw<ValidationException>(() => Backtester.Run(SmaCross(), [DailyIndex()], new BacktestOptions { InitialCash = -5 }))
