@@ -16,7 +16,7 @@ public static class BacktestCommands
     private static readonly Option<string[]> Data = new("--data")
     {
         Required = true, AllowMultipleArgumentsPerToken = true,
-        Description = "bars to replay: FILE (CSV or .parquet) for a strategy of one instrument, else SYMBOL=FILE for each",
+        Description = "what to replay: FILE (CSV of bars, trades or quotes, or .parquet bars) for a strategy of one instrument, else SYMBOL=FILE for each",
     };
     private static readonly Option<string?> From = new("--from") { Description = "first bar that may trade (UTC date or time); earlier bars warm up" };
     private static readonly Option<string?> To = new("--to") { Description = "last bar read (UTC date or time)" };
