@@ -57,6 +57,42 @@ public sealed class BacktestApiTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_run_starts_over_http_too()
+    {
+        var id = $"http-{Guid.NewGuid():N}"[..20];
+        var body = $$"""{"id": "{{id}}", "spec": {{Spec[Spec.IndexOf('{')..]}}, "data": [{"symbol": "INDEX", "path": "2006-day-001.txt"}], "commission": "1/unit"}""";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var started = await fixture.Http.PostAsync("/v1/backtests", content);
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+
+        JsonElement run = default;
+        await Eventually(async () =>
+        {
+            run = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/v1/backtests/{id}")).RootElement;
+            return run.GetProperty("state").GetString() == "COMPLETED";
+        });
+        var orders = run.GetProperty("result").GetProperty("orders").GetArrayLength();
+        run.GetProperty("result").GetProperty("commissions").GetDecimal().ShouldBe(orders * 1m);
+
+        using var missing = new StringContent("""{"data": []}""", System.Text.Encoding.UTF8, "application/json");
+        var bad = await fixture.Http.PostAsync("/v1/backtests", missing);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = await bad.Content.ReadAsStringAsync();
+        text.ShouldContain("\"field\":\"id\"");
+        text.ShouldContain("\"field\":\"spec\"");
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the backtest did not complete");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Bad_requests_name_every_problem_and_unknown_runs_are_not_found()
     {
         var request = Request($"bad-{Guid.NewGuid():N}"[..20]);
