@@ -95,6 +95,7 @@ public sealed record BacktestOptions
         if (!Enum.IsDefined(Fill)) errors.Add(new("fill", $"'{(int)Fill}' is not a fill model"));
         if (SpreadBps is < 0 or > 10_000) errors.Add(new("spreadBps", $"must be between 0 and 10000 (got {SpreadBps})"));
         errors.AddRange(Paper.Validate().Select(e => e with { Field = "paper." + e.Field }));
+        if (Paper.Latency != TimeSpan.Zero) errors.Add(new("paper.latency", "backtest orders trade on the quote they are sent with; venue latency is not modelled"));
         errors.AddRange(Commission.Validate("commission"));
         errors.AddRange(Financing.Validate("financing"));
         errors.AddRange(Risk.Validate().Select(e => e with { Field = "risk." + e.Field }));

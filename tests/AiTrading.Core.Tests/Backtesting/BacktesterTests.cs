@@ -192,6 +192,8 @@ public sealed class BacktesterTests
     {
         Should.Throw<ValidationException>(() => Backtester.Run(SmaCross(), [DailyIndex()], new BacktestOptions { InitialCash = -5 }))
             .Errors.ShouldContain(new FieldError("cash", "must be greater than 0 (got -5)"));
+        Should.Throw<ValidationException>(() => Backtester.Run(SmaCross(), [DailyIndex()], new BacktestOptions { Paper = new() { Latency = TimeSpan.FromSeconds(1) } }))
+            .Errors.Single().Field.ShouldBe("paper.latency");
         var empty = Should.Throw<ValidationException>(() => Backtester.Run(SmaCross(), [DailyIndex()], new BacktestOptions { From = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) }));
         empty.Message.ShouldContain("2006-day-001.txt: no bars between 2030-01-01T00:00:00.0000000+00:00 and the end");
         var duplicated = DailyIndex() with { Source = "dup.csv" };
