@@ -44,4 +44,10 @@ if (args.Length > 0 && args[0] == "recovery")
         freeze: args.Length > 3 && args[3] == "freeze");
     return;
 }
+// `backtest [bars] [runs]`: event-driven bars/s (1 and 10 instruments) and a 20x20 vectorized sweep (issue 7's figures).
+if (args.Length > 0 && args[0] == "backtest")
+{
+    BacktestBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2_000_000, args.Length > 2 ? int.Parse(args[2]) : 3);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

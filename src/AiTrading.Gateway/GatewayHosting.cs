@@ -42,9 +42,11 @@ public static class GatewayHosting
         app.MapVenueApiV1();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.MapMt5Bridge();
+        app.MapBacktestApiV1();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<OrdersService>();
         app.MapGrpcService<StrategiesService>();
+        app.MapGrpcService<BacktestService>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

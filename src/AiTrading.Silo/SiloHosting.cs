@@ -76,6 +76,7 @@ public static class SiloHosting
         services.AddSingleton<IValidateOptions<TradingOptions>, TradingOptionsValidator>();
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
+        services.AddSingleton<IBacktestData>(BacktestFiles.From(configuration));
         services.AddSingleton(TimeProvider.System);
         return silo;
     }

@@ -21,13 +21,22 @@ public class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddAiTradingGrains(new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build()));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAiTradingGrains(new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build());
+            ConfigureSilo(silo);
+        });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(new StreamSettings().Queues)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>More silo configuration after the platform's (a test's own services).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
 
     public async Task<InstrumentSpec> ConfigureInstrumentAsync(string symbol, double price)
     {

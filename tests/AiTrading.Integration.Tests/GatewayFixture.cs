@@ -44,6 +44,7 @@ public sealed class GatewayFixture : IAsyncLifetime
                 ["Trading:VenueCircuit:FailureThreshold"] = "3",
                 ["Trading:VenueCircuit:BreakSeconds"] = "1",
                 ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
+                [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
             },
         });
         await _app.StartAsync();

@@ -22,12 +22,16 @@ public sealed class CsvBarFile
         if (probe.Kind != CsvKind.Bars)
             throw new CsvFormatException(path, 1, null, $"this is a {probe.Kind.ToString().ToLowerInvariant()} file; OHLC bars are needed (Date, Open, High, Low, Close)");
         Timeframe = new Timeframe(probe.BarLength!.Value);
+        Instrument = probe.InstrumentFor(Symbol);
         TimeColumn = probe.BarLength.Value.Ticks % TimeSpan.TicksPerDay == 0 ? "Date" : "Datetime";
     }
 
     public string Path { get; }
     public string Symbol { get; }
     public Timeframe Timeframe { get; }
+
+    /// <summary>The symbol's catalog spec, or a USD-quoted one whose tick size is the file's finest price step.</summary>
+    public InstrumentSpec Instrument { get; }
 
     /// <summary>Date for daily (or longer) bars, Datetime for intraday ones.</summary>
     public string TimeColumn { get; }

@@ -1,3 +1,5 @@
+using AiTrading.Core.MarketData;
+
 namespace AiTrading.Connectors.Feeds;
 
 /// <summary>
@@ -7,6 +9,20 @@ namespace AiTrading.Connectors.Feeds;
 /// </summary>
 internal sealed record CsvProbe(CsvKind Kind, CsvRow First, TimeSpan? BarLength, int Decimals)
 {
+    /// <summary>The catalog's spec of <paramref name="symbol"/>, or one quoted in USD whose tick is the file's finest price step.</summary>
+    public InstrumentSpec InstrumentFor(string symbol)
+    {
+        var firstPrice = Kind switch
+        {
+            CsvKind.Bars => First.Open,
+            CsvKind.Trades => First.Close,
+            _ => (First.Bid + First.Ask) / 2,
+        };
+        return InstrumentCatalog.Default.TryGetValue(symbol, out var known)
+            ? known
+            : InstrumentCatalog.Custom(symbol, firstPrice, Math.Round(Math.Pow(10, -Math.Clamp(Decimals, 0, 10)), 10));
+    }
+
     public static CsvProbe Read(string path, string? volumeColumn = null)
     {
         using var reader = CsvRowReader.Open(path, volumeColumn: volumeColumn);

@@ -75,17 +75,7 @@ public sealed class CsvReplayFeed : IMarketDataFeed
         var probe = CsvProbe.Read(options.Path);
         _kind = probe.Kind;
         BarLength = probe.BarLength;
-        var first = probe.First;
-
-        var firstPrice = _kind switch
-        {
-            CsvKind.Bars => first.Open,
-            CsvKind.Trades => first.Close,
-            _ => (first.Bid + first.Ask) / 2,
-        };
-        _spec = InstrumentCatalog.Default.TryGetValue(_symbol, out var known)
-            ? known
-            : InstrumentCatalog.Custom(_symbol, firstPrice, Math.Round(Math.Pow(10, -Math.Clamp(probe.Decimals, 0, 10)), 10));
+        _spec = probe.InstrumentFor(_symbol);
         Instruments = [_spec];
     }
 
@@ -95,12 +85,13 @@ public sealed class CsvReplayFeed : IMarketDataFeed
     public TimeSpan? BarLength { get; }
 
     public IAsyncEnumerable<IReadOnlyList<Tick>> ReadAsync(CancellationToken cancellationToken) =>
-        TickBatcher.ReadAsync(Ticks(), _options.Speed, null, _options.BatchInterval, _clock, cancellationToken);
+        TickBatcher.ReadAsync(ReadTicks(), _options.Speed, null, _options.BatchInterval, _clock, cancellationToken);
 
     internal static string SymbolFromFileName(string path) =>
         string.Concat(System.IO.Path.GetFileNameWithoutExtension(path).Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
 
-    private IEnumerable<Tick> Ticks()
+    /// <summary>Every tick of the file in order, as fast as it can be read (what <see cref="ReadAsync"/> paces).</summary>
+    public IEnumerable<Tick> ReadTicks()
     {
         using var reader = CsvRowReader.Open(_options.Path, strictlyIncreasing: _kind == CsvKind.Bars);
         if (_kind != CsvKind.Bars)

@@ -106,6 +106,20 @@ public sealed class Portfolio
         return realizedAccount;
     }
 
+    /// <summary>
+    /// Books a charge in the account currency (a commission or financing; negative for a credit), rounded to its
+    /// minor unit: cash, realised and today's P&amp;L fall by it. Returns the amount booked.
+    /// </summary>
+    public decimal Charge(decimal amount, DateTimeOffset time)
+    {
+        var booked = Money.Round(amount, Currency);
+        RollDay(DateOnly.FromDateTime(time.UtcDateTime));
+        Cash -= booked;
+        RealizedPnl -= booked;
+        RealizedToday -= booked;
+        return booked;
+    }
+
     /// <param name="markOf">bid/ask and conversion rate of a symbol, or null when it has no quote yet</param>
     public PortfolioValuation Value(Func<string, Mark?> markOf)
     {

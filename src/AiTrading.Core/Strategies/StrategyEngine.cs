@@ -59,7 +59,7 @@ public sealed class StrategyEngine
 {
     private readonly StrategyProgram _program;
     private readonly StrategySpec _spec;
-    private readonly FeaturePipeline _pipeline;
+    private readonly FeaturePipeline? _pipeline;
     private readonly double[] _inputs;
     private readonly (CompiledRule Rule, string Field)? _entryLong, _exitLong, _entryShort, _exitShort;
     private readonly int _barSlot, _positionSlot, _predictionSlot;
@@ -67,12 +67,14 @@ public sealed class StrategyEngine
     private readonly int[] _sizingFeatures;
     private static readonly StrategySignal NoEntry = new(SignalAction.Hold, 0, "no entry rule holds", null);
 
-    internal StrategyEngine(StrategyProgram program, string symbol)
+    /// <param name="computesFeatures">false for an engine that is handed its features (<see cref="Decide"/>), as a sweep
+    /// does that computes each feature once as a column for all its parameter sets</param>
+    internal StrategyEngine(StrategyProgram program, string symbol, bool computesFeatures = true)
     {
         _program = program;
         _spec = program.Spec;
         Symbol = symbol;
-        _pipeline = new FeaturePipeline(_spec.Features, program.Timeframe);
+        _pipeline = computesFeatures ? new FeaturePipeline(_spec.Features, program.Timeframe) : null;
         _inputs = new double[program.Scope.Count];
         _barSlot = program.Scope.SlotOf(StrategyProgram.BarVariables[0]);
         _positionSlot = program.Scope.SlotOf(StrategyProgram.PositionVariables[0].Name);
@@ -94,7 +96,8 @@ public sealed class StrategyEngine
     public StrategyProgram Program => _program;
 
     /// <summary>The strategy's features on this instrument after the last bar.</summary>
-    public FeatureVector Features(DateTimeOffset time) => _pipeline.ToVector(Symbol, time);
+    public FeatureVector Features(DateTimeOffset time) =>
+        (_pipeline ?? throw new InvalidOperationException("this engine is handed its features")).ToVector(Symbol, time);
 
     /// <summary>Feeds one closed bar and decides.</summary>
     /// <exception cref="ArgumentException">The bar is not of this instrument and timeframe, or unusable (see <see cref="FeaturePipeline.OnBar"/>).</exception>
@@ -104,14 +107,20 @@ public sealed class StrategyEngine
         ArgumentNullException.ThrowIfNull(bar);
         if (bar.Symbol != Symbol || bar.Timeframe != _program.Timeframe)
             throw new ArgumentException($"{bar.Symbol} {bar.Timeframe} bar given to strategy '{_spec.Id}' on {Symbol} {_program.Timeframe}", nameof(bar));
-        _pipeline.OnBar(bar);
-        FillInputs(bar, position, context);
+        var pipeline = _pipeline ?? throw new InvalidOperationException("this engine is handed its features: call Decide");
+        pipeline.OnBar(bar);
+        return Decide(bar, pipeline.Values, position, context);
+    }
+
+    /// <summary>Decides on one closed bar whose features, in <see cref="StrategyProgram.FeatureNames"/> order, were computed elsewhere.</summary>
+    internal StrategySignal Decide(Bar bar, ReadOnlySpan<double> features, StrategyPosition position, StrategyContext context)
+    {
+        FillInputs(bar, features, position, context);
 
         var entryLong = Evaluate(_entryLong);
         var exitLong = Evaluate(_exitLong);
         var entryShort = Evaluate(_entryShort);
         var exitShort = Evaluate(_exitShort);
-        var close = (decimal)bar.Close;
 
         var waiting = WarmingSizingFeature();
         if (position.Quantity != 0 && ProtectiveExitTouched(position, bar) is { } touched)
@@ -120,14 +129,14 @@ public sealed class StrategyEngine
         {
             if (exitLong) return new(SignalAction.ExitLong, 0, "exitLong rule", null);
             if (entryShort && waiting is null && Gate(short_: true, context, out _) && Size(short_: true, bar, context) is > 0m and var size)
-                return new(SignalAction.ReverseToShort, -size, "entryShort rule: reversal", EntryLevels(short_: true, close));
+                return new(SignalAction.ReverseToShort, -size, "entryShort rule: reversal", EntryLevels(short_: true, bar));
             return Hold(position, bar, short_: false);
         }
         if (position.Quantity < 0)
         {
             if (exitShort) return new(SignalAction.ExitShort, 0, "exitShort rule", null);
             if (entryLong && waiting is null && Gate(short_: false, context, out _) && Size(short_: false, bar, context) is > 0m and var size)
-                return new(SignalAction.ReverseToLong, size, "entryLong rule: reversal", EntryLevels(short_: false, close));
+                return new(SignalAction.ReverseToLong, size, "entryLong rule: reversal", EntryLevels(short_: false, bar));
             return Hold(position, bar, short_: true);
         }
 
@@ -140,21 +149,20 @@ public sealed class StrategyEngine
         var quantity = Size(isShort, bar, context);
         if (quantity <= 0) return new(SignalAction.Hold, 0, $"{rule} rule holds but the position sizes to zero", null);
         return isShort
-            ? new(SignalAction.EnterShort, -quantity, "entryShort rule", EntryLevels(short_: true, close))
-            : new(SignalAction.EnterLong, quantity, "entryLong rule", EntryLevels(short_: false, close));
+            ? new(SignalAction.EnterShort, -quantity, "entryShort rule", EntryLevels(short_: true, bar))
+            : new(SignalAction.EnterLong, quantity, "entryLong rule", EntryLevels(short_: false, bar));
     }
 
     /// <summary>Forgets the features and the rules' memory (for a fresh run over history).</summary>
     public void Reset()
     {
-        _pipeline.Reset();
+        _pipeline?.Reset();
         foreach (var rule in new[] { _entryLong, _exitLong, _entryShort, _exitShort })
             rule?.Rule.Reset();
     }
 
-    private void FillInputs(Bar bar, StrategyPosition position, StrategyContext context)
+    private void FillInputs(Bar bar, ReadOnlySpan<double> features, StrategyPosition position, StrategyContext context)
     {
-        var features = _pipeline.Values;
         features.CopyTo(_inputs);
         var b = _barSlot;
         (_inputs[b], _inputs[b + 1], _inputs[b + 2], _inputs[b + 3], _inputs[b + 4]) = (bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
@@ -247,11 +255,11 @@ public sealed class StrategyEngine
         return Math.Floor(quantity / sizing.LotSize) * sizing.LotSize;
     }
 
-    private ProtectiveLevels? EntryLevels(bool short_, decimal close)
+    private ProtectiveLevels? EntryLevels(bool short_, Bar bar)
     {
         if (_spec.StopLoss is null && _spec.TakeProfit is null && _spec.TrailingStop is null) return null;
         var sign = short_ ? -1 : 1;
-        var c = (double)close;
+        var c = (double)(decimal)bar.Close; // the close as an order would carry it
         decimal? Level(ProtectiveExit? exit, int feature, int direction) =>
             exit is null ? null : (decimal)(c + direction * sign * Distance(exit, feature, c));
         return new(Level(_spec.StopLoss, _stopFeature, -1), Level(_spec.TakeProfit, _profitFeature, 1), Level(_spec.TrailingStop, _trailFeature, -1));

@@ -283,19 +283,20 @@ public sealed class PaperOrderBook
     private decimal Price(OrderRequest request, decimal touch)
     {
         var bps = _options.SlippageBps + (decimal)_random.NextDouble() * _options.RandomSlippageBps;
-        var slipped = touch * (1 + request.Side.Sign() * bps / 10_000m);
-        var price = RoundAdverse(slipped, request.Side);
+        var price = Slipped(touch, request.Side, bps, _tick);
         if (request.UsesLimit && request.LimitPrice is { } limit)
             price = request.Side == OrderSide.Buy ? Math.Min(price, limit) : Math.Max(price, limit);
         return price;
     }
 
-    private decimal RoundAdverse(decimal price, OrderSide side)
+    /// <summary>The touch worsened by <paramref name="bps"/> basis points and rounded to the tick away from the trader.</summary>
+    internal static decimal Slipped(decimal touch, OrderSide side, decimal bps, decimal tick)
     {
-        if (_tick <= 0) return price;
-        var steps = price / _tick;
+        var price = touch * (1 + side.Sign() * bps / 10_000m);
+        if (tick <= 0) return price;
+        var steps = price / tick;
         steps = side == OrderSide.Buy ? Math.Ceiling(steps) : Math.Floor(steps);
-        return steps * _tick;
+        return steps * tick;
     }
 
     // FNV-1a: the same seed per symbol on every run (string.GetHashCode is randomised per process).

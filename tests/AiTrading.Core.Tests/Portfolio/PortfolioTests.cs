@@ -107,4 +107,15 @@ public sealed class PortfolioTests
         FxConverter.Rate("JPY", "USD", midOf).ShouldBe(1m / 150m);
         Should.Throw<InvalidOperationException>(() => FxConverter.Rate("CHF", "USD", midOf)).Message.ShouldContain("CHFUSD");
     }
+    [Fact]
+    public void A_charge_lowers_cash_and_realised_pnl_rounded_to_the_currency_and_counts_today()
+    {
+        var p = new PortfolioBook("ACC", "USD", 1_000);
+        var day = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        p.Charge(1.234m, day).ShouldBe(1.23m);
+        p.Charge(-0.5m, day).ShouldBe(-0.5m); // a credit
+        (p.Cash, p.RealizedPnl, p.RealizedToday, p.TradingDay).ShouldBe((999.27m, -0.73m, -0.73m, DateOnly.FromDateTime(day.UtcDateTime)));
+        p.Charge(1m, day.AddDays(1));
+        p.RealizedToday.ShouldBe(-1m, "a new day starts today's P&L afresh");
+    }
 }

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using AiTrading.Contracts;
+using AiTrading.Core;
+using AiTrading.Core.Backtesting;
+using AiTrading.Core.Strategies;
+using Microsoft.Extensions.Logging;
+
+namespace AiTrading.Grains;
+
+/// <summary>Where backtests get their data and reports: files under a directory the host chooses, and the HTML report.</summary>
+public interface IBacktestData
+{
+    /// <exception cref="ValidationException">The path is outside the data directory.</exception>
+    /// <exception cref="FormatException">The file is missing or malformed (file, line, column named).</exception>
+    BacktestSeries Load(string symbol, string path);
+
+    string Report(BacktestResult result, IReadOnlyList<BacktestSeries> data);
+}
+
+[GenerateSerializer, Alias("backtest-grain-state")]
+public sealed class BacktestGrainState
+{
+    [Id(0)] public BacktestRequest? Request { get; set; }
+    [Id(1)] public BacktestRunState State { get; set; }
+    [Id(2)] public string? Error { get; set; }
+    [Id(3)] public string? ResultJson { get; set; }
+    [Id(4)] public string? Report { get; set; }
+    [Id(5)] public decimal? FinalEquity { get; set; }
+    [Id(6)] public int Trades { get; set; }
+    [Id(7)] public long Bars { get; set; }
+    [Id(8)] public DateTimeOffset StartedAt { get; set; }
+    [Id(9)] public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>
+/// Runs one backtest (see <see cref="IBacktestGrain"/>): the request is checked on the call, the replay runs on the
+/// thread pool with its progress readable meanwhile, and the outcome is persisted when it ends.
+/// </summary>
+public sealed class BacktestGrain(
+    [PersistentState("backtest")] IPersistentState<BacktestGrainState> state,
+    IBacktestData data,
+    TimeProvider clock,
+    ILogger<BacktestGrain> logger) : Grain, IBacktestGrain, IProgress<BacktestProgress>
+{
+    private long _bars, _total;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State is { Request: { } request, State: BacktestRunState.Running })
+        {
+            // Interrupted (the silo stopped): the replay is deterministic, so run it again.
+            var (spec, series, options) = Prepare(request);
+            Start(spec, series, options);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<BacktestView> StartAsync(BacktestRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<FieldError>();
+        Identifiers.Require(errors, "id", this.GetPrimaryKeyString());
+        if (errors.Count > 0) throw new ValidationException(errors);
+        if (state.State.Request is { } existing)
+        {
+            if (existing.SameAs(request)) return View();
+            throw new ConflictException($"backtest '{this.GetPrimaryKeyString()}' exists with a different request; use another id");
+        }
+        var (spec, series, options) = Prepare(request);
+        state.State = new BacktestGrainState { Request = request, State = BacktestRunState.Running, StartedAt = clock.GetUtcNow() };
+        await state.WriteStateAsync();
+        Start(spec, series, options);
+        return View();
+    }
+
+    public Task<BacktestView?> GetAsync() => Task.FromResult(state.State.Request is null ? null : View());
+
+    public Task<string?> GetReportAsync() => Task.FromResult(state.State.Report);
+
+    public void Report(BacktestProgress value)
+    {
+        Interlocked.Exchange(ref _bars, value.Bars);
+        Interlocked.Exchange(ref _total, value.Total);
+    }
+
+    private (StrategySpec Spec, IReadOnlyList<BacktestSeries> Series, BacktestOptions Options) Prepare(BacktestRequest request)
+    {
+        var errors = new List<FieldError>();
+        StrategySpec? spec = null;
+        try
+        {
+            spec = JsonInput.Parse<StrategySpec>(request.SpecJson ?? "", "spec");
+        }
+        catch (FormatException e)
+        {
+            errors.Add(new("spec", e.Message));
+        }
+        var options = new BacktestOptions
+        {
+            InitialCash = request.InitialCash,
+            Fill = BacktestText.Fill(request.Fill ?? "", "fill", errors),
+            SpreadBps = request.SpreadBps,
+            Paper = new() { SlippageBps = request.SlippageBps, RandomSlippageBps = 0 },
+            Commission = request.Commission is { } c ? BacktestText.Commission(c, "commission", errors) : CommissionModel.None,
+            Financing = request.Financing is { } f ? BacktestText.Financing(f, "financing", errors) : FinancingModel.None,
+            WarmupBars = request.WarmupBars,
+            From = request.From,
+            To = request.To,
+        };
+        errors.AddRange(options.Validate());
+        var series = new List<BacktestSeries>();
+        if (request.Data is not { Count: > 0 }) errors.Add(new("data", "name at least one file (symbol and path)"));
+        else
+            for (var i = 0; i < request.Data.Count; i++)
+            {
+                try
+                {
+                    series.Add(data.Load(InstrumentSymbol(request.Data[i].Symbol), request.Data[i].Path));
+                }
+                catch (Exception e) when (e is FormatException or ValidationException)
+                {
+                    errors.Add(new($"data[{i}]", e.Message));
+                }
+            }
+        if (errors.Count > 0) throw new ValidationException(errors);
+        Backtester.Validate(spec!, series, options);
+        return (spec!, series, options);
+    }
+
+    private static string InstrumentSymbol(string? symbol) => Core.MarketData.InstrumentCatalog.NormalizeSymbol(symbol ?? "");
+
+    private void Start(StrategySpec spec, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    {
+        DelayDeactivation(TimeSpan.FromHours(1));
+        _ = RunAsync(spec, series, options);
+    }
+
+    private async Task RunAsync(StrategySpec spec, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    {
+        try
+        {
+            var result = await Task.Run(() => Backtester.Run(spec, series, options, this));
+            var report = await Task.Run(() => data.Report(result, series));
+            state.State.ResultJson = JsonSerializer.Serialize(result, BacktestText.Json);
+            state.State.Report = report;
+            state.State.FinalEquity = result.FinalEquity;
+            state.State.Trades = result.Trades.Count;
+            state.State.Bars = result.Bars;
+            state.State.State = BacktestRunState.Completed;
+        }
+        catch (Exception e) when (e is ValidationException or FormatException)
+        {
+            state.State.State = BacktestRunState.Failed;
+            state.State.Error = e.Message;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Backtest {Id} failed", this.GetPrimaryKeyString());
+            state.State.State = BacktestRunState.Failed;
+            state.State.Error = $"the run failed: {e.Message}";
+        }
+        state.State.FinishedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
+    private BacktestView View()
+    {
+        var s = state.State;
+        var running = s.State == BacktestRunState.Running;
+        return new BacktestView(this.GetPrimaryKeyString(), s.State, running ? Interlocked.Read(ref _bars) : s.Bars, running ? Interlocked.Read(ref _total) : s.Bars,
+            s.Error, s.FinalEquity, s.Trades, s.ResultJson, s.StartedAt, s.FinishedAt);
+    }
+}
