@@ -15,7 +15,8 @@ public sealed class PortfolioState
 
 public sealed class PortfolioGrain(
     [PersistentState("portfolio")] IPersistentState<PortfolioState> state,
-    IOptions<TradingOptions> options) : Grain, IPortfolioGrain
+    IOptions<TradingOptions> options,
+    TimeProvider clock) : Grain, IPortfolioGrain
 {
     private Portfolio _portfolio = null!;
     private MarketPrices? _prices;
@@ -65,7 +66,7 @@ public sealed class PortfolioGrain(
             if (quotes.TryGetValue(position.Symbol, out var q) && rate is { } r)
                 marks[position.Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r, spec.BaseCurrency, FxConverter.TryRate(spec.BaseCurrency, account, mids) ?? 0m);
         }
-        return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null);
+        return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null, clock.GetUtcNow());
     }
 
     private async Task<string> QuoteCurrencyOf(string symbol) => (await SpecOf(symbol)).QuoteCurrency;

@@ -121,7 +121,8 @@ public sealed class Portfolio
     }
 
     /// <param name="markOf">bid/ask and conversion rate of a symbol, or null when it has no quote yet</param>
-    public PortfolioValuation Value(Func<string, Mark?> markOf)
+    /// <param name="asOf">when the valuation is for: on a later UTC day than the last booking, today's realised P&amp;L is zero</param>
+    public PortfolioValuation Value(Func<string, Mark?> markOf, DateTimeOffset? asOf = null)
     {
         var valuations = new List<PositionValuation>(_positions.Count);
         var exposure = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -143,7 +144,8 @@ public sealed class Portfolio
         }
         var equity = Cash + unrealized;
         PeakEquity = Math.Max(PeakEquity, equity);
-        return new(Account, Currency, Cash, RealizedPnl, unrealized, equity, RealizedToday + unrealized, valuations,
+        var realizedToday = asOf is { } now && DateOnly.FromDateTime(now.UtcDateTime) > TradingDay ? 0m : RealizedToday;
+        return new(Account, Currency, Cash, RealizedPnl, unrealized, equity, realizedToday + unrealized, valuations,
             Money.Round(gross, Currency), PeakEquity, exposure.ToDictionary(e => e.Key, e => Money.Round(e.Value, Currency), StringComparer.Ordinal));
     }
 

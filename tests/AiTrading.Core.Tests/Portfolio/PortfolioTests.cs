@@ -89,6 +89,17 @@ public sealed class PortfolioTests
     }
 
     [Fact]
+    public void A_day_without_fills_does_not_carry_yesterdays_realised_pnl_into_the_daily_loss()
+    {
+        var p = new PortfolioBook("ACC", "USD", 0);
+        p.ApplyFill(F("EURUSD", OrderSide.Buy, 1_000, 1.10m), "USD", 1);
+        p.ApplyFill(F("EURUSD", OrderSide.Sell, 1_000, 1.09m), "USD", 1);
+        p.Value(_ => null, Day1).DailyPnl.ShouldBe(-10m);
+        p.Value(_ => null, Day1.AddDays(1)).DailyPnl.ShouldBe(0m);
+        p.RealizedPnl.ShouldBe(-10m);
+    }
+
+    [Fact]
     public void Snapshot_round_trips()
     {
         var p = new PortfolioBook("ACC", "USD", 500);
