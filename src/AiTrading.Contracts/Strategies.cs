@@ -32,18 +32,9 @@ public sealed record StrategyHolding(
     /// <summary>Books a fill of <paramref name="signedQuantity"/> at <paramref name="price"/>; realised P&amp;L converts at <paramref name="quoteToAccount"/>.</summary>
     public StrategyHolding Apply(decimal signedQuantity, decimal price, decimal quoteToAccount, DateOnly day)
     {
-        var (realized, realizedToday) = (RealizedPnl, PnlDay == day ? RealizedToday : 0);
-        var after = Quantity + signedQuantity;
-        decimal entry;
-        if (Quantity == 0 || Math.Sign(Quantity) == Math.Sign(signedQuantity))
-            entry = (EntryPrice * Math.Abs(Quantity) + price * Math.Abs(signedQuantity)) / Math.Abs(after);
-        else
-        {
-            var closed = Math.Min(Math.Abs(signedQuantity), Math.Abs(Quantity));
-            var pnl = Math.Sign(Quantity) * (price - EntryPrice) * closed * quoteToAccount;
-            (realized, realizedToday) = (realized + pnl, realizedToday + pnl);
-            entry = after == 0 ? 0 : Math.Sign(after) == Math.Sign(Quantity) ? EntryPrice : price;
-        }
+        var (after, entry, pnlInQuote) = Core.Portfolio.Position.AfterFill(Quantity, EntryPrice, signedQuantity, price);
+        var pnl = pnlInQuote * quoteToAccount;
+        var (realized, realizedToday) = (RealizedPnl + pnl, (PnlDay == day ? RealizedToday : 0) + pnl);
         var keepsSide = after != 0 && Quantity != 0 && Math.Sign(after) == Math.Sign(Quantity);
         return new(after, entry, keepsSide ? BarsHeld : 0, keepsSide ? StopLoss : null, keepsSide ? TakeProfit : null, keepsSide ? TrailingStop : null,
             realized, day, realizedToday);

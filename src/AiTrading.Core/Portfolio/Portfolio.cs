@@ -16,6 +16,21 @@ public sealed record Position(
     /// <summary>Long positions are marked at the bid and shorts at the ask: what closing would fetch.</summary>
     public decimal UnrealizedPnl(decimal bid, decimal ask) =>
         Quantity == 0 ? 0 : ((Quantity > 0 ? bid : ask) - AveragePrice) * Quantity;
+
+    /// <summary>
+    /// A position of <paramref name="quantity"/> at <paramref name="averagePrice"/> after a fill of
+    /// <paramref name="signedQuantity"/> at <paramref name="price"/>: adding averages the price in; reducing realises
+    /// P&amp;L (in the quote currency) and keeps the average; a flip opens the remainder at the fill's price.
+    /// </summary>
+    public static (decimal Quantity, decimal AveragePrice, decimal Realized) AfterFill(decimal quantity, decimal averagePrice, decimal signedQuantity, decimal price)
+    {
+        var after = quantity + signedQuantity;
+        if (quantity == 0 || Math.Sign(quantity) == Math.Sign(signedQuantity))
+            return (after, (averagePrice * Math.Abs(quantity) + price * Math.Abs(signedQuantity)) / Math.Abs(after), 0m);
+        var closed = Math.Min(Math.Abs(signedQuantity), Math.Abs(quantity));
+        var realized = (price - averagePrice) * closed * Math.Sign(quantity);
+        return (after, after == 0 ? 0 : Math.Sign(after) == Math.Sign(quantity) ? averagePrice : price, realized);
+    }
 }
 
 /// <summary>
@@ -80,23 +95,7 @@ public sealed class Portfolio
         if (!_appliedFills.Add(fill.FillId)) return 0m;
 
         var current = _positions.TryGetValue(fill.Symbol, out var p) ? p : new Position(fill.Symbol, quoteCurrency, 0, 0, 0);
-        var signed = fill.Side.Sign() * fill.Quantity;
-        var newQuantity = current.Quantity + signed;
-        decimal realized = 0, average;
-
-        if (current.Quantity == 0 || Math.Sign(current.Quantity) == Math.Sign(signed))
-        {
-            average = (current.AveragePrice * Math.Abs(current.Quantity) + fill.Price * fill.Quantity) / Math.Abs(newQuantity);
-        }
-        else
-        {
-            var closed = Math.Min(Math.Abs(signed), Math.Abs(current.Quantity));
-            realized = (fill.Price - current.AveragePrice) * closed * Math.Sign(current.Quantity);
-            average = newQuantity == 0 ? 0
-                : Math.Sign(newQuantity) == Math.Sign(current.Quantity) ? current.AveragePrice
-                : fill.Price; // flipped: the remainder opened at this fill's price
-        }
-
+        var (newQuantity, average, realized) = Position.AfterFill(current.Quantity, current.AveragePrice, fill.Side.Sign() * fill.Quantity, fill.Price);
         _positions[fill.Symbol] = current with { Quantity = newQuantity, AveragePrice = average, RealizedPnl = current.RealizedPnl + realized };
         var realizedAccount = Money.Round(realized * quoteToAccountRate, Currency);
         RollDay(DateOnly.FromDateTime(fill.Time.UtcDateTime));
