@@ -15,7 +15,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Order(), Quotes(), Indicators(), ModelCommands.Models()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic or csv", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
@@ -198,7 +198,7 @@ public static class Commands
     }
 
     /// <summary>Bad input ends the command with its message and exit code 2, not a stack trace.</summary>
-    private static async Task<int> Guarded(Func<Task> action)
+    internal static async Task<int> Guarded(Func<Task> action)
     {
         try
         {

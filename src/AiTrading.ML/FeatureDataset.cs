@@ -14,8 +14,9 @@ public sealed class FeatureDataset
 {
     private readonly float[] _values; // row-major, Count × FeatureCount
 
-    private FeatureDataset(string symbol, Timeframe timeframe, string[] names, DateTimeOffset[] times, double[] highs, double[] lows, double[] closes, float[] values)
+    private FeatureDataset(IReadOnlyList<FeatureDefinition> definitions, string symbol, Timeframe timeframe, string[] names, DateTimeOffset[] times, double[] highs, double[] lows, double[] closes, float[] values)
     {
+        Definitions = definitions;
         Symbol = symbol;
         Timeframe = timeframe;
         FeatureNames = names;
@@ -26,6 +27,8 @@ public sealed class FeatureDataset
         _values = values;
     }
 
+    /// <summary>The definitions the features were built from (a <see cref="Select"/>ion keeps them all).</summary>
+    public IReadOnlyList<FeatureDefinition> Definitions { get; }
     public string Symbol { get; }
     public Timeframe Timeframe { get; }
     public IReadOnlyList<string> FeatureNames { get; }
@@ -90,7 +93,7 @@ public sealed class FeatureDataset
         if (pipeline is null) throw new ValidationException("data", "has no bars");
         if (times.Count == 0)
             throw new ValidationException("data", $"{seen} bars are too few for the features to warm up");
-        return new FeatureDataset(symbol, pipeline.Timeframe, pipeline.Names.ToArray(), times.ToArray(), highs.ToArray(), lows.ToArray(), closes.ToArray(), values.ToArray());
+        return new FeatureDataset(definitions.ToArray(), symbol, pipeline.Timeframe, pipeline.Names.ToArray(), times.ToArray(), highs.ToArray(), lows.ToArray(), closes.ToArray(), values.ToArray());
     }
 
     /// <summary>The same rows with only the named features, in the order given.</summary>
@@ -110,7 +113,7 @@ public sealed class FeatureDataset
         for (var r = 0; r < Count; r++)
             for (var c = 0; c < columns.Length; c++)
                 values[r * names.Count + c] = _values[r * FeatureCount + columns[c]];
-        return new FeatureDataset(Symbol, Timeframe, names.ToArray(), (DateTimeOffset[])Times, (double[])Highs, (double[])Lows, (double[])Closes, values);
+        return new FeatureDataset(Definitions, Symbol, Timeframe, names.ToArray(), (DateTimeOffset[])Times, (double[])Highs, (double[])Lows, (double[])Closes, values);
     }
 }
 

@@ -110,7 +110,7 @@ public static class ModelTraining
     /// <summary>Fits one model of <paramref name="spec"/> on the listed samples.</summary>
     public static TrainedModel Fit(FeatureDataset data, Labels labels, IReadOnlyList<int> samples, ModelSpec spec, CancellationToken cancellation = default)
     {
-        var header = new ModelHeader(spec.Kind, spec.Task, data.FeatureNames.ToArray(), spec.Kind.IsDeep() ? spec.Options.Window : 1, spec.Options);
+        var header = new ModelHeader(spec.Kind, spec.Task, data.FeatureNames.ToArray(), spec.Kind.IsDeep() ? spec.Options.Window : 1, spec.Options, data.Definitions.ToArray());
         return spec.Kind.IsDeep()
             ? SequenceModels.Fit(data, labels, samples, header, cancellation)
             : TreeModels.Fit(data, labels, samples, header);
@@ -121,4 +121,46 @@ public static class ModelTraining
 
     private static RegressionMetrics? ReturnOf(ModelSpec spec, IReadOnlyList<int> samples, IReadOnlyList<double> scores, Labels labels) =>
         spec.Task == ModelTask.Return ? RegressionMetrics.Compute(scores, samples.Select(s => labels.Returns[s]).ToArray()) : null;
+}
+
+public static class EvaluationSummary
+{
+    /// <summary>
+    /// The headline out-of-sample figures by name, the baseline's prefixed <c>baseline</c>: auc, accuracy, logLoss,
+    /// brier for direction; rmse, mae, directionalAccuracy, informationCoefficient for returns. What reports,
+    /// the registry and the CLI's JSON show.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> Metrics(this EvaluationReport report)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["samples"] = report.Samples };
+        if (report.Direction is { } d && report.DirectionBaseline is { } db)
+        {
+            Add(metrics, "", d);
+            Add(metrics, "baseline", db);
+        }
+        if (report.Return is { } r && report.ReturnBaseline is { } rb)
+        {
+            Add(metrics, "", r);
+            Add(metrics, "baseline", rb);
+        }
+        return metrics;
+    }
+
+    private static string Key(string prefix, string name) => prefix.Length == 0 ? name : prefix + char.ToUpperInvariant(name[0]) + name[1..];
+
+    private static void Add(Dictionary<string, double> metrics, string prefix, ClassificationMetrics m)
+    {
+        metrics[Key(prefix, "auc")] = m.Auc;
+        metrics[Key(prefix, "accuracy")] = m.Accuracy;
+        metrics[Key(prefix, "logLoss")] = m.LogLoss;
+        metrics[Key(prefix, "brier")] = m.Brier;
+    }
+
+    private static void Add(Dictionary<string, double> metrics, string prefix, RegressionMetrics m)
+    {
+        metrics[Key(prefix, "rmse")] = m.Rmse;
+        metrics[Key(prefix, "mae")] = m.Mae;
+        metrics[Key(prefix, "directionalAccuracy")] = m.DirectionalAccuracy;
+        metrics[Key(prefix, "informationCoefficient")] = m.InformationCoefficient;
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AiTrading.Core;
+using AiTrading.Core.Features;
 
 namespace AiTrading.ML;
 
@@ -32,10 +33,11 @@ public static class ModelKinds
 /// <summary>What a saved model needs to be rebuilt and fed: its kind, task, feature names, window and settings.</summary>
 /// <summary>
 /// What a saved model needs to be rebuilt and fed: its kind, task, feature names, window and settings; networks add
-/// the training rows' feature means and scales and the scale of the return target.
+/// the training rows' feature means and scales and the scale of the return target. <see cref="Definitions"/> are the
+/// feature definitions the training data was built with, so a bar file can be scored with the same features.
 /// </summary>
 public sealed record ModelHeader(ModelKind Kind, ModelTask Task, string[] Features, int Window, TrainingOptions Options,
-    float[]? Means = null, float[]? Scales = null, double TargetScale = 1);
+    FeatureDefinition[] Definitions, float[]? Means = null, float[]? Scales = null, double TargetScale = 1);
 
 /// <summary>
 /// A fitted model. It scores one input: the last <see cref="Window"/> feature vectors (one for trees), row-major, in

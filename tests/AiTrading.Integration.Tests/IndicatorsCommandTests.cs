@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using AiTrading.Core.Tests;
 
@@ -11,17 +10,7 @@ public sealed class IndicatorsCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> Cli(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aitrading.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> Cli(params string[] arguments) => CliProcess.Run(arguments);
 
     private static Dictionary<string, string[]> ReadColumns(string path)
     {
