@@ -24,4 +24,11 @@ if (args.Length > 0 && args[0] == "risk")
     RiskCheckLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
     return;
 }
+// `models [calls] [kinds]`: per model kind, training time, out-of-sample AUC vs the baseline, inference p50/p99 at batch 1 (issue 6).
+if (args.Length > 0 && args[0] == "models")
+{
+    AiTrading.Bench.ModelBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 5_000,
+        args.Length > 2 ? args[2].Split(',').Select(k => AiTrading.ML.ModelKinds.Parse(k)).ToArray() : Enum.GetValues<AiTrading.ML.ModelKind>());
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);
