@@ -22,8 +22,12 @@ public sealed record FoldReport(int Number, DateTimeOffset TrainFrom, DateTimeOf
 /// Out-of-sample scores of every fold's test rows together, and the naive baseline's: for direction the up rate of
 /// the fold's training labels as a constant probability, for returns the mean training return as a constant forecast.
 /// </summary>
+/// <see cref="OutOfSample"/> holds every tested row's score and outcome (what calibrators and significance tests fit on).
 public sealed record EvaluationReport(int Samples, ClassificationMetrics? Direction, ClassificationMetrics? DirectionBaseline,
-    RegressionMetrics? Return, RegressionMetrics? ReturnBaseline, IReadOnlyList<FoldReport> Folds);
+    RegressionMetrics? Return, RegressionMetrics? ReturnBaseline, IReadOnlyList<FoldReport> Folds, OutOfSampleScores? OutOfSample = null);
+
+/// <summary>Out-of-sample scores in time order: each tested row's bar time, the model's score, whether it went up and its return.</summary>
+public sealed record OutOfSampleScores(DateTimeOffset[] Times, double[] Scores, bool[] Up, double[] Returns);
 
 /// <summary>Progress of a training job: which step of how many, and what it is doing.</summary>
 public readonly record struct TrainingProgress(int Step, int Steps, string Stage)
@@ -104,7 +108,9 @@ public static class ModelTraining
         }
         return new EvaluationReport(tested.Count,
             DirectionOf(spec, tested, scores, labels), DirectionOf(spec, tested, baseline, labels),
-            ReturnOf(spec, tested, scores, labels), ReturnOf(spec, tested, baseline, labels), reports);
+            ReturnOf(spec, tested, scores, labels), ReturnOf(spec, tested, baseline, labels), reports,
+            new OutOfSampleScores(tested.Select(s => data.Times[labels.Rows[s]]).ToArray(), scores.ToArray(),
+                tested.Select(s => labels.Up[s]).ToArray(), tested.Select(s => labels.Returns[s]).ToArray()));
     }
 
     /// <summary>Fits one model of <paramref name="spec"/> on the listed samples.</summary>
