@@ -66,11 +66,13 @@ internal static class SequenceModels
             shuffle.Shuffle(fitting);
             for (var start = 0; start < fitting.Length; start += o.BatchSize)
             {
-                using var scope = NewDisposeScope();
-                var (x, y) = Batch(fitting.AsSpan(start, Math.Min(o.BatchSize, fitting.Length - start)));
-                var loss = Loss(net.forward(x), y);
                 optimizer.zero_grad();
-                loss.backward();
+                using (var scope = NewDisposeScope())
+                {
+                    var (x, y) = Batch(fitting.AsSpan(start, Math.Min(o.BatchSize, fitting.Length - start)));
+                    Loss(net.forward(x), y).backward();
+                }
+                // Outside the scope: the optimizer creates its state (moments, scalars) on the first step and keeps it.
                 optimizer.step();
             }
             net.eval();
