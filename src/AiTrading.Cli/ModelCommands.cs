@@ -45,32 +45,13 @@ public static class ModelCommands
             { kind, Data, horizon, json, model, labels, width, task, folds, embargo, features, Volume, seed, trees, epochs, window, device };
         command.SetAction((result, token) => Commands.Guarded(() =>
         {
-            var modelKind = ModelKinds.Parse(result.GetValue(kind));
-            var modelTask = result.GetValue(task)?.ToLowerInvariant() switch
-            {
-                "direction" => ModelTask.Direction,
-                "return" => ModelTask.Return,
-                var other => throw new ValidationException("task", $"'{other}' is not a task (use direction or return)"),
-            };
-            var n = result.GetValue(horizon);
-            Labeling labeling = result.GetValue(labels)?.ToLowerInvariant() switch
-            {
-                "fixed" => new FixedHorizon(n),
-                "triple-barrier" => new TripleBarrier(n, result.GetValue(width), result.GetValue(width)),
-                var other => throw new ValidationException("labels", $"'{other}' is not a labelling (use fixed or triple-barrier)"),
-            };
-            var defaults = new TrainingOptions();
-            var options = defaults with
-            {
-                Seed = result.GetValue(seed),
-                Trees = result.GetValue(trees) ?? defaults.Trees,
-                Epochs = result.GetValue(epochs) ?? defaults.Epochs,
-                Window = result.GetValue(window) ?? defaults.Window,
-                Device = result.GetValue(device)!,
-            };
-            var spec = new ModelSpec(modelKind, labeling, modelTask, new WalkForwardOptions(result.GetValue(folds), result.GetValue(embargo)), options);
-            var problems = spec.Validate();
-            if (problems.Count > 0) throw new ValidationException(problems);
+            var overrides = new Dictionary<string, double> { ["seed"] = result.GetValue(seed) };
+            if (result.GetValue(trees) is { } t) overrides["trees"] = t;
+            if (result.GetValue(epochs) is { } e) overrides["epochs"] = e;
+            if (result.GetValue(window) is { } w) overrides["window"] = w;
+            var spec = ModelSpecs.Parse(result.GetValue(kind), result.GetValue(task), result.GetValue(labels), result.GetValue(horizon), result.GetValue(width),
+                result.GetValue(folds), result.GetValue(embargo), overrides, result.GetValue(device)!);
+            var (modelKind, modelTask, options) = (spec.Kind, spec.Task, spec.Options);
 
             var bars = new CsvBarFile(result.GetValue(Data)!, result.GetValue(Volume));
             var definitions = result.GetValue(features) is { } path ? FeatureDefinitionFile.Read(path) : ModelFeatures.Default;

@@ -31,6 +31,7 @@ public static class SiloHosting
             b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = streams.PollPeriod));
         });
         silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();
+        silo.AddAiTradingModels(configuration);
 
         var services = silo.Services;
         services.AddOptions<TradingOptions>().Bind(configuration.GetSection(TradingOptions.Section)).ValidateOnStart();
