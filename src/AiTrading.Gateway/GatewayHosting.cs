@@ -35,9 +35,11 @@ public static class GatewayHosting
     {
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
+        app.MapModelApiV1();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<OrdersService>();
         app.MapGrpcService<StrategiesService>();
+        app.MapGrpcService<ModelsService>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
