@@ -31,4 +31,10 @@ if (args.Length > 0 && args[0] == "models")
         args.Length > 2 ? args[2].Split(',').Select(k => AiTrading.ML.ModelKinds.Parse(k)).ToArray() : Enum.GetValues<AiTrading.ML.ModelKind>());
     return;
 }
+// `validator [calls]`: the pattern validator end to end through the cluster (issue 6's p99 figure).
+if (args.Length > 0 && args[0] == "validator")
+{
+    await AiTrading.Bench.ValidatorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2_000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);
