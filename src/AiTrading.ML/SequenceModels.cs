@@ -55,7 +55,7 @@ internal static class SequenceModels
         if (fitting.Length < o.BatchSize) fitting = Enumerable.Range(0, samples.Count).ToArray();
         var validation = Enumerable.Range(validationStart, samples.Count - validationStart).ToArray();
 
-        using var optimizer = optim.Adam(net.parameters(), o.NetworkLearningRate);
+        using var optimizer = new AdamOptimizer(net, o.NetworkLearningRate);
         var shuffle = new Random(o.Seed);
         var best = double.PositiveInfinity;
         byte[]? bestWeights = null;
@@ -66,14 +66,13 @@ internal static class SequenceModels
             shuffle.Shuffle(fitting);
             for (var start = 0; start < fitting.Length; start += o.BatchSize)
             {
-                optimizer.zero_grad();
+                net.zero_grad();
                 using (var scope = NewDisposeScope())
                 {
                     var (x, y) = Batch(fitting.AsSpan(start, Math.Min(o.BatchSize, fitting.Length - start)));
                     Loss(net.forward(x), y).backward();
                 }
-                // Outside the scope: the optimizer creates its state (moments, scalars) on the first step and keeps it.
-                optimizer.step();
+                optimizer.Step();
             }
             net.eval();
             double validationLoss;
@@ -123,6 +122,54 @@ internal static class SequenceModels
         net.to(device);
         net.eval();
         return new Model(header, net, device);
+    }
+
+    /// <summary>
+    /// Adam (β₁ 0.9, β₂ 0.999, ε 1e−8, bias-corrected), written here rather than TorchSharp's optim.Adam: that one's
+    /// step passes scalars it does not keep alive to native code, and under GC pressure (tests in parallel) a
+    /// finalised scalar intermittently corrupted a step. Every scalar here lives in a using until its op returns.
+    /// </summary>
+    private sealed class AdamOptimizer : IDisposable
+    {
+        private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+        private readonly Parameter[] _parameters;
+        private readonly Tensor[] _first, _second;
+        private readonly double _rate;
+        private int _steps;
+
+        public AdamOptimizer(nn.Module net, double rate)
+        {
+            _rate = rate;
+            _parameters = net.parameters().ToArray();
+            using var noGrad = no_grad();
+            _first = _parameters.Select(p => zeros_like(p)).ToArray();
+            _second = _parameters.Select(p => zeros_like(p)).ToArray();
+        }
+
+        public void Step()
+        {
+            _steps++;
+            var correction1 = 1 - Math.Pow(Beta1, _steps);
+            var correction2 = 1 - Math.Pow(Beta2, _steps);
+            using Scalar beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2, epsilon = Epsilon,
+                rootCorrection2 = Math.Sqrt(correction2), step = -_rate / correction1;
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                var gradient = _parameters[i].grad;
+                if (gradient is null) continue;
+                _first[i].mul_(beta1).add_(gradient, keep1);
+                _second[i].mul_(beta2).addcmul_(gradient, gradient, keep2);
+                var denominator = _second[i].sqrt().div_(rootCorrection2).add_(epsilon);
+                _parameters[i].addcdiv_(_first[i], denominator, step);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _first.Concat(_second)) t.Dispose();
+        }
     }
 
     private static (float[] Means, float[] Scales) Standardisation(FeatureDataset data, Labels labels, IReadOnlyList<int> samples)
@@ -260,7 +307,7 @@ internal static class SequenceModels
         public TransformerNetwork(ModelHeader h) : base("transformer")
         {
             project = nn.Linear(h.Features.Length, h.Options.Hidden);
-            position = nn.Parameter(randn(h.Window, 1, h.Options.Hidden) * 0.02);
+            position = nn.Parameter(nn.init.normal_(empty(h.Window, 1, h.Options.Hidden), 0, 0.02));
             encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(h.Options.Hidden, 2, 2 * h.Options.Hidden, 0.0), h.Options.Layers);
             head = nn.Linear(h.Options.Hidden, 1);
             RegisterComponents();
