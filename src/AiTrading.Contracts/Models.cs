@@ -81,12 +81,13 @@ public sealed record TrainedVersion(
     [property: Id(1)] byte[] Artifact,
     [property: Id(2)] OutOfSampleRecord OutOfSample);
 
-/// <summary>A version's walk-forward out-of-sample scores and outcomes, in time order: the validator's evidence.</summary>
+/// <summary>A version's walk-forward out-of-sample scores and outcomes, in time order, and its label horizon: the validator's evidence.</summary>
 [GenerateSerializer, Immutable, Alias("out-of-sample-record")]
 public sealed record OutOfSampleRecord(
     [property: Id(0)] DateTimeOffset[] Times,
     [property: Id(1)] double[] Scores,
-    [property: Id(2)] bool[] Up);
+    [property: Id(2)] bool[] Up,
+    [property: Id(3)] int Horizon = 1);
 
 /// <summary>The active version's kind and out-of-sample record.</summary>
 [GenerateSerializer, Immutable, Alias("model-evidence")]

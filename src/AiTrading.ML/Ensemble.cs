@@ -225,7 +225,8 @@ public sealed record EnsembleVerdict(bool Passed, double ProbabilityUp, double C
 /// (Platt or isotonic, fitted on its out-of-sample record), then combined: a weighted mean, or stacking, a logistic
 /// regression of the outcome on the calibrated logits over the bars every model was tested on. A signal passes when
 /// the confidence max(p, 1 − p) reaches the threshold, the weight of models on the combined side reaches the minimum
-/// agreement, and every model's out-of-sample AUC is significantly above 0.5.
+/// agreement, and every model's out-of-sample AUC is significantly above 0.5 (with the sample counted once per label
+/// horizon, since overlapping labels are not independent).
 /// </summary>
 public sealed class Ensemble
 {
@@ -267,7 +268,9 @@ public sealed class Ensemble
         {
             var oos = m.OutOfSample;
             var auc = ClassificationMetrics.AreaUnderCurve(oos.Scores, oos.Up);
-            var p = AucPValue(auc, oos.Up.Count(u => u), oos.Up.Count(u => !u));
+            // Overlapping labels are not independent: count each class's rows once per horizon.
+            var h = Math.Max(1, oos.Horizon);
+            var p = AucPValue(auc, oos.Up.Count(u => u) / h, oos.Up.Count(u => !u) / h);
             return new ModelCheck(m.Model, auc, oos.Scores.Length, p, p < settings.SignificanceLevel);
         }).ToArray();
 

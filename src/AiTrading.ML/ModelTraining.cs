@@ -26,8 +26,12 @@ public sealed record FoldReport(int Number, DateTimeOffset TrainFrom, DateTimeOf
 public sealed record EvaluationReport(int Samples, ClassificationMetrics? Direction, ClassificationMetrics? DirectionBaseline,
     RegressionMetrics? Return, RegressionMetrics? ReturnBaseline, IReadOnlyList<FoldReport> Folds, OutOfSampleScores? OutOfSample = null);
 
-/// <summary>Out-of-sample scores in time order: each tested row's bar time, the model's score, whether it went up and its return.</summary>
-public sealed record OutOfSampleScores(DateTimeOffset[] Times, double[] Scores, bool[] Up, double[] Returns);
+/// <summary>
+/// Out-of-sample scores in time order: each tested row's bar time, the model's score, whether it went up and its
+/// return, and the labels' horizon (neighbouring labels over a horizon of h bars overlap, so h rows carry about one
+/// row's worth of independent evidence).
+/// </summary>
+public sealed record OutOfSampleScores(DateTimeOffset[] Times, double[] Scores, bool[] Up, double[] Returns, int Horizon = 1);
 
 /// <summary>Progress of a training job: which step of how many, and what it is doing.</summary>
 public readonly record struct TrainingProgress(int Step, int Steps, string Stage)
@@ -110,7 +114,7 @@ public static class ModelTraining
             DirectionOf(spec, tested, scores, labels), DirectionOf(spec, tested, baseline, labels),
             ReturnOf(spec, tested, scores, labels), ReturnOf(spec, tested, baseline, labels), reports,
             new OutOfSampleScores(tested.Select(s => data.Times[labels.Rows[s]]).ToArray(), scores.ToArray(),
-                tested.Select(s => labels.Up[s]).ToArray(), tested.Select(s => labels.Returns[s]).ToArray()));
+                tested.Select(s => labels.Up[s]).ToArray(), tested.Select(s => labels.Returns[s]).ToArray(), spec.Labeling.Horizon));
     }
 
     /// <summary>Fits one model of <paramref name="spec"/> on the listed samples.</summary>

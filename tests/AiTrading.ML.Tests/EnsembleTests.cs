@@ -51,6 +51,18 @@ public sealed class EnsembleTests
     }
 
     [Fact]
+    public void Overlapping_labels_count_once_per_horizon_in_the_significance_check()
+    {
+        var record = Record(3000, 0.12, 9);
+        var daily = Ensemble.Fit([new("m", 1, record)], new EnsembleSettings()).Checks.Single();
+        var weekly = Ensemble.Fit([new("m", 1, record with { Horizon = 10 })], new EnsembleSettings()).Checks.Single();
+        weekly.Auc.ShouldBe(daily.Auc);
+        weekly.PValue.ShouldBeGreaterThan(daily.PValue);
+        daily.Significant.ShouldBeTrue($"AUC {daily.Auc} p {daily.PValue}");
+        weekly.Significant.ShouldBeFalse($"AUC {weekly.Auc} p {weekly.PValue}");
+    }
+
+    [Fact]
     public void A_weighted_ensemble_passes_confident_agreeing_significant_signals_and_says_why_others_fail()
     {
         var ensemble = Ensemble.Fit([new("a", 2, Record(3000, 0.9, 3)), new("b", 1, Record(3000, 0.9, 4))], new EnsembleSettings());

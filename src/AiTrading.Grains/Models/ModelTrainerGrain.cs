@@ -83,7 +83,7 @@ public abstract class ModelTrainerGrain(ILocalSiloDetails silo, IOptions<ModelOp
             data.Symbol, data.Timeframe.Name, result.TrainFrom, result.TrainTo, data.FeatureNames.ToList(), spec.Options.Describe(spec.Kind),
             result.Evaluation.Metrics().ToDictionary(m => m.Key, m => m.Value), result.Hash, result.Artifact.Length, clock.GetUtcNow(),
             Math.Round(result.Elapsed.TotalSeconds, 3));
-        return new TrainedVersion(view, result.Artifact, new OutOfSampleRecord(oos.Times, oos.Scores, oos.Up));
+        return new TrainedVersion(view, result.Artifact, new OutOfSampleRecord(oos.Times, oos.Scores, oos.Up, oos.Horizon));
     }
 
     private sealed class LatestProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

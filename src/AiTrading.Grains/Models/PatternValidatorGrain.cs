@@ -84,7 +84,7 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
 
     private static List<ModelEvidence> Models(PatternValidatorConfig cfg, ModelEvidenceView[] evidence) =>
         cfg.Models.Select((m, i) => new ModelEvidence(m.Model, m.Weight,
-            new OutOfSampleScores(evidence[i].OutOfSample.Times, evidence[i].OutOfSample.Scores, evidence[i].OutOfSample.Up, new double[evidence[i].OutOfSample.Scores.Length]))).ToList();
+            new OutOfSampleScores(evidence[i].OutOfSample.Times, evidence[i].OutOfSample.Scores, evidence[i].OutOfSample.Up, new double[evidence[i].OutOfSample.Scores.Length], evidence[i].OutOfSample.Horizon))).ToList();
 
     private static EnsembleSettings Settings(PatternValidatorConfig cfg)
     {
