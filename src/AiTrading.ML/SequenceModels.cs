@@ -125,9 +125,10 @@ internal static class SequenceModels
     }
 
     /// <summary>
-    /// Adam (β₁ 0.9, β₂ 0.999, ε 1e−8, bias-corrected), written here rather than TorchSharp's optim.Adam: that one's
-    /// step passes scalars it does not keep alive to native code, and under GC pressure (tests in parallel) a
-    /// finalised scalar intermittently corrupted a step. Every scalar here lives in a using until its op returns.
+    /// Adam (β₁ 0.9, β₂ 0.999, ε 1e−8, bias-corrected), written here rather than TorchSharp's optim.Adam. TorchSharp
+    /// turns default arguments (an add's alpha of 1) into temporary scalars that nothing references once their handle
+    /// is passed to native code, so a GC finalising one mid-call corrupts the op (seen intermittently with tests in
+    /// parallel). Here every scalar, alpha included, lives in a using until its op returns.
     /// </summary>
     private sealed class AdamOptimizer : IDisposable
     {
@@ -151,7 +152,7 @@ internal static class SequenceModels
             _steps++;
             var correction1 = 1 - Math.Pow(Beta1, _steps);
             var correction2 = 1 - Math.Pow(Beta2, _steps);
-            using Scalar beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2, epsilon = Epsilon,
+            using Scalar beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2, epsilon = Epsilon, one = 1,
                 rootCorrection2 = Math.Sqrt(correction2), step = -_rate / correction1;
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
@@ -161,7 +162,7 @@ internal static class SequenceModels
                 if (gradient is null) continue;
                 _first[i].mul_(beta1).add_(gradient, keep1);
                 _second[i].mul_(beta2).addcmul_(gradient, gradient, keep2);
-                var denominator = _second[i].sqrt().div_(rootCorrection2).add_(epsilon);
+                var denominator = _second[i].sqrt().div_(rootCorrection2).add_(epsilon, one);
                 _parameters[i].addcdiv_(_first[i], denominator, step);
             }
         }
@@ -303,6 +304,7 @@ internal static class SequenceModels
         private readonly Parameter position;
         private readonly TransformerEncoder encoder;
         private readonly Linear head;
+        private readonly Scalar one = 1; // explicit alpha for the add below (see AdamOptimizer on temporary scalars)
 
         public TransformerNetwork(ModelHeader h) : base("transformer")
         {
@@ -315,7 +317,7 @@ internal static class SequenceModels
 
         public override Tensor forward(Tensor x)
         {
-            var sequence = project.forward(x).permute(1, 0, 2) + position; // [window, batch, hidden]
+            var sequence = project.forward(x).permute(1, 0, 2).add(position, one); // [window, batch, hidden]
             var encoded = encoder.forward(sequence, null, null);
             return head.forward(encoded[-1]).squeeze(-1);
         }

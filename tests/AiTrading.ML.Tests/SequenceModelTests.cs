@@ -29,6 +29,41 @@ public sealed class SequenceModelTests
         result.Model.Dispose();
     }
 
+    /// <summary>
+    /// TorchSharp's temporary scalars (an add's default alpha) are unreferenced while native code reads them; with the
+    /// GC finalising constantly, training that relied on them failed every time ("toFloat ... Expected false to be true").
+    /// </summary>
+    [Fact]
+    public async Task Networks_train_while_the_gc_finalises_constantly()
+    {
+        var data = FeatureDataset.FromBars(SyntheticBars.Generate(800, -0.4, seed: 9), ModelFeatures.Default);
+        using var stop = new CancellationTokenSource();
+        var collector = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        });
+        try
+        {
+            for (var round = 0; round < 2; round++)
+                foreach (var kind in new[] { ModelKind.Transformer, ModelKind.Lstm, ModelKind.Cnn })
+                {
+                    var spec = new ModelSpec(kind, new FixedHorizon(1), ModelTask.Direction, new WalkForwardOptions(Folds: 2, Embargo: 2),
+                        new TrainingOptions { Window = 8, Hidden = 8, Epochs = 3, BatchSize = 16, Device = "cpu", Seed = round });
+                    using var model = ModelTraining.Train(data, spec).Model;
+                    model.Predict(data, [100, 500]).ShouldAllBe(p => p > 0 && p < 1);
+                }
+        }
+        finally
+        {
+            stop.Cancel();
+            await collector;
+        }
+    }
+
     [Fact]
     public void Training_is_reproducible_with_the_same_seed()
     {
