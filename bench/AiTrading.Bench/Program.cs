@@ -50,4 +50,17 @@ if (args.Length > 0 && args[0] == "backtest")
     BacktestBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 2_000_000, args.Length > 2 ? int.Parse(args[2]) : 3);
     return;
 }
+// `models [calls] [kinds]`: per model kind, training time, out-of-sample AUC vs the baseline, inference p50/p99 at batch 1 (issue 6).
+if (args.Length > 0 && args[0] == "models")
+{
+    AiTrading.Bench.ModelBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 5_000,
+        args.Length > 2 ? args[2].Split(',').Select(k => AiTrading.ML.ModelKinds.Parse(k)).ToArray() : Enum.GetValues<AiTrading.ML.ModelKind>());
+    return;
+}
+// `validator [calls]`: the pattern validator end to end through the cluster (issue 6's p99 figure).
+if (args.Length > 0 && args[0] == "validator")
+{
+    await AiTrading.Bench.ValidatorBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2_000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(LoopBenchmark).Assembly).Run(args);

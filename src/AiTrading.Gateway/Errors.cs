@@ -15,6 +15,7 @@ internal static class ErrorMapping
         ValidationException v => BadRequest(v.Errors),
         ResourceNotFoundException n => Results.Json(new { error = n.Message }, statusCode: StatusCodes.Status404NotFound),
         ConflictException c => Results.Json(new { error = c.Message }, statusCode: StatusCodes.Status409Conflict),
+        NoGpuSiloException g => Results.Json(new { error = g.Message }, statusCode: StatusCodes.Status503ServiceUnavailable),
         _ => throw e,
     };
 
@@ -27,6 +28,7 @@ internal static class ErrorMapping
         ValidationException v => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", v.Errors))),
         ResourceNotFoundException n => new RpcException(new Status(StatusCode.NotFound, n.Message)),
         ConflictException c => new RpcException(new Status(StatusCode.AlreadyExists, c.Message)),
+        NoGpuSiloException g => new RpcException(new Status(StatusCode.Unavailable, g.Message)),
         _ => null,
     };
 
@@ -34,7 +36,7 @@ internal static class ErrorMapping
     public static async Task<IResult> Handle(Func<Task<IResult>> handler)
     {
         try { return await handler(); }
-        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException)
+        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException)
         {
             return ToHttp(e);
         }

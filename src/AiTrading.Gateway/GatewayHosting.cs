@@ -43,10 +43,12 @@ public static class GatewayHosting
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.MapMt5Bridge();
         app.MapBacktestApiV1();
+        app.MapModelApiV1();
         app.MapGrpcService<MarketDataService>();
         app.MapGrpcService<OrdersService>();
         app.MapGrpcService<StrategiesService>();
         app.MapGrpcService<BacktestService>();
+        app.MapGrpcService<ModelsService>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

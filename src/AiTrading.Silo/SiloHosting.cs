@@ -70,6 +70,7 @@ public static class SiloHosting
             });
         }
         silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();
+        silo.AddAiTradingModels(configuration);
 
         var services = silo.Services;
         services.AddOptions<TradingOptions>().Bind(configuration.GetSection(TradingOptions.Section)).ValidateOnStart();

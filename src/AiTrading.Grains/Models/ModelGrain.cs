@@ -1,0 +1,143 @@
+using AiTrading.Contracts;
+using AiTrading.Core;
+
+namespace AiTrading.Grains.Models;
+
+[GenerateSerializer, Alias("model-registry-state")]
+public sealed class ModelRegistryState
+{
+    [Id(0)] public List<TrainedVersion> Versions { get; set; } = [];
+    [Id(1)] public int? Active { get; set; }
+    /// <summary>Versions active before the current one, the most recent last: what roll-back returns to.</summary>
+    [Id(2)] public List<int> History { get; set; } = [];
+    [Id(3)] public TrainingJobView? LastJob { get; set; }
+}
+
+/// <summary>
+/// The registry of one model: training jobs (one at a time, run by a trainer grain placed by kind), versions with
+/// their training range, features, hyper-parameters, metrics, artifact and hash, and the active version with its
+/// promotion history. State is the grain's persistent state (memory in the embedded host, the cluster's storage
+/// otherwise).
+/// </summary>
+public sealed class ModelGrain([PersistentState("model-registry")] IPersistentState<ModelRegistryState> state, TimeProvider clock) : Grain, IModelGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+    private ModelRegistryState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A job still running in the stored state lost its trainer with the silo that ran it.
+        if (S.LastJob is { State: TrainingJobView.Running } job)
+        {
+            S.LastJob = job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped", FinishedAt = clock.GetUtcNow() };
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<TrainingJobView> TrainAsync(ModelTrainingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var spec = TrainingRequests.Validate(request);
+        if (S.LastJob is { State: TrainingJobView.Running } running)
+            throw new ConflictException($"model '{Id}' is already training (job {running.JobId}); wait for it or cancel it");
+        var version = S.Versions.Count + 1;
+        var job = new TrainingJobView(Guid.NewGuid().ToString("N"), Id, request.Kind.ToLowerInvariant(), TrainingJobView.Running, 0, spec.Validation.Folds + 1,
+            "queued", null, null, clock.GetUtcNow(), null);
+        S.LastJob = job;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).RegisterAsync(Id);
+        this.DelayDeactivation(TimeSpan.FromHours(12));
+        try
+        {
+            await Trainer(job.Kind).StartAsync(job.JobId, version, request);
+        }
+        catch (Exception e)
+        {
+            S.LastJob = job with { State = TrainingJobView.Failed, Error = e.Message, FinishedAt = clock.GetUtcNow() };
+            await state.WriteStateAsync();
+            throw;
+        }
+        return job;
+    }
+
+    public async Task<TrainingJobView?> GetJobAsync()
+    {
+        if (S.LastJob is not { State: TrainingJobView.Running } job) return S.LastJob;
+        return await Trainer(job.Kind).GetProgressAsync(job.JobId) ?? job;
+    }
+
+    public async Task<TrainingJobView> CancelTrainingAsync()
+    {
+        if (S.LastJob is not { State: TrainingJobView.Running } job)
+            throw new ConflictException($"model '{Id}' has no training job running");
+        await Trainer(job.Kind).CancelAsync(job.JobId);
+        return job with { Stage = "cancelling" };
+    }
+
+    public async Task CompleteTrainingAsync(string jobId, TrainedVersion? trained, string? error, bool cancelled)
+    {
+        if (S.LastJob is not { State: TrainingJobView.Running } job || job.JobId != jobId) return; // a job already given up on
+        var now = clock.GetUtcNow();
+        if (trained is not null)
+        {
+            var version = trained with { Version = trained.Version with { Version = S.Versions.Count + 1, Model = Id } };
+            S.Versions.Add(version);
+            S.LastJob = job with { State = TrainingJobView.Completed, Step = job.Steps, Stage = "done", Version = version.Version.Version, FinishedAt = now };
+        }
+        else S.LastJob = job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error, FinishedAt = now };
+        await state.WriteStateAsync();
+    }
+
+    public Task<ModelView?> GetAsync() => Task.FromResult(S.Versions.Count == 0 && S.LastJob is null ? null : View());
+
+    public async Task<ModelView> PromoteAsync(int version)
+    {
+        if (version < 1 || version > S.Versions.Count)
+            throw new NotFoundException("model version", $"{Id} v{version}");
+        if (S.Active != version)
+        {
+            if (S.Active is { } previous) S.History.Add(previous);
+            S.Active = version;
+            await state.WriteStateAsync();
+        }
+        return View();
+    }
+
+    public async Task<ModelView> RollbackAsync()
+    {
+        if (S.History.Count == 0)
+            throw new ConflictException($"model '{Id}' has no earlier active version to roll back to");
+        S.Active = S.History[^1];
+        S.History.RemoveAt(S.History.Count - 1);
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public Task<int?> GetActiveVersionAsync() => Task.FromResult(S.Active);
+
+    public Task<ModelArtifact> GetActiveArtifactAsync()
+    {
+        var active = ActiveVersion();
+        return Task.FromResult(new ModelArtifact(Id, active.Version.Version, active.Version.Hash, active.Artifact));
+    }
+
+    public Task<ModelEvidenceView> GetActiveEvidenceAsync()
+    {
+        var active = ActiveVersion();
+        return Task.FromResult(new ModelEvidenceView(Id, active.Version.Version, active.Version.Kind, active.Version.Task, active.OutOfSample));
+    }
+
+    private TrainedVersion ActiveVersion()
+    {
+        if (S.Versions.Count == 0) throw new NotFoundException("trained model", Id);
+        if (S.Active is not { } active)
+            throw new ConflictException($"model '{Id}' has {S.Versions.Count} version(s) but none is active: promote one");
+        return S.Versions[active - 1];
+    }
+
+    private ModelView View() => new(Id, S.Active, S.Versions.Select(v => v.Version).ToList(), S.LastJob);
+
+    private IModelTrainerGrain Trainer(string kind) => ModelNames.IsNetwork(kind)
+        ? GrainFactory.GetGrain<INetworkTrainerGrain>(Id)
+        : GrainFactory.GetGrain<ITreeTrainerGrain>(Id);
+}
