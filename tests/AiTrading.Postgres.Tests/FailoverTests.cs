@@ -210,4 +210,76 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             decisions.ShouldBe(accepted.Concat(refused), ignoreOrder: true, "a decision without an outcome");
         }
     }
+
+    /// <summary>
+    /// RestartTests covers a restart on memory streams, where nothing comes back; on Kafka the consumer group resumes
+    /// behind its committed offsets (the rewind window), so fresh instruments rebuild bars from ticks the first cluster
+    /// already traded on and hand them to the restored strategy again.
+    /// </summary>
+    [Fact]
+    public async Task After_a_full_restart_on_kafka_the_replayed_ticks_trade_nothing_twice()
+    {
+        var settings = KafkaSettings(kafka, CreateTopics(kafka));
+        var last = Start.AddSeconds(5 * (Minutes * TicksPerMinute - 1));
+        var ticks = Symbols.Select((s, i) => (Symbol: s, Ticks: TicksOf(s, i))).ToDictionary(x => x.Symbol, x => x.Ticks);
+        async Task SettledAsync(IClusterClient client)
+        {
+            foreach (var symbol in Symbols)
+                await Eventually.True(async () => (await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
+                    $"{symbol} to take its last tick", TimeSpan.FromSeconds(60));
+            long length = -1;
+            await Eventually.True(async () =>
+            {
+                var before = length;
+                await Task.Delay(1000);
+                length = (await client.GetGrain<IAuditStreamGrain>(Account).GetInfoAsync()).Length;
+                return length == before;
+            }, "the strategy to trade the last bars", TimeSpan.FromSeconds(60));
+        }
+        async Task<(List<AuditRecord> Records, Dictionary<string, decimal> Positions, Dictionary<string, decimal> Holdings)> StateAsync(IClusterClient client)
+        {
+            var audit = client.GetGrain<IAuditStreamGrain>(Account);
+            (await audit.VerifyAsync()).Valid.ShouldBeTrue();
+            var records = new List<AuditRecord>();
+            while (await audit.ReadAsync(records.Count + 1, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page) records.AddRange(page);
+            var positions = (await client.GetGrain<IPortfolioGrain>(Account).GetValuationAsync()).Positions.ToDictionary(p => p.Position.Symbol, p => p.Position.Quantity);
+            var holdings = (await client.GetGrain<IStrategyGrain>(StrategyId).GetAsync())!.Holdings.ToDictionary(h => h.Key, h => h.Value.Quantity);
+            return (records, positions, holdings);
+        }
+        static List<string> Of(List<AuditRecord> records, string kind, string field) =>
+            records.Where(r => r.Kind == kind).Select(r => JsonDocument.Parse(r.Payload).RootElement.GetProperty(field).ToString()).ToList();
+
+        (List<AuditRecord> Records, Dictionary<string, decimal> Positions, Dictionary<string, decimal> Holdings) before;
+        await using (var first = await PostgresCluster.StartAsync(database.ConnectionString, "restart-kafka", settings: settings))
+        {
+            for (var i = 0; i < Symbols.Length; i++) await first.ConfigureInstrumentAsync(Symbols[i], 100 + 10 * i);
+            await first.Client.GetGrain<IStrategyGrain>(StrategyId).SubmitAsync(Spec());
+            var provider = first.Client.GetStreamProvider(StreamNames.Provider);
+            foreach (var minute in Enumerable.Range(0, Minutes))
+                await Task.WhenAll(Symbols.Select(s => provider.GetStream<TickBatch>(StreamNames.Ticks, s)
+                    .OnNextAsync(new TickBatch(s, ticks[s].Skip(minute * TicksPerMinute).Take(TicksPerMinute).ToArray(), DateTimeOffset.UtcNow))));
+            await SettledAsync(first.Client);
+            before = await StateAsync(first.Client);
+        }
+        Of(before.Records, AuditKinds.OrderAccepted, "orderId").Count.ShouldBeGreaterThan(Symbols.Length, "the strategy traded");
+
+        await using var second = await PostgresCluster.StartAsync(database.ConnectionString, "restart-kafka", settings: settings);
+        (await second.Client.GetGrain<IStrategyGrain>(StrategyId).GetAsync())!.State.ShouldBe(StrategyLifecycle.Running);
+        await SettledAsync(second.Client);
+        var replayed = await Task.WhenAll(Symbols.Select(s => second.Client.GetGrain<IInstrumentGrain>(s).GetSnapshotAsync(InstrumentGrain.BarHistory)));
+        replayed.ShouldAllBe(s => s.TickCount > 0, "the consumer group resumed behind its committed offsets");
+        replayed.ShouldAllBe(s => s.RejectedTicks == 0);
+        var after = await StateAsync(second.Client);
+        output.WriteLine($"replayed ticks: {string.Join(", ", replayed.Select(s => $"{s.Spec.Symbol} {s.TickCount} from {s.FirstTickTime:T}"))}; " +
+                         $"audit {before.Records.Count} -> {after.Records.Count}: " +
+                         string.Join(", ", after.Records.Skip(before.Records.Count).GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}")));
+
+        after.Records.Take(before.Records.Count).Select(r => r.Hash).ShouldBe(before.Records.Select(r => r.Hash));
+        Of(after.Records, AuditKinds.Decision, "clientOrderId").ShouldBe(Of(before.Records, AuditKinds.Decision, "clientOrderId"), "a bar decided again");
+        Of(after.Records, AuditKinds.OrderAccepted, "orderId").ShouldBe(Of(before.Records, AuditKinds.OrderAccepted, "orderId"), "an order placed again");
+        Of(after.Records, AuditKinds.Fill, "fillId").ShouldBe(Of(before.Records, AuditKinds.Fill, "fillId"), "a fill booked again");
+        after.Positions.ShouldBe(before.Positions);
+        foreach (var symbol in Symbols)
+            after.Holdings.GetValueOrDefault(symbol).ShouldBe(after.Positions.GetValueOrDefault(symbol), $"{symbol}: the strategy's holding");
+    }
 }
