@@ -77,6 +77,35 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 10 },
     };
 
+    /// <summary>Waits until every instrument has taken the last tick and the account's audit stream has stopped growing.</summary>
+    private static async Task SettledAsync(IClusterClient client)
+    {
+        var last = Start.AddSeconds(5 * (Minutes * TicksPerMinute - 1));
+        foreach (var symbol in Symbols)
+            await Eventually.True(async () => (await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
+                $"{symbol} to take its last tick", TimeSpan.FromSeconds(90));
+        long length = -1;
+        await Eventually.True(async () =>
+        {
+            var before = length;
+            await Task.Delay(1000);
+            length = (await client.GetGrain<IAuditStreamGrain>(Account).GetInfoAsync()).Length;
+            return length == before;
+        }, "the strategy to trade the last bars", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The account's whole audit stream, after checking its chain.</summary>
+    private static async Task<List<AuditRecord>> VerifiedAuditAsync(IClusterClient client)
+    {
+        var audit = client.GetGrain<IAuditStreamGrain>(Account);
+        var verification = await audit.VerifyAsync();
+        verification.Valid.ShouldBeTrue();
+        var records = new List<AuditRecord>();
+        while (await audit.ReadAsync(records.Count + 1, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page) records.AddRange(page);
+        records.Count.ShouldBe((int)verification.RecordsChecked);
+        return records;
+    }
+
     /// <param name="rewind">
     /// How far a partition's new reader goes back before the committed offset: 0 resumes exactly there (a gap in
     /// what was committed would show as a lost tick), 10 s replays the whole run to instruments that survived.
@@ -127,20 +156,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         await cluster.Cluster.KillSiloAsync(victim);
         await publishing;
 
-        var last = Start.AddSeconds(5 * (Minutes * TicksPerMinute - 1));
-        foreach (var symbol in Symbols)
-            await Eventually.True(async () => (await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
-                $"{symbol} to take its last tick", TimeSpan.FromSeconds(90));
-        var audit = client.GetGrain<IAuditStreamGrain>(Account);
-        long length = -1;
-        await Eventually.True(async () =>
-        {
-            var before = length;
-            await Task.Delay(1000);
-            length = (await audit.GetInfoAsync()).Length;
-            return length == before;
-        }, "the strategy to trade the last bars", TimeSpan.FromSeconds(60));
-
+        await SettledAsync(client);
         foreach (var symbol in Symbols)
         {
             var snapshot = await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(InstrumentGrain.BarHistory);
@@ -165,10 +181,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        (await audit.VerifyAsync()).Valid.ShouldBeTrue();
-        var records = new List<AuditRecord>();
-        while (await audit.ReadAsync(records.Count + 1, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page) records.AddRange(page);
-        records.Count.ShouldBe((int)length);
+        var records = await VerifiedAuditAsync(client);
         string Field(AuditRecord r, string name) => JsonDocument.Parse(r.Payload).RootElement.GetProperty(name).ToString();
         var accepted = records.Where(r => r.Kind == AuditKinds.OrderAccepted).Select(r => Field(r, "orderId")).ToList();
         var fills = records.Where(r => r.Kind == AuditKinds.Fill).Select(r => Field(r, "fillId")).ToList();
@@ -220,28 +233,10 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task After_a_full_restart_on_kafka_the_replayed_ticks_trade_nothing_twice()
     {
         var settings = KafkaSettings(kafka, CreateTopics(kafka));
-        var last = Start.AddSeconds(5 * (Minutes * TicksPerMinute - 1));
         var ticks = Symbols.Select((s, i) => (Symbol: s, Ticks: TicksOf(s, i))).ToDictionary(x => x.Symbol, x => x.Ticks);
-        async Task SettledAsync(IClusterClient client)
-        {
-            foreach (var symbol in Symbols)
-                await Eventually.True(async () => (await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
-                    $"{symbol} to take its last tick", TimeSpan.FromSeconds(60));
-            long length = -1;
-            await Eventually.True(async () =>
-            {
-                var before = length;
-                await Task.Delay(1000);
-                length = (await client.GetGrain<IAuditStreamGrain>(Account).GetInfoAsync()).Length;
-                return length == before;
-            }, "the strategy to trade the last bars", TimeSpan.FromSeconds(60));
-        }
         async Task<(List<AuditRecord> Records, Dictionary<string, decimal> Positions, Dictionary<string, decimal> Holdings)> StateAsync(IClusterClient client)
         {
-            var audit = client.GetGrain<IAuditStreamGrain>(Account);
-            (await audit.VerifyAsync()).Valid.ShouldBeTrue();
-            var records = new List<AuditRecord>();
-            while (await audit.ReadAsync(records.Count + 1, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page) records.AddRange(page);
+            var records = await VerifiedAuditAsync(client);
             var positions = (await client.GetGrain<IPortfolioGrain>(Account).GetValuationAsync()).Positions.ToDictionary(p => p.Position.Symbol, p => p.Position.Quantity);
             var holdings = (await client.GetGrain<IStrategyGrain>(StrategyId).GetAsync())!.Holdings.ToDictionary(h => h.Key, h => h.Value.Quantity);
             return (records, positions, holdings);
