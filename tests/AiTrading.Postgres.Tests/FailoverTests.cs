@@ -124,7 +124,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < Symbols.Length; i++) await cluster.ConfigureInstrumentAsync(Symbols[i], 100 + 10 * i);
         await client.GetGrain<IStrategyGrain>(StrategyId).SubmitAsync(Spec());
 
-        // The victim hosts instrument grains (and the strategy, or not) and preferably reads Kafka partitions, so both kinds of hand-over happen.
         var provider = client.GetStreamProvider(StreamNames.Provider);
         async Task PublishMinuteAsync(int minute) => await Task.WhenAll(Symbols.Select(s =>
             provider.GetStream<TickBatch>(StreamNames.Ticks, s).OnNextAsync(new TickBatch(s, ticks[s].Skip(minute * TicksPerMinute).Take(TicksPerMinute).ToArray(), DateTimeOffset.UtcNow))));
@@ -134,15 +133,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var statistics = await client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         var hosts = statistics.Where(s => s.GrainType.Contains(nameof(InstrumentGrain)) && Symbols.Contains(s.GrainId.Key.ToString())).GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Select(s => s.GrainId.Key.ToString()!).ToHashSet());
         var strategyHost = statistics.Single(s => s.GrainType.Contains(nameof(StrategyGrain))).SiloAddress;
+        // The strategy's silo when the case kills the strategy (it may host no instrument); else a silo with instruments.
         var victim = cluster.Cluster.Silos
-            .Where(silo => hosts.ContainsKey(silo.SiloAddress))
-            .OrderByDescending(silo => (silo.SiloAddress == strategyHost) == killStrategy)
-            .ThenByDescending(silo => ((KafkaAdapterFactory)cluster.Cluster.GetSiloServiceProvider(silo.SiloAddress)
+            .Where(silo => killStrategy ? silo.SiloAddress == strategyHost : silo.SiloAddress != strategyHost && hosts.ContainsKey(silo.SiloAddress))
+            .OrderByDescending(silo => ((KafkaAdapterFactory)cluster.Cluster.GetSiloServiceProvider(silo.SiloAddress)
                 .GetRequiredKeyedService<IQueueAdapterFactory>(StreamNames.Provider)).ReadingPartitions.Count > 0)
-            .ThenByDescending(silo => hosts[silo.SiloAddress].Count).First();
-        var moved = hosts[victim.SiloAddress];
-        moved.ShouldNotBeEmpty();
-        (victim.SiloAddress == strategyHost).ShouldBe(killStrategy, "no silo fits the case");
+            .ThenByDescending(silo => hosts.GetValueOrDefault(silo.SiloAddress)?.Count ?? 0).First();
+        var moved = hosts.GetValueOrDefault(victim.SiloAddress) ?? [];
         output.WriteLine($"killed {victim.SiloAddress}: instruments {string.Join(",", moved)}{(victim.SiloAddress == strategyHost ? " and the strategy" : "")}");
 
         var publishing = Task.Run(async () =>
