@@ -14,7 +14,12 @@ public sealed record InstrumentSnapshot(
     [property: Id(3)] IReadOnlyList<Bar> FiveMinuteBars,
     [property: Id(6)] long TickCount,
     // Ids 4 and 5 held the spine's single M1 feature dictionary and its time; they stay retired.
-    [property: Id(7)] IReadOnlyList<FeatureVector> Features);
+    [property: Id(7)] IReadOnlyList<FeatureVector> Features,
+    // What this activation has taken from the feed since it started: bars and features are rebuilt from here.
+    [property: Id(8)] DateTimeOffset? FirstTickTime = null,
+    [property: Id(9)] DateTimeOffset? LastTickTime = null,
+    // Ticks dropped as unusable (bad price or size, out of time order) or because the instrument was not configured.
+    [property: Id(10)] long RejectedTicks = 0);
 
 [GenerateSerializer, Immutable, Alias("order-view")]
 public sealed record OrderView(

@@ -33,6 +33,7 @@ public sealed class InstrumentGrain(
     private readonly List<BarAggregator> _extraAggregators = [];
     private Quote? _quote;
     private Tick? _lastTick;
+    private DateTimeOffset? _firstTickTime;
     private long _tickCount, _rejectedTicks;
     private StreamSequenceToken? _lastToken;
     private IAsyncStream<BarClosed>? _bars;
@@ -73,7 +74,7 @@ public sealed class InstrumentGrain(
         if (barCount is < 0 or > BarHistory) throw new ValidationException("bars", $"must be between 0 and {BarHistory} (got {barCount})");
         var time = _lastTick?.Time ?? DateTimeOffset.MinValue;
         return Task.FromResult(new InstrumentSnapshot(spec, _quote, _series[0].Last(barCount), _series[1].Last(barCount), _tickCount,
-            _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray()));
+            _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray(), _firstTickTime, _lastTick?.Time, _rejectedTicks));
     }
 
     /// <summary>
@@ -104,6 +105,7 @@ public sealed class InstrumentGrain(
         {
             if (!IsUsable(tick)) { _rejectedTicks++; continue; }
             _tickCount++;
+            _firstTickTime ??= tick.Time;
             // The tick closes bars of the previous period first; they are fed to every pipeline before any vector is read.
             foreach (var aggregator in _extraAggregators)
                 if (aggregator.Update(tick, out var extra) && extra is not null)

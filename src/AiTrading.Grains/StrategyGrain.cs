@@ -31,6 +31,12 @@ public sealed class StrategyGrainState
     [Id(12)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Per instrument, the client order id whose fill the holding last booked (a redelivered bar books nothing twice).</summary>
     [Id(13)] public Dictionary<string, string> LastOrders { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Per instrument and timeframe ("EURUSD:M1"), the open time of the last bar handled. Instruments rebuild their
+    /// bars after a restart and a persistent stream replays ticks behind its committed offsets, so bars this strategy
+    /// already decided on come again; they are skipped rather than decided (and audited) twice.
+    /// </summary>
+    [Id(14)] public Dictionary<string, DateTimeOffset> LastBars { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -182,6 +188,7 @@ public sealed class StrategyGrain(
                 }
                 runner.LastBar = bar.OpenTime;
             }
+            if (state.State.LastBars.GetValueOrDefault(LastBarKey(symbol, program.Timeframe)) is var handled && handled > runner.LastBar) runner.LastBar = handled;
             _runners[symbol] = runner;
 
             var stream = provider.GetStream<BarClosed>(StreamNames.Bars, symbol);
@@ -210,6 +217,7 @@ public sealed class StrategyGrain(
         if (_program is null || !_runners.TryGetValue(bar.Symbol, out var runner) || bar.Timeframe != _program.Timeframe || bar.OpenTime <= runner.LastBar) return;
         if (state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
         runner.LastBar = bar.OpenTime;
+        state.State.LastBars[LastBarKey(bar.Symbol, bar.Timeframe)] = bar.OpenTime;
         var spec = _program.Spec;
         var symbol = bar.Symbol;
         var holding = state.State.Holdings.GetValueOrDefault(symbol) ?? StrategyHolding.Flat;
@@ -389,6 +397,8 @@ public sealed class StrategyGrain(
         } while (value > 0);
         return new string(text.ToArray());
     }
+
+    private static string LastBarKey(string symbol, Timeframe timeframe) => $"{symbol}:{timeframe.Name}";
 
     private sealed class Runner(StrategyEngine engine, InstrumentSpec instrument, int index)
     {

@@ -4,6 +4,7 @@ using AiTrading.Gateway;
 using AiTrading.Silo;
 using AiTrading.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
 using Orleans.TestingHost;
 
@@ -38,14 +39,19 @@ public sealed class PostgresCluster : IAsyncDisposable
             ["Trading:Paper:Seed"] = "11",
         };
 
-    /// <summary>Starts <paramref name="silos"/> silos. The same service id over the same database finds the state a previous cluster left.</summary>
-    public static async Task<PostgresCluster> StartAsync(string connectionString, string serviceId, short silos = 3)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos. The same service id over the same database finds the state a previous
+    /// cluster left. <paramref name="settings"/> adds to (or overrides) the PostgreSQL configuration, e.g. Kafka streams.
+    /// </summary>
+    public static async Task<PostgresCluster> StartAsync(string connectionString, string serviceId, short silos = 3,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        var configuration = ConfigurationFor(connectionString, serviceId, builder.Options.ClusterId);
+        var configuration = new Dictionary<string, string?>(ConfigurationFor(connectionString, serviceId, builder.Options.ClusterId));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(configuration));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -80,9 +86,12 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => silo
-            .UsePostgresClustering(silo.Configuration.GetConnectionString(ProviderSettings.PostgresConnectionName)!)
-            .AddAiTradingGrains(silo.Configuration);
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(silo.Configuration.GetSection($"{ClusteringSettings.Section}:Membership"));
+            silo.UsePostgresClustering(silo.Configuration.GetConnectionString(ProviderSettings.PostgresConnectionName)!)
+                .AddAiTradingGrains(silo.Configuration);
+        }
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
