@@ -96,6 +96,8 @@ public static class Hosting
 
     private static void AddConfiguration(IConfigurationManager configuration, HostSettings settings)
     {
+        // Orleans places every activation through a Polly pipeline whose telemetry logs each attempt at Information.
+        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Polly"] = "Warning" });
         configuration.AddEnvironmentVariables("AITRADING__");
         configuration.AddInMemoryCollection(settings.Configuration);
     }
