@@ -46,6 +46,11 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         var quote = body.GetProperty("quote");
         quote.GetProperty("ask").GetDouble().ShouldBeGreaterThan(quote.GetProperty("bid").GetDouble());
         body.GetProperty("bars").GetProperty("m1").GetArrayLength().ShouldBe(5);
+        // What this activation took from the feed: first and last tick time, and none refused from the synthetic feed.
+        var first = body.GetProperty("firstTickTime").GetDateTimeOffset();
+        body.GetProperty("lastTickTime").GetDateTimeOffset().ShouldBeGreaterThan(first);
+        body.GetProperty("tickCount").GetInt64().ShouldBeGreaterThan(0);
+        body.GetProperty("rejectedTicks").GetInt64().ShouldBe(0);
         var features = body.GetProperty("features").GetProperty("m1").GetProperty("values");
         foreach (var name in new[] { "SMA_20", "EMA_20", "RSI_14", "ATR_14", "MICROPRICE", "SPREAD" })
             features.GetProperty(name).ValueKind.ShouldBe(JsonValueKind.Number, name);

@@ -147,6 +147,9 @@ internal static class Views
         spec = s.Spec,
         quote = s.Quote,
         tickCount = s.TickCount,
+        firstTickTime = s.FirstTickTime,
+        lastTickTime = s.LastTickTime,
+        rejectedTicks = s.RejectedTicks,
         features = s.Features.ToDictionary(v => v.Timeframe.Name.ToLowerInvariant(), v => new
         {
             time = v.Time,
