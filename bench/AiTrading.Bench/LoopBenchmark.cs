@@ -41,21 +41,13 @@ public static class LoopBenchmark
             return;
         }
         latencies.Sort();
-        Console.WriteLine($"tick→fill latency over {latencies.Count} fills: p50 {Percentile(latencies, 0.50) / 1000:N2} ms, " +
-                          $"p99 {Percentile(latencies, 0.99) / 1000:N2} ms, max {latencies[^1] / 1000:N2} ms");
+        Console.WriteLine($"tick→fill latency over {latencies.Count} fills: p50 {BenchHost.Percentile(latencies, 0.50) / 1000:N2} ms, " +
+                          $"p99 {BenchHost.Percentile(latencies, 0.99) / 1000:N2} ms, max {latencies[^1] / 1000:N2} ms");
     }
 
     private static async Task<(double TicksPerSecond, List<double> LatencyMicros)> Measure(double speed, int seconds)
     {
-        var app = Hosting.BuildEmbedded(new HostSettings
-        {
-            Symbols = Symbols,
-            Speed = speed,
-            Gateway = new GatewayOptions { HttpPort = FreePort(), GrpcPort = FreePort() },
-            SiloPort = FreePort(),
-            SiloGatewayPort = FreePort(),
-            Configuration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
-        });
+        var app = Hosting.BuildEmbedded(BenchHost.OnFreePorts() with { Symbols = Symbols, Speed = speed });
         await app.StartAsync();
         try
         {
@@ -101,12 +93,4 @@ public static class LoopBenchmark
         return fills;
     }
 
-    private static double Percentile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

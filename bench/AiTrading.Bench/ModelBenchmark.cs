@@ -40,7 +40,7 @@ public static class ModelBenchmark
         }
     }
 
-    internal static double Micro(long[] sorted, double q) => sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(q * sorted.Length) - 1)] * 1e6 / Stopwatch.Frequency;
+    private static double Micro(long[] sorted, double q) => BenchHost.Micros(sorted, q);
 
     internal static string SharedDataFile(string name)
     {

@@ -22,19 +22,8 @@ public static class OrderLoadBenchmark
     public static async Task RunAsync(int seconds, double rate, int inFlight)
     {
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Accounts} accounts, EURUSD and USDJPY");
-        var settings = new HostSettings
-        {
-            Symbols = ["EURUSD", "USDJPY"],
-            Demo = false,
-            Gateway = new GatewayOptions { HttpPort = LoopBenchmark.FreePort(), GrpcPort = LoopBenchmark.FreePort() },
-            SiloPort = LoopBenchmark.FreePort(),
-            SiloGatewayPort = LoopBenchmark.FreePort(),
-            Configuration = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000",
-            },
-        };
+        var settings = BenchHost.OnFreePorts(new Dictionary<string, string?> { ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000" })
+            with { Symbols = ["EURUSD", "USDJPY"], Demo = false };
         await using var app = Hosting.BuildEmbedded(settings);
         await app.StartAsync();
         await app.Services.GetRequiredService<LiveFeedService>().Ready;
@@ -92,7 +81,7 @@ public static class OrderLoadBenchmark
         await Task.WhenAll(pending);
         var achieved = total / Stopwatch.GetElapsedTime(begin).TotalSeconds;
         latencies.Sort();
-        double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(q * latencies.Count) - 1)];
+        double P(double q) => BenchHost.Percentile(latencies, q);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"paced: target {rate:N0} orders/s, achieved {achieved:N0}; submit→fill ack over {latencies.Count:N0} orders: p50 {P(0.5):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms"));
         await app.StopAsync();

@@ -65,8 +65,8 @@ public static class RecoveryBenchmark
         {
             for (var i = 0; i < 3; i++)
             {
-                var port = LoopBenchmark.FreePort();
-                silos.Add((StartSilo(port, LoopBenchmark.FreePort(), environment), port));
+                var port = BenchHost.FreePort();
+                silos.Add((StartSilo(port, BenchHost.FreePort(), environment), port));
             }
             // The client starts once all three gateways are in the table, so it spreads its calls (and placements) over them.
             await using (var database = Npgsql.NpgsqlDataSource.Create(connectionString))

@@ -29,7 +29,7 @@ public static class RiskCheckLatency
         if (last is not { Approved: true }) throw new InvalidOperationException($"the benchmark order should pass: {last?.Message}");
         Array.Sort(samples);
         Array.Sort(empty);
-        double Micro(long[] sorted, double q) => sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(q * sorted.Length) - 1)] * 1e6 / Stopwatch.Frequency;
+        static double Micro(long[] sorted, double q) => BenchHost.Micros(sorted, q);
         Console.WriteLine($"pre-trade risk check over {checks:N0} calls: p50 {Micro(samples, 0.5):0.000} µs, p99 {Micro(samples, 0.99):0.000} µs, " +
                           $"p99.9 {Micro(samples, 0.999):0.000} µs, max {Micro(samples, 1):0.0} µs (timer alone: p50 {Micro(empty, 0.5):0.000} µs, p99 {Micro(empty, 0.99):0.000} µs)");
     }

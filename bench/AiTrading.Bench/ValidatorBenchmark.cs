@@ -19,16 +19,7 @@ public static class ValidatorBenchmark
 {
     public static async Task RunAsync(int calls)
     {
-        var app = Hosting.BuildEmbedded(new HostSettings
-        {
-            Symbols = ["EURUSD"],
-            Speed = 1,
-            Demo = false,
-            Gateway = new GatewayOptions { HttpPort = LoopBenchmark.FreePort(), GrpcPort = LoopBenchmark.FreePort() },
-            SiloPort = LoopBenchmark.FreePort(),
-            SiloGatewayPort = LoopBenchmark.FreePort(),
-            Configuration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
-        });
+        var app = Hosting.BuildEmbedded(BenchHost.OnFreePorts() with { Symbols = ["EURUSD"], Speed = 1, Demo = false });
         await app.StartAsync();
         try
         {
@@ -61,8 +52,8 @@ public static class ValidatorBenchmark
                     if (verdict.Passed) passed++;
                 }
                 Array.Sort(samples);
-                Console.WriteLine($"validator {name,-20} over {calls} calls: p50 {ModelBenchmark.Micro(samples, 0.5) / 1000:0.000} ms, p99 {ModelBenchmark.Micro(samples, 0.99) / 1000:0.000} ms, " +
-                                  $"max {ModelBenchmark.Micro(samples, 1) / 1000:0.000} ms ({passed} passed the 0.7 gate)");
+                Console.WriteLine($"validator {name,-20} over {calls} calls: p50 {BenchHost.Micros(samples, 0.5) / 1000:0.000} ms, p99 {BenchHost.Micros(samples, 0.99) / 1000:0.000} ms, " +
+                                  $"max {BenchHost.Micros(samples, 1) / 1000:0.000} ms ({passed} passed the 0.7 gate)");
             }
         }
         finally

@@ -23,20 +23,11 @@ public static class VenueFailoverBenchmark
     {
         const string token = "bench-token-0123456789abcdef";
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        var settings = new HostSettings
+        var settings = BenchHost.OnFreePorts(new Dictionary<string, string?>
         {
-            Symbols = ["EURUSD"],
-            Demo = false,
-            Gateway = new GatewayOptions { HttpPort = LoopBenchmark.FreePort(), GrpcPort = LoopBenchmark.FreePort() },
-            SiloPort = LoopBenchmark.FreePort(),
-            SiloGatewayPort = LoopBenchmark.FreePort(),
-            Configuration = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000",
-                ["Trading:Mt5Terminals:mt5:Token"] = token,
-            },
-        };
+            ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000",
+            ["Trading:Mt5Terminals:mt5:Token"] = token,
+        }) with { Symbols = ["EURUSD"], Demo = false };
         await using var app = Hosting.BuildEmbedded(settings);
         await app.StartAsync();
         await app.Services.GetRequiredService<LiveFeedService>().Ready;
@@ -85,7 +76,7 @@ public static class VenueFailoverBenchmark
             reasons[kind] = reasons.GetValueOrDefault(kind) + 1;
         }
         latencies.Sort();
-        double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(q * latencies.Count) - 1)];
+        double P(double q) => BenchHost.Percentile(latencies, q);
         var outcomes = string.Join(", ", reasons.Select(r => r.Value + " " + r.Key));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"submit→rejection over {orders:N0} orders to the dead venue: p50 {P(0.5):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms; {outcomes}"));

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using AiTrading.Cli;
+using AiTrading.Gateway;
+
+namespace AiTrading.Bench;
+
+/// <summary>What the load drivers share: the embedded product on free loopback ports, and percentiles of sorted samples.</summary>
+internal static class BenchHost
+{
+    /// <summary>The embedded product's settings on free ports, logging warnings only, plus <paramref name="configuration"/>.</summary>
+    public static HostSettings OnFreePorts(IReadOnlyDictionary<string, string?>? configuration = null) => new()
+    {
+        Gateway = new GatewayOptions { HttpPort = FreePort(), GrpcPort = FreePort() },
+        SiloPort = FreePort(),
+        SiloGatewayPort = FreePort(),
+        Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Logging:LogLevel:Default"] = "Warning" },
+    };
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The <paramref name="q"/> quantile of ascending samples (nearest rank).</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double q) => sorted[Rank(sorted.Count, q)];
+
+    /// <summary>The same of ascending Stopwatch tick counts, in microseconds.</summary>
+    public static double Micros(long[] sorted, double q) => sorted[Rank(sorted.Length, q)] * 1e6 / Stopwatch.Frequency;
+
+    private static int Rank(int count, double q) => (int)Math.Min(count - 1, Math.Ceiling(q * count) - 1);
+}
