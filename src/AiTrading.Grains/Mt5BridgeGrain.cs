@@ -58,7 +58,7 @@ public sealed class Mt5BridgeGrain(
 
     private readonly Dictionary<long, TaskCompletionSource<TerminalAck>> _waiting = [];
     private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SerializedWrites<Mt5BridgeState> _writes = new(state);
     private VenueCircuit _circuit = null!;
     private LiveSession? _session;
 
@@ -298,11 +298,5 @@ public sealed class Mt5BridgeGrain(
 
     private static TerminalSession Refused(string why) => new(false, why, 0, 0, []);
 
-    // Calls interleave here (reentrant), and two overlapping writes of one state would conflict on its etag.
-    private async Task WriteAsync()
-    {
-        await _writes.WaitAsync();
-        try { await state.WriteStateAsync(); }
-        finally { _writes.Release(); }
-    }
+    private Task WriteAsync() => _writes.WriteAsync();
 }

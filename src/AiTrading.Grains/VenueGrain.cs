@@ -42,7 +42,7 @@ public sealed class VenueGrain(
     private VenueCircuit _circuit = null!;
     private string _venue = "";
     private string _symbol = "";
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SerializedWrites<VenueBookState> _writes = new(state);
     private bool _delivering;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -138,13 +138,7 @@ public sealed class VenueGrain(
         if (others.Count > 0) Pump();
     }
 
-    // Calls interleave here (reentrant), and two overlapping writes of one state would conflict on its etag.
-    private async Task WriteAsync()
-    {
-        await _writes.WaitAsync();
-        try { await state.WriteStateAsync(); }
-        finally { _writes.Release(); }
-    }
+    private Task WriteAsync() => _writes.WriteAsync();
 
     /// <summary>One delivery loop at a time, oldest report first; a failed delivery is retried after a pause.</summary>
     private void Pump()
