@@ -94,6 +94,18 @@ public sealed record OutOfSampleRecord(
 public sealed record ModelEvidenceView([property: Id(0)] string Model, [property: Id(1)] int Version, [property: Id(2)] string Kind, [property: Id(3)] string Task, [property: Id(4)] OutOfSampleRecord OutOfSample);
 
 /// <summary>
+/// What the active version reads: the features by name, the definitions that compute them from bars (so a live
+/// strategy builds the same rows the model was trained on), and how many consecutive rows (one for tree models).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("model-input-spec")]
+public sealed record ModelInputSpec(
+    [property: Id(0)] string Model,
+    [property: Id(1)] int Version,
+    [property: Id(2)] IReadOnlyList<string> Features,
+    [property: Id(3)] IReadOnlyList<FeatureDefinition> Definitions,
+    [property: Id(4)] int Window);
+
+/// <summary>
 /// Input to score: feature vectors by name, oldest first; the last <c>window</c> of them (one for tree models) are read.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("model-input")]
@@ -165,6 +177,7 @@ public interface IModelGrain : IGrainWithStringKey
     [Alias("active-version"), ReadOnly, AlwaysInterleave] Task<int?> GetActiveVersionAsync();
     [Alias("active-artifact"), ReadOnly] Task<ModelArtifact> GetActiveArtifactAsync();
     [Alias("active-evidence"), ReadOnly] Task<ModelEvidenceView> GetActiveEvidenceAsync();
+    [Alias("active-inputs"), ReadOnly] Task<ModelInputSpec> GetActiveInputsAsync();
     /// <summary>Called by the trainer grain when a job ends.</summary>
     [Alias("complete")] Task CompleteTrainingAsync(string jobId, TrainedVersion? trained, string? error, bool cancelled);
 }

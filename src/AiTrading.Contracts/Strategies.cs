@@ -88,12 +88,15 @@ public sealed record StrategyView(
 [GenerateSerializer, Immutable, Alias("strategy-submission")]
 public sealed record StrategySubmission([property: Id(0)] StrategyView Strategy, [property: Id(1)] bool Duplicate);
 
-/// <summary>What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars on M1 and M5, the baseline model, the paper venue.</summary>
+/// <summary>
+/// What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars on M1 and M5, the baseline
+/// model and the registry's models, the paper venue.
+/// </summary>
 public static class LiveStrategyCatalog
 {
     public static readonly IReadOnlySet<string> Timeframes = new HashSet<string> { "M1", "M5" };
-    public static readonly IReadOnlySet<string> Models = new HashSet<string> { Core.Models.BaselineDirectionModel.Name };
     public static readonly IReadOnlySet<string> Venues = new HashSet<string> { "paper" };
 
-    public static StrategyCatalog For(IEnumerable<string> instruments) => new(instruments.ToHashSet(StringComparer.Ordinal), Timeframes, Models, Venues);
+    public static StrategyCatalog For(IEnumerable<string> instruments, IEnumerable<string> registryModels) =>
+        new(instruments.ToHashSet(StringComparer.Ordinal), Timeframes, registryModels.Append(Core.Models.BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal), Venues);
 }

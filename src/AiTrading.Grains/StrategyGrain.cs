@@ -2,7 +2,6 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Audit;
 using AiTrading.Core.MarketData;
-using AiTrading.Core.Models;
 using AiTrading.Core.Portfolio;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Strategies;
@@ -37,6 +36,32 @@ public sealed class StrategyGrainState
     /// already decided on come again; they are skipped rather than decided (and audited) twice.
     /// </summary>
     [Id(14)] public Dictionary<string, DateTimeOffset> LastBars { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Per instrument, the signal being acted on: stored before its decision is audited, removed with the holding it produced.</summary>
+    [Id(15)] public Dictionary<string, PendingSignal> Pending { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A position change the strategy decided and has not finished acting on: everything needed to audit the decision,
+/// send (or find) its order and book the fill, so a strategy whose silo dies half-way finishes it once on activation.
+/// <see cref="AuditFrom"/> is where the account's audit stream stood before the decision, so a recovery finds the
+/// records it already wrote instead of writing them twice.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("strategy-pending-signal")]
+public sealed record PendingSignal(
+    [property: Id(0)] string ClientOrderId,
+    [property: Id(1)] DateTimeOffset BarTime,
+    [property: Id(2)] StrategyHolding Holding,
+    [property: Id(3)] decimal TargetPosition,
+    [property: Id(4)] decimal? StopLoss,
+    [property: Id(5)] decimal? TakeProfit,
+    [property: Id(6)] decimal? TrailingStop,
+    [property: Id(7)] decimal Close,
+    [property: Id(8)] decimal? QuoteToAccountRate,
+    [property: Id(9)] DateTimeOffset SourcePublishedAt,
+    [property: Id(10)] long AuditFrom,
+    [property: Id(11)] string Decision)
+{
+    public ProtectiveLevels? Protection => StopLoss is null && TakeProfit is null && TrailingStop is null ? null : new(StopLoss, TakeProfit, TrailingStop);
 }
 
 /// <summary>
@@ -55,10 +80,10 @@ public sealed class StrategyGrain(
 {
     public const int LatencySamples = 4096;
 
-    private readonly BaselineDirectionModel _model = new();
     private readonly Queue<double> _latencies = new();
     private readonly Dictionary<string, Runner> _runners = new(StringComparer.Ordinal);
     private StrategyProgram? _program;
+    private StrategyPredictions? _predictions;
     private OrderRateLimiter? _throttle;
     private IAsyncStream<StrategyEvent>? _events;
 
@@ -67,13 +92,15 @@ public sealed class StrategyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events = this.GetStreamProvider(StreamNames.Provider).GetStream<StrategyEvent>(StreamNames.StrategyEvents, StrategyId);
+        foreach (var symbol in state.State.Pending.Keys.ToList()) await FinishPendingAsync(symbol);
         if (state.State is { Spec: { } spec, State: StrategyLifecycle.Running or StrategyLifecycle.Paused })
         {
             try
             {
-                await StartEnginesAsync(StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments)));
+                var program = StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments, await RegisteredModelsAsync()));
+                await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
             }
-            catch (Exception e) when (e is ValidationException or ResourceNotFoundException)
+            catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
             {
                 // What passed at submission no longer holds (an instrument is gone): keep the strategy, paused, with why.
                 await ChangeStateAsync(StrategyLifecycle.Paused, $"cannot restart: {e.Message}");
@@ -96,10 +123,15 @@ public sealed class StrategyGrain(
             if (spec.Version <= current.Version)
                 throw new ConflictException($"strategy '{StrategyId}' version {current.Version} exists with different content; " +
                                             $"submit version {current.Version + 1} or higher to replace it");
+        }
+        // Models that cannot serve the spec refuse it before anything is stored.
+        var predictions = await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger);
+        if (state.State.Spec is { } replaced)
+        {
             await StopEnginesAsync();
             state.State.Spec = spec;
             state.State.SpecHash = hash;
-            await RecordLifecycleAsync($"version {spec.Version} replaces version {current.Version}");
+            await RecordLifecycleAsync($"version {spec.Version} replaces version {replaced.Version}");
         }
         else
         {
@@ -110,7 +142,7 @@ public sealed class StrategyGrain(
             await RecordLifecycleAsync($"version {spec.Version} submitted and validated");
             await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.Strategies).RegisterAsync(StrategyId);
         }
-        await StartEnginesAsync(program);
+        await StartEnginesAsync(program, predictions);
         await ChangeStateAsync(StrategyLifecycle.Running, null);
         return new(View(), Duplicate: false);
     }
@@ -132,7 +164,11 @@ public sealed class StrategyGrain(
         RequireSubmitted();
         if (state.State.State == StrategyLifecycle.Running) return View();
         RequireState("resume", StrategyLifecycle.Paused);
-        if (_runners.Count == 0) await StartEnginesAsync(StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!)));
+        if (_runners.Count == 0)
+        {
+            var program = StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!));
+            await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
+        }
         await ChangeStateAsync(StrategyLifecycle.Running, null);
         return View();
     }
@@ -160,12 +196,15 @@ public sealed class StrategyGrain(
             {
             }
         }
-        return LiveStrategyCatalog.For(known);
+        return LiveStrategyCatalog.For(known, await RegisteredModelsAsync());
     }
 
+    private Task<IReadOnlyList<string>> RegisteredModelsAsync() => GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).ListAsync();
+
     /// <summary>An engine per instrument, warmed on the instrument's recent bars, then the bar streams.</summary>
-    private async Task StartEnginesAsync(StrategyProgram program)
+    private async Task StartEnginesAsync(StrategyProgram program, StrategyPredictions? predictions)
     {
+        _predictions = predictions;
         _program = program;
         _throttle = program.Spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
         _runners.Clear();
@@ -188,6 +227,7 @@ public sealed class StrategyGrain(
                 }
                 runner.LastBar = bar.OpenTime;
             }
+            _predictions?.Warm(symbol, history);
             if (state.State.LastBars.GetValueOrDefault(LastBarKey(symbol, program.Timeframe)) is var handled && handled > runner.LastBar) runner.LastBar = handled;
             _runners[symbol] = runner;
 
@@ -209,6 +249,7 @@ public sealed class StrategyGrain(
         }
         _runners.Clear();
         _program = null;
+        _predictions = null;
     }
 
     private async Task OnBarAsync(BarClosed e, StreamSequenceToken? token)
@@ -220,6 +261,7 @@ public sealed class StrategyGrain(
         state.State.LastBars[LastBarKey(bar.Symbol, bar.Timeframe)] = bar.OpenTime;
         var spec = _program.Spec;
         var symbol = bar.Symbol;
+        if (state.State.Pending.ContainsKey(symbol)) await FinishPendingAsync(symbol); // the last bar's handling failed half-way
         var holding = state.State.Holdings.GetValueOrDefault(symbol) ?? StrategyHolding.Flat;
         if (holding.Quantity != 0) holding = holding with { BarsHeld = holding.BarsHeld + 1 };
         state.State.BarsSeen++;
@@ -228,12 +270,13 @@ public sealed class StrategyGrain(
         var equity = spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly
             ? (await GrainFactory.GetGrain<IPortfolioGrain>(spec.Account).GetValuationAsync()).Equity
             : 0m;
-        var probabilityUp = spec.Models.Count > 0 ? _model.Predict(e.Features, bar.Close).ProbabilityUp : double.NaN;
+        var prediction = _predictions is null ? BarPrediction.None : await _predictions.PredictAsync(e);
+        var probabilityUp = prediction.ProbabilityUp;
 
         StrategySignal signal;
         try
         {
-            signal = runner.Engine.OnBar(bar, holding.ToPosition(), new StrategyContext(probabilityUp, equity, rate ?? 0m));
+            signal = runner.Engine.OnBar(bar, holding.ToPosition(), new StrategyContext(probabilityUp, equity, rate ?? 0m, prediction.Veto));
         }
         catch (StrategyRuleException failure)
         {
@@ -250,38 +293,96 @@ public sealed class StrategyGrain(
         {
             state.State.Signals++;
             var clientOrderId = $"{StrategyId}-{runner.Index}-{Base36(bar.OpenTime.UtcTicks)}";
-            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.Decision, new
+            var decision = AuditJson.Serialize(new
             {
                 strategyId = StrategyId, version = spec.Version, symbol, barTime = bar.OpenTime, action = signal.Action.ToString(),
                 current = holding.Quantity, target = signal.TargetPosition, signal.Reason, probabilityUp = double.IsNaN(probabilityUp) ? (double?)null : probabilityUp,
-                clientOrderId,
+                verdict = prediction.Verdict, clientOrderId,
             });
+            var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
+            var pending = new PendingSignal(clientOrderId, bar.OpenTime, holding, signal.TargetPosition, signal.Protection?.StopLoss, signal.Protection?.TakeProfit,
+                signal.Protection?.TrailingStop, (decimal)bar.Close, rate, e.SourcePublishedAt, (await audit.GetInfoAsync()).Length + 1, decision);
+            state.State.Pending[symbol] = pending;
+            await state.WriteStateAsync();
+            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision));
             await PublishAsync(StrategyEventKinds.Signal, symbol, $"{signal.Action}: {signal.Reason} (target {signal.TargetPosition})", clientOrderId, signal.TargetPosition);
-            holding = await TradeAsync(spec, symbol, holding, signal, clientOrderId, (decimal)bar.Close, rate, e.SourcePublishedAt);
+            holding = await TradeAsync(spec, symbol, pending, checkLimits: true);
+            state.State.Pending.Remove(symbol);
         }
         state.State.Holdings[symbol] = holding;
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
     }
 
-    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, StrategyHolding holding, StrategySignal signal,
-        string clientOrderId, decimal close, decimal? rate, DateTimeOffset sourcePublishedAt)
+    /// <summary>
+    /// Finishes a signal a previous activation stopped acting on: audits its decision unless the stream already has it,
+    /// books the order if it was placed, sends it if it was not and the bar is still fresh (within one period of the
+    /// tick that closed it), else records that the signal expired unsent.
+    /// </summary>
+    private async Task FinishPendingAsync(string symbol)
     {
-        var delta = signal.TargetPosition - holding.Quantity;
+        var pending = state.State.Pending[symbol];
+        var spec = state.State.Spec!;
+        var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
+        var written = await AuditedForAsync(audit, pending);
+        if (!written.Contains(AuditKinds.Decision)) await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision));
+        var placed = await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, pending.ClientOrderId)).GetAsync() is not null;
+        var age = clock.GetUtcNow() - pending.SourcePublishedAt;
+        StrategyHolding holding;
+        if (placed || (!written.Contains(AuditKinds.StrategyLimitRejected) && age <= Timeframe.Parse(spec.Timeframe).Duration))
+        {
+            logger.LogInformation("Strategy {StrategyId} finishes its {ClientOrderId} signal ({State})", StrategyId, pending.ClientOrderId, placed ? "placed" : "not sent");
+            holding = await TradeAsync(spec, symbol, pending, checkLimits: !placed);
+        }
+        else
+        {
+            holding = pending.Holding;
+            if (!written.Contains(AuditKinds.StrategyLimitRejected) && !written.Contains(AuditKinds.SignalExpired))
+            {
+                var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
+                await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
+                    new { strategyId = StrategyId, symbol, barTime = pending.BarTime, clientOrderId = pending.ClientOrderId, reason });
+                await PublishAsync(StrategyEventKinds.Order, symbol, reason, pending.ClientOrderId);
+            }
+        }
+        state.State.Holdings[symbol] = holding;
+        state.State.Pending.Remove(symbol);
+        state.State.UpdatedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>The kinds of the records the account's audit stream holds for the signal's client order id, from where it stood before the decision.</summary>
+    private static async Task<HashSet<string>> AuditedForAsync(IAuditStreamGrain audit, PendingSignal pending)
+    {
+        var marker = $"\"clientOrderId\":{AuditJson.Serialize(pending.ClientOrderId)}";
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        for (var from = pending.AuditFrom; await audit.ReadAsync(from, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page; from = page[^1].Sequence + 1)
+            foreach (var record in page)
+                if (record.Payload.Contains(marker, StringComparison.Ordinal)) kinds.Add(record.Kind);
+        return kinds;
+    }
+
+    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, PendingSignal pending, bool checkLimits)
+    {
+        var (holding, clientOrderId, rate) = (pending.Holding, pending.ClientOrderId, pending.QuoteToAccountRate);
+        var delta = pending.TargetPosition - holding.Quantity;
         // Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.
         var request = new OrderRequest(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null,
             StrategyId, null, TimeInForce.Ioc);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
-                       + (rate is { } r && holding.Quantity != 0 ? (close - holding.EntryPrice) * holding.Quantity * r : 0);
-        var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, signal.TargetPosition, Math.Abs(delta) * close * (rate ?? 0), dailyPnl, _throttle, now);
-        if (!limit.Approved)
+        if (checkLimits)
         {
-            state.State.OrdersRejected++;
-            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLimitRejected, new { strategyId = StrategyId, request, decision = limit });
-            await PublishAsync(StrategyEventKinds.Risk, symbol, $"{limit.Limit}: {limit.Message}", clientOrderId, request.Quantity);
-            return holding;
+            var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
+                           + (rate is { } r && holding.Quantity != 0 ? (pending.Close - holding.EntryPrice) * holding.Quantity * r : 0);
+            var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, pending.TargetPosition, Math.Abs(delta) * pending.Close * (rate ?? 0), dailyPnl, _throttle, now);
+            if (!limit.Approved)
+            {
+                state.State.OrdersRejected++;
+                await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLimitRejected, new { strategyId = StrategyId, request, decision = limit });
+                await PublishAsync(StrategyEventKinds.Risk, symbol, $"{limit.Limit}: {limit.Message}", clientOrderId, request.Quantity);
+                return holding;
+            }
         }
 
         OrderSubmission submission;
@@ -315,10 +416,10 @@ public sealed class StrategyGrain(
         var fillPrice = order.AverageFillPrice!.Value;
         var booked = holding.Apply(request.Side.Sign() * order.FilledQuantity, fillPrice, rate ?? 1m, today);
         if (booked.Quantity != 0 && (holding.Quantity == 0 || Math.Sign(booked.Quantity) != Math.Sign(holding.Quantity)))
-            booked = booked.WithProtection(signal.Protection);
+            booked = booked.WithProtection(pending.Protection);
         state.State.LastOrders[symbol] = clientOrderId;
         state.State.OrdersFilled++;
-        if (!submission.Duplicate) RecordLatency((clock.GetUtcNow() - sourcePublishedAt).TotalMicroseconds);
+        if (!submission.Duplicate) RecordLatency((clock.GetUtcNow() - pending.SourcePublishedAt).TotalMicroseconds);
         await PublishAsync(StrategyEventKinds.Fill, symbol, $"{request.Side} {order.FilledQuantity} at {fillPrice}; position {booked.Quantity}",
             clientOrderId, order.FilledQuantity, fillPrice);
         return booked;

@@ -110,24 +110,33 @@ public abstract class TrainedModel : IDisposable
     /// <exception cref="ValidationException">The bytes are not a model artifact.</exception>
     public static TrainedModel FromArtifact(byte[] artifact)
     {
+        var (header, payloadStart) = ReadHeader(artifact);
+        var payload = new MemoryStream(artifact, payloadStart, artifact.Length - payloadStart, writable: false);
+        return header.Kind.IsDeep() ? SequenceModels.Load(header, payload) : TreeModels.Load(header, payload);
+    }
+
+    /// <summary>What an artifact reads (kind, features and their definitions, window) without loading the model.</summary>
+    /// <exception cref="ValidationException">The bytes are not a model artifact.</exception>
+    public static ModelHeader HeaderOf(byte[] artifact) => ReadHeader(artifact).Header;
+
+    private static (ModelHeader Header, int PayloadStart) ReadHeader(byte[] artifact)
+    {
         ArgumentNullException.ThrowIfNull(artifact);
         if (artifact.Length < Magic.Length + 4 || !artifact.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new ValidationException("model", "is not an AiTrading model artifact (bad magic)");
         var length = BitConverter.ToInt32(artifact, Magic.Length);
         var start = Magic.Length + 4;
         if (length <= 0 || start + length > artifact.Length) throw new ValidationException("model", "artifact header is truncated");
-        ModelHeader header;
         try
         {
-            header = JsonSerializer.Deserialize<ModelHeader>(artifact.AsSpan(start, length), Json)
+            var header = JsonSerializer.Deserialize<ModelHeader>(artifact.AsSpan(start, length), Json)
                 ?? throw new ValidationException("model", "artifact header is empty");
+            return (header, start + length);
         }
         catch (JsonException e)
         {
             throw new ValidationException("model", $"artifact header is not valid: {e.Message}");
         }
-        var payload = new MemoryStream(artifact, start + length, artifact.Length - start - length, writable: false);
-        return header.Kind.IsDeep() ? SequenceModels.Load(header, payload) : TreeModels.Load(header, payload);
     }
 
     private bool SameFeatures(FeatureDataset data) => data.FeatureNames.SequenceEqual(Header.Features);

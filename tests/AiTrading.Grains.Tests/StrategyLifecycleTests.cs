@@ -3,7 +3,11 @@ using AiTrading.Contracts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Features;
 using AiTrading.Core.Strategies;
+using AiTrading.Core.Trading;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace AiTrading.Grains.Tests;
@@ -193,6 +197,65 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         rejected[0].GetProperty("decision").GetProperty("limit").GetString().ShouldBe(StrategyLimitCheck.MaxOrdersPerMinute);
         await Eventually.True(() => { lock (events) return Task.FromResult(events.Any(e => e.Kind == StrategyEventKinds.Risk)); }, "a risk event");
         lock (events) events.First(e => e.Kind == StrategyEventKinds.Risk).Message.ShouldStartWith("strategy_max_orders_per_minute: the strategy sent 2 orders");
+        await strategy.StopAsync();
+    }
+
+    /// <summary>
+    /// A signal an activation stored as pending and did not finish (its silo died after the given step) is finished
+    /// once when the strategy comes back: the decision audited once, the order sent or found and booked, or, for a
+    /// stale bar, an expiry record instead of a late order.
+    /// </summary>
+    [Theory]
+    [InlineData("stored", false)]
+    [InlineData("filled", false)]
+    [InlineData("stored", true)]
+    public async Task A_signal_a_dead_activation_left_half_done_is_finished_once(string doneBeforeDeath, bool stale)
+    {
+        var id = $"pending-{doneBeforeDeath}-{(stale ? "stale" : "fresh")}";
+        var (symbol, account) = (id.ToUpperInvariant().Replace("-", ""), $"{id}-acc");
+        await fixture.ConfigureInstrumentAsync(symbol, 100);
+        var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
+        await strategy.SubmitAsync(Cross(id, account, symbol) with { Rules = new() { EntryLong = "close < 0" } });
+        await fixture.PublishAsync(symbol, Wave(symbol, 60));
+        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 9, "nine bars, no signal");
+        await strategy.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // What the dead activation had stored and done: the pending signal, then (for "filled") its decision and order.
+        var clientOrderId = $"{id}-0-test";
+        var audit = fixture.Client.GetGrain<IAuditStreamGrain>(account);
+        var decision = AuditJson.Serialize(new { strategyId = id, symbol, target = 10m, clientOrderId });
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
+        var stored = new GrainState<StrategyGrainState>();
+        await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);
+        stored.State!.Pending[symbol] = new PendingSignal(clientOrderId, TickPaths.Start.AddMinutes(9), StrategyHolding.Flat, 10, null, null, null, 100, 1,
+            DateTimeOffset.UtcNow - (stale ? TimeSpan.FromHours(1) : TimeSpan.Zero), (await audit.GetInfoAsync()).Length + 1, decision);
+        await storage.WriteStateAsync("strategy", strategy.GetGrainId(), stored);
+        if (doneBeforeDeath == "filled")
+        {
+            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision));
+            var order = new OrderRequest(clientOrderId, account, symbol, OrderSide.Buy, 10, OrderType.Market, null, id, null, TimeInForce.Ioc);
+            (await fixture.Client.GetGrain<IRiskGrain>(account).SubmitOrderAsync(order)).Order.FilledQuantity.ShouldBe(10);
+        }
+
+        var view = (await strategy.GetAsync())!; // activates it
+        var records = (await audit.ReadAsync(1, 1000)).Where(r => r.Payload.Contains(clientOrderId)).Select(r => r.Kind).ToList();
+        records.Count(k => k == AuditKinds.Decision).ShouldBe(1, "the decision is audited exactly once");
+        var placed = await fixture.Client.GetGrain<IOrderGrain>(OrderView.IdFor(account, clientOrderId)).GetAsync();
+        var position = (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.SingleOrDefault()?.Position.Quantity ?? 0;
+        if (stale)
+        {
+            placed.ShouldBeNull("a stale signal is not sent late");
+            records.ShouldContain(AuditKinds.SignalExpired);
+            (view.Holdings.GetValueOrDefault(symbol)?.Quantity ?? 0, position).ShouldBe((0m, 0m));
+        }
+        else
+        {
+            placed!.FilledQuantity.ShouldBe(10);
+            records.Count(k => k == AuditKinds.OrderAccepted).ShouldBe(1);
+            (view.Holdings[symbol].Quantity, position, view.OrdersFilled).ShouldBe((10m, 10m, 1L), "the fill is booked once, in the holding and the account");
+        }
+        await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);
+        stored.State!.Pending.ShouldBeEmpty();
         await strategy.StopAsync();
     }
 }

@@ -113,4 +113,6 @@ public static class AuditKinds
     public const string StrategyLifecycle = "strategy.lifecycle";
     /// <summary>A strategy's order refused by the strategy's own limits (the account gate audits its own).</summary>
     public const string StrategyLimitRejected = "strategy.limit_rejected";
+    /// <summary>A strategy's decided order that was never sent: its silo died first and the bar was stale when it came back.</summary>
+    public const string SignalExpired = "strategy.signal_expired";
 }

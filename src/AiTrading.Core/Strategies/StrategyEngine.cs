@@ -17,10 +17,10 @@ public readonly record struct StrategyPosition(decimal Quantity, decimal EntryPr
 
 /// <summary>
 /// What the engine needs beyond the bar: the models' probability of a rise (NaN when the spec names no models or
-/// none has spoken yet), the account's equity and the rate from the instrument's quote currency into the account
-/// currency.
+/// none has spoken yet), the account's equity, the rate from the instrument's quote currency into the account
+/// currency, and why the models refuse every entry on this bar (a pattern validator's failed verdict), if they do.
 /// </summary>
-public readonly record struct StrategyContext(double ProbabilityUp, decimal Equity, decimal QuoteToAccountRate);
+public readonly record struct StrategyContext(double ProbabilityUp, decimal Equity, decimal QuoteToAccountRate, string? ModelVeto = null);
 
 public enum SignalAction { Hold, EnterLong, EnterShort, ExitLong, ExitShort, ReverseToLong, ReverseToShort }
 
@@ -207,6 +207,11 @@ public sealed class StrategyEngine
     {
         blocked = null;
         if (_spec.Models.Count == 0) return true;
+        if (context.ModelVeto is { } veto)
+        {
+            blocked = veto;
+            return false;
+        }
         var p = context.ProbabilityUp;
         if (double.IsNaN(p))
         {

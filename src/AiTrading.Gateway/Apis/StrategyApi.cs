@@ -56,7 +56,7 @@ public static class StrategyApi
         spec = spec.Normalized();
         var idErrors = new List<FieldError>();
         Identifiers.Require(idErrors, "id", spec.Id);
-        if (idErrors.Count > 0) throw new ValidationException(StrategyProgram.Validate(spec, LiveStrategyCatalog.For(spec.Instruments)));
+        if (idErrors.Count > 0) throw new ValidationException(StrategyProgram.Validate(spec, LiveStrategyCatalog.For(spec.Instruments, spec.Models.Select(m => m?.Model ?? ""))));
         return await cluster.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec);
     }
 

@@ -1,5 +1,6 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
+using AiTrading.ML;
 
 namespace AiTrading.Grains.Models;
 
@@ -125,6 +126,13 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
     {
         var active = ActiveVersion();
         return Task.FromResult(new ModelEvidenceView(Id, active.Version.Version, active.Version.Kind, active.Version.Task, active.OutOfSample));
+    }
+
+    public Task<ModelInputSpec> GetActiveInputsAsync()
+    {
+        var active = ActiveVersion();
+        var header = TrainedModel.HeaderOf(active.Artifact);
+        return Task.FromResult(new ModelInputSpec(Id, active.Version.Version, header.Features, header.Definitions, header.Window));
     }
 
     private TrainedVersion ActiveVersion()

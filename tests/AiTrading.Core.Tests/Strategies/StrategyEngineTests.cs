@@ -79,6 +79,12 @@ public sealed class StrategyEngineTests
         engine.OnBar(Bar(5, 99), new(1000, 101, 3), new(0.5, 100_000, 1)).Action.ShouldBe(SignalAction.Hold);
         var reversal = engine.OnBar(Bar(6, 99), new(1000, 101, 3), new(0.1, 100_000, 1));
         (reversal.Action, reversal.TargetPosition).ShouldBe((SignalAction.ReverseToShort, -1000m));
+        // A validator's failed verdict refuses entries whatever the probability; exits still go through.
+        const string veto = "the pattern validator's verdict failed: agreement 0.4 is below 0.5";
+        engine.OnBar(Bar(7, 99), StrategyPosition.Flat, new(0.1, 100_000, 1, veto)).Reason.ShouldBe($"entryShort rule holds but {veto}");
+        var exit = Engine(spec with { Rules = spec.Rules with { ExitLong = "close < 100" } })
+            .OnBar(Bar(8, 99), new(1000, 101, 3), new(0.9, 100_000, 1, veto));
+        exit.Action.ShouldBe(SignalAction.ExitLong);
     }
 
     [Fact]
