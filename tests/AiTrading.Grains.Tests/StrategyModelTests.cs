@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AiTrading.Contracts;
 using AiTrading.Core.Audit;
+using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Strategies;
 using AiTrading.ML;
@@ -90,6 +91,23 @@ public sealed class StrategyModelTests(ClusterFixture fixture)
         await strategy.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         await Eventually.True(async () => (await strategy.GetAsync())!.State == StrategyLifecycle.Running, "the strategy running after reactivation");
         (await strategy.GetAsync())!.Reason.ShouldBeNull();
+
+        // A promoted version reading other features: the strategy rebuilds its rows from the instrument's bars and goes on.
+        var model = Client.GetGrain<IModelGrain>("strat-lgbm");
+        IReadOnlyList<FeatureDefinition> other = [new("RSI", Parameters: new Dictionary<string, double> { ["period"] = 7 }), new("ROC", Parameters: new Dictionary<string, double> { ["period"] = 3 })];
+        await ModelTestData.TrainedAsync(model, ModelTestData.Request("lightgbm") with { Features = other });
+        await model.PromoteAsync(2);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the validator's and the workers' refresh period (Models:InferenceRefresh)
+        var seen = (await strategy.GetAsync())!.BarsSeen;
+        var more = ML.Tests.SyntheticBars.Generate(live.Count + 40, -0.4, seed: 21).Skip(live.Count).ToList();
+        await fixture.PublishAsync(symbol, TicksOf(symbol, more), batchSize: 100);
+        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == seen + more.Count, "the bars after the promotion");
+        var after = (await Client.GetGrain<IAuditStreamGrain>(spec.Account).ReadAsync(records[^1].Sequence + 1, 1000))
+            .Where(r => r.Kind == "model.verdict").Select(r => JsonDocument.Parse(r.Payload).RootElement).ToList();
+        after.Count.ShouldBe(more.Count, "a verdict on every bar after the promotion");
+        var last = after[^1];
+        last.GetProperty("votes")[0].GetProperty("version").GetInt32().ShouldBe(2);
+        last.GetProperty("inputs")[0].EnumerateObject().Select(p => p.Name).ShouldBe(["RSI_7", "ROC_3"], ignoreOrder: true);
         await strategy.StopAsync();
     }
 
