@@ -55,5 +55,9 @@ public sealed record OrderSubmission(
 [GenerateSerializer, Immutable, Alias("audit-stream-info")]
 public sealed record AuditStreamInfo([property: Id(0)] string Stream, [property: Id(1)] long Length, [property: Id(2)] string HeadHash);
 
+/// <summary>
+/// A record to append. <see cref="Key"/>, when given, makes the append idempotent: a stream that already holds a
+/// record with that key stores nothing and answers that record (for writers that repeat an append after a crash).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("audit-entry")]
-public sealed record AuditEntry([property: Id(0)] string Kind, [property: Id(1)] string Payload);
+public sealed record AuditEntry([property: Id(0)] string Kind, [property: Id(1)] string Payload, [property: Id(2)] string? Key = null);

@@ -9,8 +9,12 @@ namespace AiTrading.Grains;
 /// </summary>
 public interface IAuditStore
 {
-    /// <summary>Appends a record that extends the stream's head; throws <see cref="AuditConflictException"/> otherwise.</summary>
-    Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Appends a record that extends the stream's head (throws <see cref="AuditConflictException"/> otherwise) and
+    /// returns null; with a <paramref name="key"/> the stream already holds, stores nothing and returns the sequence of
+    /// the record that holds it.
+    /// </summary>
+    Task<long?> AppendAsync(AuditRecord record, string? key = null, CancellationToken cancellationToken = default);
     /// <summary>The sequence and hash of the stream's last record (kept even when retention dropped the record), or null for a new stream.</summary>
     Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
     /// <summary>Records from <paramref name="fromSequence"/> on, in sequence order (those retention dropped are gone).</summary>
@@ -39,31 +43,42 @@ public sealed class AuditConflictException : Exception
 
 public sealed class MemoryAuditStore : IAuditStore
 {
-    private readonly ConcurrentDictionary<string, List<AuditRecord>> _streams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredStream> _streams = new(StringComparer.Ordinal);
 
-    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    private sealed class StoredStream
     {
-        var records = _streams.GetOrAdd(record.Stream, _ => []);
-        lock (records)
+        public readonly List<AuditRecord> Records = [];
+        public readonly Dictionary<string, long> Keys = new(StringComparer.Ordinal);
+    }
+
+    public Task<long?> AppendAsync(AuditRecord record, string? key = null, CancellationToken cancellationToken = default)
+    {
+        var stream = _streams.GetOrAdd(record.Stream, _ => new StoredStream());
+        var records = stream.Records;
+        lock (stream)
         {
+            if (key is not null && stream.Keys.TryGetValue(key, out var existing)) return Task.FromResult<long?>(existing);
             var expected = records.Count + 1;
             if (record.Sequence != expected || record.PreviousHash != (records.Count == 0 ? AuditChain.GenesisHash : records[^1].Hash))
                 throw new AuditConflictException(record.Stream, record.Sequence);
             records.Add(record);
+            if (key is not null) stream.Keys[key] = record.Sequence;
         }
-        return Task.CompletedTask;
+        return Task.FromResult<long?>(null);
     }
 
     public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)
     {
-        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<AuditAnchor?>(null);
-        lock (records) return Task.FromResult(records.Count == 0 ? null : new AuditAnchor(records[^1].Sequence, records[^1].Hash));
+        if (!_streams.TryGetValue(stream, out var stored)) return Task.FromResult<AuditAnchor?>(null);
+        var records = stored.Records;
+        lock (stored) return Task.FromResult(records.Count == 0 ? null : new AuditAnchor(records[^1].Sequence, records[^1].Hash));
     }
 
     public Task<IReadOnlyList<AuditRecord>> ReadAsync(string stream, long fromSequence, int limit, CancellationToken cancellationToken = default)
     {
-        if (!_streams.TryGetValue(stream, out var records)) return Task.FromResult<IReadOnlyList<AuditRecord>>([]);
-        lock (records)
+        if (!_streams.TryGetValue(stream, out var stored)) return Task.FromResult<IReadOnlyList<AuditRecord>>([]);
+        var records = stored.Records;
+        lock (stored)
         {
             var start = (int)Math.Clamp(fromSequence - 1, 0, records.Count);
             var count = Math.Min(limit, records.Count - start);
@@ -76,7 +91,7 @@ public sealed class MemoryAuditStore : IAuditStore
     /// <summary>Overwrites a stored record in place, as an attacker with access to the storage could. Tests only.</summary>
     internal void Tamper(string stream, long sequence, Func<AuditRecord, AuditRecord> change)
     {
-        var records = _streams[stream];
-        lock (records) records[(int)sequence - 1] = change(records[(int)sequence - 1]);
+        var stored = _streams[stream];
+        lock (stored) stored.Records[(int)sequence - 1] = change(stored.Records[(int)sequence - 1]);
     }
 }

@@ -19,7 +19,10 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
         var record = AuditChain.Next(_head, Stream, clock.GetUtcNow(), entry.Kind, entry.Payload);
         try
         {
-            await store.AppendAsync(record);
+            if (await store.AppendAsync(record, entry.Key) is { } holder)
+                return (await store.ReadAsync(Stream, holder, 1)) is [var kept] && kept.Sequence == holder
+                    ? kept
+                    : throw new InvalidOperationException($"audit stream '{Stream}' recorded key '{entry.Key}' as record {holder}, which retention has dropped");
         }
         catch (AuditConflictException)
         {
@@ -71,6 +74,7 @@ public static class AuditJson
 
     public static string Serialize<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, Options);
 
-    public static Task<AuditRecord> AppendAsync<T>(IGrainFactory grains, string stream, string kind, T payload) =>
-        grains.GetGrain<IAuditStreamGrain>(stream).AppendAsync(new AuditEntry(kind, Serialize(payload)));
+    /// <param name="key">makes the append idempotent (see <see cref="AuditEntry.Key"/>)</param>
+    public static Task<AuditRecord> AppendAsync<T>(IGrainFactory grains, string stream, string kind, T payload, string? key = null) =>
+        grains.GetGrain<IAuditStreamGrain>(stream).AppendAsync(new AuditEntry(kind, Serialize(payload), key));
 }

@@ -15,11 +15,26 @@ public sealed class OrderState
     [Id(1)] public string? Venue { get; set; }
     /// <summary>For a bracket leg: the entry order it protects.</summary>
     [Id(2)] public string? ParentOrderId { get; set; }
+    /// <summary>Grows with each stored step; names the step's audit record (its idempotency key).</summary>
+    [Id(3)] public long Revision { get; set; }
+    /// <summary>What the stored steps still owe: audit records and fills for the portfolio, done in order; redone on activation.</summary>
+    [Id(4)] public List<OrderEffect> Effects { get; set; } = [];
+    /// <summary>Accepted and stored, but the venue's answer to the submission is not (yet): asked again on activation.</summary>
+    [Id(5)] public bool AwaitingVenue { get; set; }
 }
 
 /// <summary>
-/// One order's lifecycle. Each step is persisted before it is audited, and a fill is audited before the portfolio
-/// books it, so every position change has its audit record. Reports come from the venue's book: at once when the
+/// Something a stored order step owes the rest of the system: its audit record (keyed, so doing it twice stores it
+/// once) and, for a fill, the portfolio's booking (which ignores a fill id it has).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("order-effect")]
+public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: Id(1)] Fill? Fill = null);
+
+/// <summary>
+/// One order's lifecycle. Each step is persisted together with what it owes (its audit record, a fill's booking in
+/// the portfolio), which is then done in order, and redone on the next activation if the silo died first; audit
+/// records are keyed and the portfolio knows its fill ids, so nothing is lost or done twice. A fill is audited before
+/// the portfolio books it, so every position change has its audit record. Reports come from the venue's book: at once when the
 /// order is placed, cancelled or replaced, and later as the market reaches it; each is applied once (a fill by its
 /// id, a terminal report only to a working order). Bracket legs start here when the book reports them opened.
 /// </summary>
@@ -31,6 +46,16 @@ public sealed class OrderGrain(
 {
     private string OrderId => this.GetPrimaryKeyString();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await PerformEffectsAsync();
+        if (state.State is { AwaitingVenue: true, Order: { } order } && !order.ToOrder().IsTerminal)
+        {
+            logger.LogInformation("Order {OrderId} was stored before the venue answered; asking it again", OrderId);
+            await SendToVenueAsync(order.ToOrder());
+        }
+    }
+
     public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 
     public async Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision)
@@ -39,7 +64,7 @@ public sealed class OrderGrain(
         var order = new Order(OrderId, request, clock.GetUtcNow());
         order.Reject($"{decision.Limit}: {decision.Message}", order.CreatedAt);
         state.State.Order = OrderView.From(order, decision);
-        await state.WriteStateAsync();
+        await SaveAsync(order, AuditKinds.RiskRejected, new { orderId = OrderId, request, decision });
         return state.State.Order;
     }
 
@@ -49,21 +74,29 @@ public sealed class OrderGrain(
         var order = new Order(OrderId, request, clock.GetUtcNow());
         order.Accept(order.CreatedAt);
         state.State.Venue = venue;
-        await SaveAsync(order);
-        await AuditAsync(AuditKinds.OrderAccepted, new { orderId = OrderId, venue, request });
+        state.State.AwaitingVenue = true;
+        await SaveAsync(order, AuditKinds.OrderAccepted, new { orderId = OrderId, venue, request });
+        await SendToVenueAsync(order);
+        return state.State.Order!;
+    }
 
+    private async Task SendToVenueAsync(Order order)
+    {
+        var venue = state.State.Venue ?? TradingOptions.PaperVenue;
         IReadOnlyList<ExecutionReport> reports;
         try
         {
-            reports = await SubmitToVenueAsync(request);
+            reports = await SubmitToVenueAsync(order.Request);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Venue {Venue} failed on order {OrderId}", venue, OrderId);
             reports = [new ExecutionReport(OrderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{venue}' failed: {e.Message}")];
         }
+        state.State.AwaitingVenue = false;
+        var stored = state.State.Revision;
         foreach (var report in reports) await ApplyAsync(order, report);
-        return state.State.Order!;
+        if (state.State.Revision == stored) await state.WriteStateAsync(); // the venue rests the order and said nothing yet
     }
 
     public async Task OnExecutionAsync(ExecutionReport report)
@@ -76,8 +109,7 @@ public sealed class OrderGrain(
             leg.Accept(report.Time);
             state.State.ParentOrderId = report.ParentOrderId;
             state.State.Venue = TradingOptions.PaperVenue;
-            await SaveAsync(leg);
-            await AuditAsync(AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
+            await SaveAsync(leg, AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
             return;
         }
         await ApplyAsync(state.State.Order.ToOrder(), report);
@@ -140,44 +172,53 @@ public sealed class OrderGrain(
             case ExecutionKind.Fill when report.Fill is { } fill:
                 if (order.Fills.Any(f => f.FillId == fill.FillId)) return;
                 order.ApplyFill(fill);
-                await SaveAsync(order);
-                await AuditAsync(AuditKinds.Fill, fill);
-                await GrainFactory.GetGrain<IPortfolioGrain>(order.Request.Account).ApplyFillAsync(fill);
+                await SaveAsync(order, AuditKinds.Fill, fill, fill);
                 return;
             case ExecutionKind.Triggered when !order.IsTerminal:
-                await AuditAsync(AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
+                await SaveAsync(order, AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
                 return;
             case ExecutionKind.Replaced when !order.IsTerminal && report.Request is { } replaced && replaced != order.Request:
                 order.Replace(replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, report.Time);
-                await SaveAsync(order);
-                await AuditAsync(AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
+                await SaveAsync(order, AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
                 return;
             case ExecutionKind.Rejected when order.Status == OrderStatus.Accepted:
                 var refusal = $"venue rejected: {report.Reason}";
                 order.Reject(refusal, report.Time);
-                await SaveAsync(order);
-                await AuditAsync(AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
+                await SaveAsync(order, AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
                 return;
             case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
                 var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";
                 order.Cancel(reason, report.Time);
-                await SaveAsync(order);
-                await AuditAsync(AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
+                await SaveAsync(order, AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
                 return;
             case ExecutionKind.Expired when !order.IsTerminal:
                 order.Expire(report.Reason ?? "expired", report.Time);
-                await SaveAsync(order);
-                await AuditAsync(AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
+                await SaveAsync(order, AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
                 return;
         }
     }
 
-    private Task SaveAsync(Order order)
+    /// <summary>Stores the order with the audit record the step owes (and a fill's booking), then does what is owed.</summary>
+    private async Task SaveAsync<T>(Order order, string kind, T payload, Fill? fill = null)
     {
+        state.State.Revision++;
+        var key = fill is null ? $"{kind}:{OrderId}:{state.State.Revision}" : $"{kind}:{fill.FillId}";
+        state.State.Effects.Add(new OrderEffect(new AuditEntry(kind, AuditJson.Serialize(payload), key), fill));
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
-        return state.WriteStateAsync();
+        await state.WriteStateAsync();
+        await PerformEffectsAsync();
     }
 
-    private Task AuditAsync<T>(string kind, T payload) =>
-        AuditJson.AppendAsync(GrainFactory, state.State.Order!.Request.Account, kind, payload);
+    private async Task PerformEffectsAsync()
+    {
+        var effects = state.State.Effects;
+        while (effects.Count > 0)
+        {
+            var (audit, fill) = (effects[0].Audit, effects[0].Fill);
+            var account = state.State.Order!.Request.Account;
+            await GrainFactory.GetGrain<IAuditStreamGrain>(account).AppendAsync(audit);
+            if (fill is not null) await GrainFactory.GetGrain<IPortfolioGrain>(account).ApplyFillAsync(fill);
+            effects.RemoveAt(0);
+        }
+    }
 }

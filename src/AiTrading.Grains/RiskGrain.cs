@@ -55,11 +55,7 @@ public sealed class RiskGrain(
         }
 
         var decision = await CheckAsync(request);
-        if (!decision.Approved)
-        {
-            await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, request, decision });
-            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false);
-        }
+        if (!decision.Approved) return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
         var placed = await order.ExecuteAsync(request, venue);
         if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
         return new OrderSubmission(placed, decision, Duplicate: false);

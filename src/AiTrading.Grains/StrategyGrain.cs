@@ -41,10 +41,10 @@ public sealed class StrategyGrainState
 }
 
 /// <summary>
-/// A position change the strategy decided and has not finished acting on: everything needed to audit the decision,
-/// send (or find) its order and book the fill, so a strategy whose silo dies half-way finishes it once on activation.
-/// <see cref="AuditFrom"/> is where the account's audit stream stood before the decision, so a recovery finds the
-/// records it already wrote instead of writing them twice.
+/// A position change the strategy decided and has not finished acting on: its decision record, the strategy limits'
+/// refusal if they refused it, and what is needed to send (or find) its order and book the fill, so a strategy whose
+/// silo dies half-way finishes it once on activation. Its audit records are keyed by the client order id, so doing
+/// them again stores them once.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("strategy-pending-signal")]
 public sealed record PendingSignal(
@@ -55,13 +55,18 @@ public sealed record PendingSignal(
     [property: Id(4)] decimal? StopLoss,
     [property: Id(5)] decimal? TakeProfit,
     [property: Id(6)] decimal? TrailingStop,
-    [property: Id(7)] decimal Close,
-    [property: Id(8)] decimal? QuoteToAccountRate,
-    [property: Id(9)] DateTimeOffset SourcePublishedAt,
-    [property: Id(10)] long AuditFrom,
-    [property: Id(11)] string Decision)
+    [property: Id(7)] decimal? QuoteToAccountRate,
+    [property: Id(8)] DateTimeOffset SourcePublishedAt,
+    [property: Id(9)] string Decision,
+    [property: Id(10)] string SignalMessage,
+    [property: Id(11)] string? LimitRefusal,
+    [property: Id(12)] string? LimitMessage)
 {
     public ProtectiveLevels? Protection => StopLoss is null && TakeProfit is null && TrailingStop is null ? null : new(StopLoss, TakeProfit, TrailingStop);
+
+    public decimal Delta => TargetPosition - Holding.Quantity;
+
+    public string AuditKey(string kind) => $"{kind}:{ClientOrderId}";
 }
 
 /// <summary>
@@ -292,21 +297,10 @@ public sealed class StrategyGrain(
         if (signal.ChangesPosition && state.State.State == StrategyLifecycle.Running)
         {
             state.State.Signals++;
-            var clientOrderId = $"{StrategyId}-{runner.Index}-{Base36(bar.OpenTime.UtcTicks)}";
-            var decision = AuditJson.Serialize(new
-            {
-                strategyId = StrategyId, version = spec.Version, symbol, barTime = bar.OpenTime, action = signal.Action.ToString(),
-                current = holding.Quantity, target = signal.TargetPosition, signal.Reason, probabilityUp = double.IsNaN(probabilityUp) ? (double?)null : probabilityUp,
-                verdict = prediction.Verdict, clientOrderId,
-            });
-            var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
-            var pending = new PendingSignal(clientOrderId, bar.OpenTime, holding, signal.TargetPosition, signal.Protection?.StopLoss, signal.Protection?.TakeProfit,
-                signal.Protection?.TrailingStop, (decimal)bar.Close, rate, e.SourcePublishedAt, (await audit.GetInfoAsync()).Length + 1, decision);
+            var pending = Decide(spec, runner, bar, holding, signal, probabilityUp, prediction.Verdict, rate, e.SourcePublishedAt);
             state.State.Pending[symbol] = pending;
             await state.WriteStateAsync();
-            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision));
-            await PublishAsync(StrategyEventKinds.Signal, symbol, $"{signal.Action}: {signal.Reason} (target {signal.TargetPosition})", clientOrderId, signal.TargetPosition);
-            holding = await TradeAsync(spec, symbol, pending, checkLimits: true);
+            holding = await ActAsync(spec, symbol, pending);
             state.State.Pending.Remove(symbol);
         }
         state.State.Holdings[symbol] = holding;
@@ -314,36 +308,73 @@ public sealed class StrategyGrain(
         await state.WriteStateAsync();
     }
 
+    /// <summary>The signal as it will be acted on: its decision record and the strategy limits' verdict on its order.</summary>
+    private PendingSignal Decide(StrategySpec spec, Runner runner, Bar bar, StrategyHolding holding, StrategySignal signal, double probabilityUp,
+        long? verdict, decimal? rate, DateTimeOffset sourcePublishedAt)
+    {
+        var symbol = bar.Symbol;
+        var clientOrderId = $"{StrategyId}-{runner.Index}-{Base36(bar.OpenTime.UtcTicks)}";
+        var decision = AuditJson.Serialize(new
+        {
+            strategyId = StrategyId, version = spec.Version, symbol, barTime = bar.OpenTime, action = signal.Action.ToString(),
+            current = holding.Quantity, target = signal.TargetPosition, signal.Reason, probabilityUp = double.IsNaN(probabilityUp) ? (double?)null : probabilityUp,
+            verdict, clientOrderId,
+        });
+        var pending = new PendingSignal(clientOrderId, bar.OpenTime, holding, signal.TargetPosition, signal.Protection?.StopLoss, signal.Protection?.TakeProfit,
+            signal.Protection?.TrailingStop, rate, sourcePublishedAt, decision, $"{signal.Action}: {signal.Reason} (target {signal.TargetPosition})", null, null);
+
+        var close = (decimal)bar.Close;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
+                       + (rate is { } r && holding.Quantity != 0 ? (close - holding.EntryPrice) * holding.Quantity * r : 0);
+        var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, signal.TargetPosition, Math.Abs(pending.Delta) * close * (rate ?? 0), dailyPnl, _throttle, now);
+        return limit.Approved ? pending : pending with
+        {
+            LimitRefusal = AuditJson.Serialize(new { strategyId = StrategyId, request = OrderFor(spec, symbol, pending), decision = limit }),
+            LimitMessage = $"{limit.Limit}: {limit.Message}",
+        };
+    }
+
+    /// <summary>Audits the decision and sends its order (or the limits' refusal); returns the holding it leaves.</summary>
+    private async Task<StrategyHolding> ActAsync(StrategySpec spec, string symbol, PendingSignal pending)
+    {
+        await GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
+        await PublishAsync(StrategyEventKinds.Signal, symbol, pending.SignalMessage, pending.ClientOrderId, pending.TargetPosition);
+        if (pending.LimitRefusal is not { } refusal) return await TradeAsync(spec, symbol, pending);
+        state.State.OrdersRejected++;
+        await GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(
+            new AuditEntry(AuditKinds.StrategyLimitRejected, refusal, pending.AuditKey(AuditKinds.StrategyLimitRejected)));
+        await PublishAsync(StrategyEventKinds.Risk, symbol, pending.LimitMessage!, pending.ClientOrderId, Math.Abs(pending.Delta));
+        return pending.Holding;
+    }
+
     /// <summary>
-    /// Finishes a signal a previous activation stopped acting on: audits its decision unless the stream already has it,
-    /// books the order if it was placed, sends it if it was not and the bar is still fresh (within one period of the
-    /// tick that closed it), else records that the signal expired unsent.
+    /// Finishes a signal a previous activation stopped acting on: books its order if it was placed, acts on it if it
+    /// was not and the bar is still fresh (within one period of the tick that closed it), else records that it expired
+    /// unsent. Either way its decision is audited once.
     /// </summary>
     private async Task FinishPendingAsync(string symbol)
     {
         var pending = state.State.Pending[symbol];
         var spec = state.State.Spec!;
-        var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
-        var written = await AuditedForAsync(audit, pending);
-        if (!written.Contains(AuditKinds.Decision)) await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision));
         var placed = await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, pending.ClientOrderId)).GetAsync() is not null;
         var age = clock.GetUtcNow() - pending.SourcePublishedAt;
         StrategyHolding holding;
-        if (placed || (!written.Contains(AuditKinds.StrategyLimitRejected) && age <= Timeframe.Parse(spec.Timeframe).Duration))
+        if (placed || pending.LimitRefusal is not null || age <= Timeframe.Parse(spec.Timeframe).Duration)
         {
             logger.LogInformation("Strategy {StrategyId} finishes its {ClientOrderId} signal ({State})", StrategyId, pending.ClientOrderId, placed ? "placed" : "not sent");
-            holding = await TradeAsync(spec, symbol, pending, checkLimits: !placed);
+            holding = await ActAsync(spec, symbol, pending);
         }
         else
         {
+            var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
+            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
+            var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
+            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
+                new { strategyId = StrategyId, symbol, barTime = pending.BarTime, clientOrderId = pending.ClientOrderId, reason }, pending.AuditKey(AuditKinds.SignalExpired));
+            await PublishAsync(StrategyEventKinds.Order, symbol, reason, pending.ClientOrderId);
             holding = pending.Holding;
-            if (!written.Contains(AuditKinds.StrategyLimitRejected) && !written.Contains(AuditKinds.SignalExpired))
-            {
-                var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
-                await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
-                    new { strategyId = StrategyId, symbol, barTime = pending.BarTime, clientOrderId = pending.ClientOrderId, reason });
-                await PublishAsync(StrategyEventKinds.Order, symbol, reason, pending.ClientOrderId);
-            }
         }
         state.State.Holdings[symbol] = holding;
         state.State.Pending.Remove(symbol);
@@ -351,39 +382,16 @@ public sealed class StrategyGrain(
         await state.WriteStateAsync();
     }
 
-    /// <summary>The kinds of the records the account's audit stream holds for the signal's client order id, from where it stood before the decision.</summary>
-    private static async Task<HashSet<string>> AuditedForAsync(IAuditStreamGrain audit, PendingSignal pending)
-    {
-        var marker = $"\"clientOrderId\":{AuditJson.Serialize(pending.ClientOrderId)}";
-        var kinds = new HashSet<string>(StringComparer.Ordinal);
-        for (var from = pending.AuditFrom; await audit.ReadAsync(from, AuditStreamGrain.MaxReadLimit) is { Count: > 0 } page; from = page[^1].Sequence + 1)
-            foreach (var record in page)
-                if (record.Payload.Contains(marker, StringComparison.Ordinal)) kinds.Add(record.Kind);
-        return kinds;
-    }
+    /// <summary>Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.</summary>
+    private OrderRequest OrderFor(StrategySpec spec, string symbol, PendingSignal pending) =>
+        new(pending.ClientOrderId, spec.Account, symbol, pending.Delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(pending.Delta), OrderType.Market, null,
+            StrategyId, null, TimeInForce.Ioc);
 
-    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, PendingSignal pending, bool checkLimits)
+    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, PendingSignal pending)
     {
         var (holding, clientOrderId, rate) = (pending.Holding, pending.ClientOrderId, pending.QuoteToAccountRate);
-        var delta = pending.TargetPosition - holding.Quantity;
-        // Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.
-        var request = new OrderRequest(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null,
-            StrategyId, null, TimeInForce.Ioc);
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (checkLimits)
-        {
-            var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
-                           + (rate is { } r && holding.Quantity != 0 ? (pending.Close - holding.EntryPrice) * holding.Quantity * r : 0);
-            var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, pending.TargetPosition, Math.Abs(delta) * pending.Close * (rate ?? 0), dailyPnl, _throttle, now);
-            if (!limit.Approved)
-            {
-                state.State.OrdersRejected++;
-                await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLimitRejected, new { strategyId = StrategyId, request, decision = limit });
-                await PublishAsync(StrategyEventKinds.Risk, symbol, $"{limit.Limit}: {limit.Message}", clientOrderId, request.Quantity);
-                return holding;
-            }
-        }
+        var request = OrderFor(spec, symbol, pending);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         OrderSubmission submission;
         try

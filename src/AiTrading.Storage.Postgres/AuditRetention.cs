@@ -59,6 +59,7 @@ public sealed partial class AuditRetention(NpgsqlDataSource database, int retent
                 SELECT DISTINCT ON (stream) stream, sequence, hash FROM "{name}" ORDER BY stream, sequence DESC
                 ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
                 WHERE EXCLUDED.sequence > audit_anchor.sequence;
+                DELETE FROM audit_key k USING "{name}" r WHERE k.stream = r.stream AND k.sequence = r.sequence;
                 DROP TABLE "{name}";
                 """, connection, transaction))
             {

@@ -7,16 +7,18 @@ namespace AiTrading.Storage.Postgres;
 /// <summary>
 /// Audit records in the append-only, month-partitioned audit_record table (migration 0004). An append goes
 /// through audit_append, which compare-and-sets the stream's head in the same transaction: a duplicate or
-/// concurrent append of the same sequence stores nothing and raises <see cref="AuditConflictException"/>.
+/// concurrent append of the same sequence stores nothing and raises <see cref="AuditConflictException"/>. Keyed
+/// appends go through audit_append_keyed (migration 0006), which stores nothing for a key the stream already holds.
 /// </summary>
 public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
 {
     private const string Columns = "stream, sequence, time_ticks, kind, payload, previous_hash, hash";
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public async Task<long?> AppendAsync(AuditRecord record, string? key = null, CancellationToken cancellationToken = default)
     {
-        await using var command = database.CreateCommand(
-            "SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8)");
+        await using var command = database.CreateCommand(key is null
+            ? "SELECT CASE WHEN audit_append($1, $2, $3, $4, $5, $6, $7, $8) THEN 0::bigint ELSE -1::bigint END"
+            : "SELECT audit_append_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         command.Parameters.Add(new() { Value = record.Stream });
         command.Parameters.Add(new() { Value = record.Sequence });
         command.Parameters.Add(new() { Value = record.Time.UtcTicks });
@@ -25,8 +27,26 @@ public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
         command.Parameters.Add(new() { Value = record.Payload });
         command.Parameters.Add(new() { Value = record.PreviousHash });
         command.Parameters.Add(new() { Value = record.Hash });
-        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
-            throw new AuditConflictException(record.Stream, record.Sequence);
+        if (key is not null) command.Parameters.Add(new() { Value = key });
+        long answer;
+        try
+        {
+            answer = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && key is not null)
+        {
+            // Another writer stored a record with this key between our lookup and our insert: that record is the one.
+            await using var lookup = database.CreateCommand("SELECT sequence FROM audit_key WHERE stream = $1 AND key = $2");
+            lookup.Parameters.Add(new() { Value = record.Stream });
+            lookup.Parameters.Add(new() { Value = key });
+            return (long)(await lookup.ExecuteScalarAsync(cancellationToken))!;
+        }
+        return answer switch
+        {
+            0 => null,
+            < 0 => throw new AuditConflictException(record.Stream, record.Sequence),
+            _ => answer,
+        };
     }
 
     public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default) =>

@@ -2,6 +2,10 @@ using AiTrading.Contracts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace AiTrading.Grains.Tests;
 
@@ -130,5 +134,42 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
             .ShouldBe(RiskLimitNames.KillSwitch, "once engaged, the switch blocks even flattening until a person releases it");
         await risk.SetKillSwitchAsync(false, "reviewed");
         (await risk.SubmitOrderAsync(new OrderRequest("dd-4", account, symbol, OrderSide.Sell, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
+    }
+
+    /// <summary>
+    /// An order whose silo died after storing its acceptance, before auditing it or hearing from the venue, finishes
+    /// both on its next activation; activating it again afterwards does nothing twice.
+    /// </summary>
+    [Fact]
+    public async Task An_order_stored_but_not_audited_or_sent_is_finished_once_on_activation()
+    {
+        const string account = "R-OUTBOX";
+        await PreparedAccount(account);
+        var request = new OrderRequest("outbox-1", account, Symbol, OrderSide.Buy, 10);
+        var orderId = OrderView.IdFor(account, request.ClientOrderId);
+        var grain = fixture.Client.GetGrain<IOrderGrain>(orderId);
+        var accepted = new Order(orderId, request, DateTimeOffset.UtcNow);
+        accepted.Accept(accepted.CreatedAt);
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
+        await storage.WriteStateAsync("order", grain.GetGrainId(), new GrainState<OrderState>(new OrderState
+        {
+            Order = OrderView.From(accepted, null),
+            Venue = "paper",
+            Revision = 1,
+            AwaitingVenue = true,
+            Effects = [new(new AuditEntry(AuditKinds.OrderAccepted, AuditJson.Serialize(new { orderId, venue = "paper", request }), $"{AuditKinds.OrderAccepted}:{orderId}:1"))],
+        }));
+
+        var order = (await grain.GetAsync())!; // activates it
+        order.Status.ShouldBe(OrderStatus.Filled);
+        async Task<List<string>> KindsAsync() => (await fixture.Client.GetGrain<IAuditStreamGrain>(account).ReadAsync(1, 100)).Select(r => r.Kind).ToList();
+        (await KindsAsync()).ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+        (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(10);
+
+        // The stored state still lists the fill's effects as owed (they were done after the last write): redone, stored once.
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        (await grain.GetAsync())!.Fills.Count.ShouldBe(1);
+        (await KindsAsync()).ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+        (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(10);
     }
 }

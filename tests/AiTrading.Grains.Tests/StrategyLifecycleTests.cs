@@ -202,13 +202,14 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
 
     /// <summary>
     /// A signal an activation stored as pending and did not finish (its silo died after the given step) is finished
-    /// once when the strategy comes back: the decision audited once, the order sent or found and booked, or, for a
-    /// stale bar, an expiry record instead of a late order.
+    /// once when the strategy comes back: the decision audited once, the order sent or found and booked, the limits'
+    /// refusal recorded once, or, for a stale bar, an expiry record instead of a late order.
     /// </summary>
     [Theory]
     [InlineData("stored", false)]
     [InlineData("filled", false)]
     [InlineData("stored", true)]
+    [InlineData("refused", false)]
     public async Task A_signal_a_dead_activation_left_half_done_is_finished_once(string doneBeforeDeath, bool stale)
     {
         var id = $"pending-{doneBeforeDeath}-{(stale ? "stale" : "fresh")}";
@@ -227,12 +228,15 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
         var stored = new GrainState<StrategyGrainState>();
         await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);
-        stored.State!.Pending[symbol] = new PendingSignal(clientOrderId, TickPaths.Start.AddMinutes(9), StrategyHolding.Flat, 10, null, null, null, 100, 1,
-            DateTimeOffset.UtcNow - (stale ? TimeSpan.FromHours(1) : TimeSpan.Zero), (await audit.GetInfoAsync()).Length + 1, decision);
+        var pending = new PendingSignal(clientOrderId, TickPaths.Start.AddMinutes(9), StrategyHolding.Flat, 10, null, null, null, 1,
+            DateTimeOffset.UtcNow - (stale ? TimeSpan.FromHours(1) : TimeSpan.Zero), decision, "EnterLong: test (target 10)", null, null);
+        if (doneBeforeDeath == "refused")
+            pending = pending with { LimitRefusal = AuditJson.Serialize(new { strategyId = id, clientOrderId }), LimitMessage = "strategy_max_position: test" };
+        stored.State!.Pending[symbol] = pending;
         await storage.WriteStateAsync("strategy", strategy.GetGrainId(), stored);
         if (doneBeforeDeath == "filled")
         {
-            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision));
+            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision, pending.AuditKey(AuditKinds.Decision)));
             var order = new OrderRequest(clientOrderId, account, symbol, OrderSide.Buy, 10, OrderType.Market, null, id, null, TimeInForce.Ioc);
             (await fixture.Client.GetGrain<IRiskGrain>(account).SubmitOrderAsync(order)).Order.FilledQuantity.ShouldBe(10);
         }
@@ -242,16 +246,17 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         records.Count(k => k == AuditKinds.Decision).ShouldBe(1, "the decision is audited exactly once");
         var placed = await fixture.Client.GetGrain<IOrderGrain>(OrderView.IdFor(account, clientOrderId)).GetAsync();
         var position = (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.SingleOrDefault()?.Position.Quantity ?? 0;
-        if (stale)
+        if (stale || doneBeforeDeath == "refused")
         {
-            placed.ShouldBeNull("a stale signal is not sent late");
-            records.ShouldContain(AuditKinds.SignalExpired);
+            placed.ShouldBeNull("a stale or refused signal sends nothing");
+            records.Count(k => k == (stale ? AuditKinds.SignalExpired : AuditKinds.StrategyLimitRejected)).ShouldBe(1);
             (view.Holdings.GetValueOrDefault(symbol)?.Quantity ?? 0, position).ShouldBe((0m, 0m));
         }
         else
         {
             placed!.FilledQuantity.ShouldBe(10);
             records.Count(k => k == AuditKinds.OrderAccepted).ShouldBe(1);
+            records.Count(k => k == AuditKinds.Fill).ShouldBe(1, "one fill record (it names the order, whose id holds the client order id)");
             (view.Holdings[symbol].Quantity, position, view.OrdersFilled).ShouldBe((10m, 10m, 1L), "the fill is booked once, in the holding and the account");
         }
         await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);

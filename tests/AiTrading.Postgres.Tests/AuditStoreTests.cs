@@ -89,6 +89,20 @@ public sealed class AuditStoreTests(PostgresDatabase database) : IClassFixture<P
         await Task.WhenAll(streams.Select(r => Task.Run(() => new PostgresAuditStore(database.DataSource).AppendAsync(r))));
         (await database.ScalarAsync<long>("SELECT count(*) FROM audit_record_p203107")).ShouldBe(8);
     }
+
+    [Fact]
+    public async Task A_keyed_append_whose_key_the_stream_holds_stores_nothing_and_names_the_record_that_holds_it()
+    {
+        var records = Chain("A-KEYED", 3, new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1));
+        (await Store.AppendAsync(records[0], "fill:F1")).ShouldBeNull();
+        (await Store.AppendAsync(records[1], "fill:F1")).ShouldBe(1, "a repeat of F1's record, as a writer retrying after a crash sends it");
+        (await Store.GetHeadAsync("A-KEYED"))!.Sequence.ShouldBe(1);
+        (await Store.AppendAsync(records[1], "fill:F2")).ShouldBeNull();
+        (await Store.AppendAsync(records[2])).ShouldBeNull("an unkeyed append is never deduplicated");
+        (await Store.ReadAsync("A-KEYED", 1, 10)).ShouldBe(records);
+        (await new PostgresAuditStore(database.DataSource).AppendAsync(AuditChain.Next(records[2], "A-KEYED", DateTimeOffset.UtcNow, "fill", "{}"), "fill:F2")).ShouldBe(2);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM audit_key WHERE stream = 'A-KEYED'")).ShouldBe(2);
+    }
 }
 
 /// <summary>Retention drops whole month partitions older than the period, and what remains still verifies.</summary>
@@ -104,7 +118,7 @@ public sealed class AuditRetentionTests(PostgresDatabase database) : IClassFixtu
         var records = new List<AuditRecord>();
         for (var m = 0; m < 24; m++)
             records.Add(AuditChain.Next(records.LastOrDefault(), "R-OLD", new DateTimeOffset(2018, 1, 10, 0, 0, 0, TimeSpan.Zero).AddMonths(m), "fill", $"{{\"m\":{m}}}"));
-        foreach (var record in records) await store.AppendAsync(record);
+        for (var m = 0; m < records.Count; m++) await store.AppendAsync(records[m], $"fill:M{m}");
 
         var retention = new AuditRetention(database.DataSource, retentionYears: 7);
         retention.Cutoff(Now).ShouldBe(new DateTimeOffset(2019, 3, 15, 12, 0, 0, TimeSpan.Zero));
@@ -118,6 +132,7 @@ public sealed class AuditRetentionTests(PostgresDatabase database) : IClassFixtu
         var anchor = await store.GetAnchorAsync("R-OLD");
         anchor.ShouldBe(new AuditAnchor(14, records[13].Hash));
         AuditChain.Verify("R-OLD", kept, anchor).Valid.ShouldBeTrue();
+        (await database.ScalarAsync<long>("SELECT min(sequence) FROM audit_key WHERE stream = 'R-OLD'")).ShouldBe(15, "the dropped records' keys go with them");
 
         (await retention.DropExpiredAsync(Now)).ShouldBeEmpty("a second run finds nothing more to drop");
         await store.AppendAsync(AuditChain.Next(await store.GetHeadAsync("R-OLD"), "R-OLD", Now, "fill", "{}")); // the chain goes on
