@@ -89,6 +89,7 @@ public sealed class StrategyGrain(
     private readonly Dictionary<string, Runner> _runners = new(StringComparer.Ordinal);
     private StrategyProgram? _program;
     private StrategyPredictions? _predictions;
+    private IGrainTimer? _retry;
     private OrderRateLimiter? _throttle;
     private IAsyncStream<StrategyEvent>? _events;
 
@@ -97,7 +98,7 @@ public sealed class StrategyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events = this.GetStreamProvider(StreamNames.Provider).GetStream<StrategyEvent>(StreamNames.StrategyEvents, StrategyId);
-        foreach (var symbol in state.State.Pending.Keys.ToList()) await FinishPendingAsync(symbol);
+        await FinishAllPendingAsync();
         if (state.State is { Spec: { } spec, State: StrategyLifecycle.Running or StrategyLifecycle.Paused })
         {
             try
@@ -260,13 +261,15 @@ public sealed class StrategyGrain(
     private async Task OnBarAsync(BarClosed e, StreamSequenceToken? token)
     {
         var bar = e.Bar;
-        if (_program is null || !_runners.TryGetValue(bar.Symbol, out var runner) || bar.Timeframe != _program.Timeframe || bar.OpenTime <= runner.LastBar) return;
+        if (_program is null || !_runners.TryGetValue(bar.Symbol, out var runner) || bar.Timeframe != _program.Timeframe) return;
+        // The last bar's handling failed half-way (a redelivery of that bar comes here too): finish it first.
+        if (state.State.Pending.ContainsKey(bar.Symbol)) await FinishPendingAsync(bar.Symbol);
+        if (bar.OpenTime <= runner.LastBar) return;
         if (state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
         runner.LastBar = bar.OpenTime;
         state.State.LastBars[LastBarKey(bar.Symbol, bar.Timeframe)] = bar.OpenTime;
         var spec = _program.Spec;
         var symbol = bar.Symbol;
-        if (state.State.Pending.ContainsKey(symbol)) await FinishPendingAsync(symbol); // the last bar's handling failed half-way
         var holding = state.State.Holdings.GetValueOrDefault(symbol) ?? StrategyHolding.Flat;
         if (holding.Quantity != 0) holding = holding with { BarsHeld = holding.BarsHeld + 1 };
         state.State.BarsSeen++;
@@ -300,7 +303,15 @@ public sealed class StrategyGrain(
             var pending = Decide(spec, runner, bar, holding, signal, probabilityUp, prediction.Verdict, rate, e.SourcePublishedAt);
             state.State.Pending[symbol] = pending;
             await state.WriteStateAsync();
-            holding = await ActAsync(spec, symbol, pending);
+            try
+            {
+                holding = await ActAsync(spec, symbol, pending);
+            }
+            catch
+            {
+                RetryPendingSoon(); // stays pending (stored) until it is finished
+                throw;
+            }
             state.State.Pending.Remove(symbol);
         }
         state.State.Holdings[symbol] = holding;
@@ -348,6 +359,29 @@ public sealed class StrategyGrain(
         await PublishAsync(StrategyEventKinds.Risk, symbol, pending.LimitMessage!, pending.ClientOrderId, Math.Abs(pending.Delta));
         return pending.Holding;
     }
+
+    /// <summary>Finishes every pending signal; one that cannot be finished now (a grain it needs is moving) is retried each second.</summary>
+    private async Task FinishAllPendingAsync()
+    {
+        foreach (var symbol in state.State.Pending.Keys.ToList())
+        {
+            try
+            {
+                await FinishPendingAsync(symbol);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Strategy {StrategyId} could not finish its {Symbol} signal yet; retrying", StrategyId, symbol);
+                RetryPendingSoon();
+                return;
+            }
+        }
+        _retry?.Dispose();
+        _retry = null;
+    }
+
+    private void RetryPendingSoon() =>
+        _retry ??= this.RegisterGrainTimer(_ => FinishAllPendingAsync(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     /// <summary>
     /// Finishes a signal a previous activation stopped acting on: books its order if it was placed, acts on it if it
