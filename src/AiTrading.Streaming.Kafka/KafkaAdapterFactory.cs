@@ -23,7 +23,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private readonly TimeProvider time;
     private readonly HashRingBasedPartitionedStreamQueueMapper mapper;
     private readonly ConcurrentDictionary<QueueId, KafkaQueueCache> caches = new();
-    private readonly ConcurrentDictionary<IConsumer<byte[], byte[]>, int> consumers = new();
+    private readonly ConcurrentDictionary<PartitionConsumer, int> consumers = new();
     private readonly SemaphoreSlim starting = new(1, 1);
     private IProducer<byte[], byte[]>? producer;
     private KafkaDeadLetters? deadLetters;
@@ -94,7 +94,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     /// <summary>The partitions this silo reads now.</summary>
     public IReadOnlyList<int> ReadingPartitions => consumers.Values.Order().ToList();
 
-    internal IConsumer<byte[], byte[]> CreateConsumer(int partition)
+    internal PartitionConsumer CreateConsumer(int partition)
     {
         var config = new ConsumerConfig(ClientConfig())
         {
@@ -105,12 +105,12 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
             AutoOffsetReset = AutoOffsetReset.Earliest,
             QueuedMaxMessagesKbytes = 8192,
         };
-        var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        var consumer = new PartitionConsumer(new ConsumerBuilder<byte[], byte[]>(config).Build(), new TopicPartition(Options.Topic, partition));
         consumers[consumer] = partition;
         return consumer;
     }
 
-    internal void Forget(IConsumer<byte[], byte[]> consumer) => consumers.TryRemove(consumer, out _);
+    internal void Forget(PartitionConsumer consumer) => consumers.TryRemove(consumer, out _);
 
     private ProducerConfig ProducerConfig() => new(ClientConfig())
     {
@@ -172,10 +172,7 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
 
     public void Dispose()
     {
-        foreach (var consumer in consumers.Keys)
-        {
-            try { consumer.Dispose(); } catch (ObjectDisposedException) { }
-        }
+        foreach (var consumer in consumers.Keys) consumer.Close(commit: null, graceful: false);
         consumers.Clear();
         if (producer is not null)
         {

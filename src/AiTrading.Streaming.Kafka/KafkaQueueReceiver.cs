@@ -15,7 +15,7 @@ namespace AiTrading.Streaming.Kafka;
 internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId queue, ILogger logger) : IQueueAdapterReceiver
 {
     private readonly SortedSet<long> pending = [];
-    private IConsumer<byte[], byte[]>? consumer;
+    private PartitionConsumer? consumer;
     private TopicPartition partition = null!;
     private long nextOffset = -1;
     private long stored = -1;
@@ -24,7 +24,7 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
     {
         partition = new TopicPartition(factory.Options.Topic, factory.PartitionOf(queue));
         consumer = factory.CreateConsumer(partition.Partition.Value);
-        consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
+        consumer.AssignFromCommitted();
         logger.LogInformation("Reading {Partition} from the committed offset of group {Group}", partition, factory.Options.ConsumerGroup);
         return Task.CompletedTask;
     }
@@ -41,7 +41,7 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
         while (batches.Count < limit && !cancellationToken.IsCancellationRequested)
         {
             // Zero timeout: librdkafka prefetches in its own threads, so this never blocks the agent's scheduler.
-            var result = consumer.Consume(TimeSpan.Zero);
+            var result = consumer.Next();
             if (result is null) break;
             nextOffset = result.Offset.Value + 1;
             try
@@ -60,7 +60,7 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
                 {
                     // Not in the dead-letter topic, so not done: read it again next time; hand over what came before it.
                     logger.LogError(failure, "Could not dead-letter {Partition}@{Offset}; retrying it on the next read", partition, result.Offset.Value);
-                    consumer.Seek(new TopicPartitionOffset(partition, result.Offset));
+                    consumer.Seek(result.Offset);
                     nextOffset = result.Offset.Value;
                     break;
                 }
@@ -85,7 +85,7 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
     {
         var resumeAt = pending.Count > 0 ? pending.Min : nextOffset;
         if (consumer is null || resumeAt <= stored || resumeAt < 0) return;
-        consumer.StoreOffset(new TopicPartitionOffset(partition, resumeAt));
+        consumer.StoreOffset(resumeAt);
         stored = resumeAt;
     }
 
@@ -94,21 +94,14 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
         var closing = consumer;
         consumer = null;
         if (closing is null) return Task.CompletedTask;
-        try
+        var failed = false;
+        closing.Close(stored >= 0 ? stored : null, graceful: true, e =>
         {
-            if (stored >= 0) closing.Commit([new TopicPartitionOffset(partition, stored)]);
-            logger.LogInformation("Handed over {Partition} at offset {Offset}", partition, stored);
-        }
-        catch (KafkaException e)
-        {
+            failed = true;
             logger.LogWarning(e, "Could not commit {Partition} at {Offset} on hand-over; the next owner redelivers from the last commit", partition, stored);
-        }
-        finally
-        {
-            closing.Close();
-            closing.Dispose();
-            factory.Forget(closing);
-        }
+        });
+        if (!failed) logger.LogInformation("Handed over {Partition} at offset {Offset}", partition, stored);
+        factory.Forget(closing);
         return Task.CompletedTask;
     }
 }
