@@ -48,7 +48,13 @@ public sealed class OrderGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await PerformEffectsAsync();
+        if (state.State.Effects.Count > 0)
+        {
+            // Stored with the last step and maybe done before the previous activation ended: doing them again is a no-op
+            // then. Stored as done afterwards, so a later activation does not repeat them.
+            await PerformEffectsAsync();
+            await state.WriteStateAsync();
+        }
         if (state.State is { AwaitingVenue: true, Order: { } order } && !order.ToOrder().IsTerminal)
         {
             logger.LogInformation("Order {OrderId} was stored before the venue answered; asking it again", OrderId);
