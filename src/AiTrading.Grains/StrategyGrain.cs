@@ -71,11 +71,13 @@ public sealed record PendingSignal(
 
 /// <summary>
 /// One submitted strategy: keeps its spec and lifecycle, runs a Core <see cref="StrategyEngine"/> per instrument
-/// on the closed bars of its timeframe (warmed on the instrument's recent bars at start), sends the engine's
-/// position changes through its own limits and the account's risk gate, books what filled, and reports every step
-/// on its event stream and in the account's audit stream. A rule that fails pauses the strategy with the reason;
-/// while paused the engines keep reading bars, so features stay warm, but no order is sent.
-/// Client order ids derive from the strategy, the instrument and the bar, so a redelivered bar orders nothing twice.
+/// on the closed bars of its timeframe (warmed on the instrument's recent bars at start), gates entries on its
+/// models (<see cref="StrategyPredictions"/>), sends the engine's position changes through its own limits and the
+/// account's risk gate, books what filled, and reports every step on its event stream and in the account's audit
+/// stream. A rule that fails pauses the strategy with the reason; while paused the engines keep reading bars, so
+/// features stay warm, but no order is sent. Client order ids derive from the strategy, the instrument and the bar,
+/// so a redelivered bar orders nothing twice, and a signal is stored (<see cref="PendingSignal"/>) before it is
+/// acted on, so one cut short by a silo's death is finished once.
 /// </summary>
 public sealed class StrategyGrain(
     [PersistentState("strategy")] IPersistentState<StrategyGrainState> state,
