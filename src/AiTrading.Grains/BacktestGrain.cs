@@ -2,7 +2,11 @@ using System.Text.Json;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Backtesting;
+using AiTrading.Core.MarketData;
+using AiTrading.Core.Models;
 using AiTrading.Core.Strategies;
+using AiTrading.Grains.Models;
+using AiTrading.ML;
 using Microsoft.Extensions.Logging;
 
 namespace AiTrading.Grains;
@@ -44,15 +48,22 @@ public sealed class BacktestGrain(
 {
     private long _bars, _total;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State is { Request: { } request, State: BacktestRunState.Running })
         {
             // Interrupted (the silo stopped): the replay is deterministic, so run it again.
-            var (spec, series, options) = Prepare(request);
-            Start(spec, series, options);
+            try
+            {
+                Start(await PrepareAsync(request));
+            }
+            catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
+            {
+                // What the request named is gone (a model's active version, a file): the run cannot be repeated.
+                (state.State.State, state.State.Error, state.State.FinishedAt) = (BacktestRunState.Failed, $"cannot run again: {e.Message}", clock.GetUtcNow());
+                await state.WriteStateAsync();
+            }
         }
-        return Task.CompletedTask;
     }
 
     public async Task<BacktestView> StartAsync(BacktestRequest request)
@@ -66,10 +77,10 @@ public sealed class BacktestGrain(
             if (existing.SameAs(request)) return View();
             throw new ConflictException($"backtest '{this.GetPrimaryKeyString()}' exists with a different request; use another id");
         }
-        var (spec, series, options) = Prepare(request);
+        var run = await PrepareAsync(request);
         state.State = new BacktestGrainState { Request = request, State = BacktestRunState.Running, StartedAt = clock.GetUtcNow() };
         await state.WriteStateAsync();
-        Start(spec, series, options);
+        Start(run);
         return View();
     }
 
@@ -83,7 +94,11 @@ public sealed class BacktestGrain(
         Interlocked.Exchange(ref _total, value.Total);
     }
 
-    private (StrategySpec Spec, IReadOnlyList<BacktestSeries> Series, BacktestOptions Options) Prepare(BacktestRequest request)
+    /// <summary>A checked request, ready to replay; its registry models (loaded) are freed when the run ends.</summary>
+    private sealed record Run(StrategySpec Spec, IReadOnlyList<BacktestSeries> Series, BacktestOptions Options, IReadOnlyList<TrainedModel> Models,
+        BacktestModels? Predictors);
+
+    private async Task<Run> PrepareAsync(BacktestRequest request)
     {
         var errors = new List<FieldError>();
         StrategySpec? spec = null;
@@ -123,23 +138,53 @@ public sealed class BacktestGrain(
                 }
             }
         if (errors.Count > 0) throw new ValidationException(errors);
-        Backtester.Validate(spec!, series, options);
-        return (spec!, series, options);
+        Backtester.Validate(spec!, series, options, RegistryNames(spec!));
+        return await WithModelsAsync(spec!.Normalized(), series, options);
+    }
+
+    /// <summary>The registry models the spec names; null when it names none.</summary>
+    private static IReadOnlySet<string>? RegistryNames(StrategySpec spec) =>
+        spec.Models?.Select(m => m?.Model ?? "").Where(m => m != BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } names ? names : null;
+
+    /// <summary>
+    /// Loads the active versions of the registry models the spec names and replays the strategy's validator on them.
+    /// Refuses a backtest that would trade on bars a model was trained on: its scores there are in-sample.
+    /// </summary>
+    private async Task<Run> WithModelsAsync(StrategySpec spec, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    {
+        if (RegistryNames(spec) is not { } names) return new Run(spec, series, options, [], null);
+        var timeframe = Timeframe.Parse(spec.Timeframe);
+        var versions = await StrategyPredictions.RegistryModelsAsync(GrainFactory, spec, timeframe);
+        var firstBar = series.Min(s => s.IsTicks ? s.Ticks![0].Time : s.Bars[0].OpenTime);
+        var firstTrade = options.From is { } from && from > firstBar ? from : firstBar;
+        var errors = versions.Select((v, i) => (v, i)).Where(x => firstTrade <= x.v.TrainTo)
+            .Select(x => new FieldError($"models[{x.i}].model", $"model '{x.v.Model}' v{x.v.Version} was trained on bars up to {x.v.TrainTo:O}; " +
+                                                                 $"the backtest would trade from {firstTrade:O}, where its scores are in-sample: set from after {x.v.TrainTo:O}"))
+            .ToList();
+        if (errors.Count > 0) throw new ValidationException(errors);
+
+        var grains = spec.Models.Select(m => GrainFactory.GetGrain<IModelGrain>(m.Model)).ToList();
+        var evidence = await Task.WhenAll(grains.Select(g => g.GetActiveEvidenceAsync()));
+        var ensemble = PatternValidatorGrain.Fit(StrategyPredictions.ValidatorFor(spec), evidence);
+        var artifacts = await Task.WhenAll(grains.Select(g => g.GetActiveArtifactAsync()));
+        var models = artifacts.Select(a => TrainedModel.FromArtifact(a.Bytes)).ToList();
+        return new Run(spec, series, options, models, new BacktestModels(names, _ => new ValidatorReplay(models, ensemble, timeframe)));
     }
 
     private static string InstrumentSymbol(string? symbol) => Core.MarketData.InstrumentCatalog.NormalizeSymbol(symbol ?? "");
 
-    private void Start(StrategySpec spec, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    private void Start(Run run)
     {
         DelayDeactivation(TimeSpan.FromHours(1));
-        _ = RunAsync(spec, series, options);
+        _ = RunAsync(run);
     }
 
-    private async Task RunAsync(StrategySpec spec, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    private async Task RunAsync(Run run)
     {
+        var series = run.Series;
         try
         {
-            var result = await Task.Run(() => Backtester.Run(spec, series, options, this));
+            var result = await Task.Run(() => Backtester.Run(run.Spec, series, run.Options, this, models: run.Predictors));
             var report = await Task.Run(() => data.Report(result, series));
             state.State.ResultJson = JsonSerializer.Serialize(result, BacktestText.Json);
             state.State.Report = report;
@@ -158,6 +203,10 @@ public sealed class BacktestGrain(
             logger.LogError(e, "Backtest {Id} failed", this.GetPrimaryKeyString());
             state.State.State = BacktestRunState.Failed;
             state.State.Error = $"the run failed: {e.Message}";
+        }
+        finally
+        {
+            foreach (var model in run.Models) model.Dispose();
         }
         state.State.FinishedAt = clock.GetUtcNow();
         await state.WriteStateAsync();

@@ -34,7 +34,7 @@ public sealed class StrategyPredictions
     private readonly string _strategyId;
     private readonly ILogger _logger;
     private readonly BaselineDirectionModel? _baseline;
-    private readonly Dictionary<string, FeatureRows> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FeatureRowWindow> _rows = new(StringComparer.Ordinal);
     private IReadOnlyList<FeatureDefinition> _definitions = [];
     private int _window;
 
@@ -54,38 +54,50 @@ public sealed class StrategyPredictions
     {
         var spec = program.Spec;
         if (spec.Models.Count == 0) return null;
-        if (spec.Models.Any(m => m.Model == BaselineDirectionModel.Name))
-        {
-            if (spec.Models.Count > 1)
-                throw new ValidationException("models", $"'{BaselineDirectionModel.Name}' is scored on its own: name it alone, or only registry models (the pattern validator combines those)");
+        if (spec.Models.Any(m => m.Model == BaselineDirectionModel.Name) && spec.Models.Count == 1)
             return new StrategyPredictions(grains, program, strategyId, logger, baseline: true);
-        }
-
-        var errors = new List<FieldError>();
-        var models = await Task.WhenAll(spec.Models.Select(m => grains.GetGrain<IModelGrain>(m.Model).GetAsync()));
-        for (var i = 0; i < models.Length; i++)
-        {
-            var (name, field) = (spec.Models[i].Model, $"models[{i}].model");
-            var active = models[i]?.ActiveVersion is { } v ? models[i]!.Versions.Single(x => x.Version == v) : null;
-            if (active is null) errors.Add(new(field, $"model '{name}' has no active version: train one and promote it"));
-            else if (active.Task != "direction") errors.Add(new(field, $"model '{name}' forecasts returns; strategies gate on direction models"));
-            else if (active.Timeframe != program.Timeframe.Name)
-                errors.Add(new(field, $"model '{name}' v{active.Version} was trained on {active.Timeframe} bars; this strategy trades {program.Timeframe.Name}"));
-        }
-        if (errors.Count > 0) throw new ValidationException(errors);
-
-        await grains.GetGrain<IPatternValidatorGrain>(strategyId).ConfigureAsync(new PatternValidatorConfig(
-            spec.Models.Select(m => new ValidatorModel(m.Model, m.Weight)).ToList(), Threshold: spec.MinConfidence, AuditStream: spec.Account));
+        await RegistryModelsAsync(grains, spec, program.Timeframe);
+        await grains.GetGrain<IPatternValidatorGrain>(strategyId).ConfigureAsync(ValidatorFor(spec));
         var predictions = new StrategyPredictions(grains, program, strategyId, logger, baseline: false);
         await predictions.LoadInputsAsync();
         return predictions;
     }
 
+    /// <summary>
+    /// The active versions of the registry models <paramref name="spec"/> names, in its order: each must have one, of
+    /// a direction model trained on <paramref name="timeframe"/>; the baseline is scored on its own, never with them.
+    /// </summary>
+    /// <exception cref="ValidationException">A model cannot serve the spec (the field names it).</exception>
+    public static async Task<IReadOnlyList<ModelVersionView>> RegistryModelsAsync(IGrainFactory grains, StrategySpec spec, Timeframe timeframe)
+    {
+        if (spec.Models.Any(m => m.Model == BaselineDirectionModel.Name))
+            throw new ValidationException("models", $"'{BaselineDirectionModel.Name}' is scored on its own: name it alone, or only registry models (the pattern validator combines those)");
+        var errors = new List<FieldError>();
+        var models = await Task.WhenAll(spec.Models.Select(m => grains.GetGrain<IModelGrain>(m.Model).GetAsync()));
+        var active = new List<ModelVersionView>();
+        for (var i = 0; i < models.Length; i++)
+        {
+            var (name, field) = (spec.Models[i].Model, $"models[{i}].model");
+            var version = models[i]?.ActiveVersion is { } v ? models[i]!.Versions.Single(x => x.Version == v) : null;
+            if (version is null) errors.Add(new(field, $"model '{name}' has no active version: train one and promote it"));
+            else if (version.Task != "direction") errors.Add(new(field, $"model '{name}' forecasts returns; strategies gate on direction models"));
+            else if (version.Timeframe != timeframe.Name)
+                errors.Add(new(field, $"model '{name}' v{version.Version} was trained on {version.Timeframe} bars; this strategy trades {timeframe.Name}"));
+            else active.Add(version);
+        }
+        if (errors.Count > 0) throw new ValidationException(errors);
+        return active;
+    }
+
+    /// <summary>The validator a strategy's spec describes: its models and weights, threshold = its minimum confidence, verdicts to its account.</summary>
+    public static PatternValidatorConfig ValidatorFor(StrategySpec spec) =>
+        new(spec.Models.Select(m => new ValidatorModel(m.Model, m.Weight)).ToList(), Threshold: spec.MinConfidence, AuditStream: spec.Account);
+
     /// <summary>Starts the instrument's rows over from its recent bars (oldest first).</summary>
     public void Warm(string symbol, IEnumerable<Bar> bars)
     {
         if (_baseline is not null) return;
-        var rows = _rows[symbol] = new FeatureRows(new FeaturePipeline(_definitions, _timeframe), _window);
+        var rows = _rows[symbol] = new FeatureRowWindow(_definitions, _timeframe, _window);
         foreach (var bar in bars) rows.OnBar(bar);
     }
 
@@ -123,7 +135,7 @@ public sealed class StrategyPredictions
     {
         var rows = _rows[symbol];
         if (!rows.Full) return BarPrediction.None;
-        var verdict = await _grains.GetGrain<IPatternValidatorGrain>(_strategyId).ValidateAsync(symbol, rows.Input());
+        var verdict = await _grains.GetGrain<IPatternValidatorGrain>(_strategyId).ValidateAsync(symbol, new ModelInput(rows.Rows));
         return new(verdict.ProbabilityUp, verdict.Passed ? null : $"the pattern validator refused: {verdict.Reason}", verdict.AuditSequence);
     }
 
@@ -133,33 +145,5 @@ public sealed class StrategyPredictions
         var inputs = await Task.WhenAll(_spec.Models.Select(m => _grains.GetGrain<IModelGrain>(m.Model).GetActiveInputsAsync()));
         _definitions = inputs.SelectMany(i => i.Definitions).DistinctBy(d => JsonSerializer.Serialize(d, JsonInput.Options)).ToList();
         _window = inputs.Max(i => i.Window);
-    }
-
-    /// <summary>The last <c>window</c> consecutive bars' feature rows of one instrument; a bar where a feature has no value starts them over.</summary>
-    private sealed class FeatureRows(FeaturePipeline pipeline, int window)
-    {
-        private readonly Queue<IReadOnlyDictionary<string, double>> _rows = new();
-
-        public bool Full => _rows.Count == window;
-
-        public void OnBar(Bar bar)
-        {
-            pipeline.OnBar(bar);
-            var values = pipeline.Values;
-            var row = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (!double.IsFinite(values[i]))
-                {
-                    _rows.Clear();
-                    return;
-                }
-                row[pipeline.Names[i]] = values[i];
-            }
-            _rows.Enqueue(row);
-            if (_rows.Count > window) _rows.Dequeue();
-        }
-
-        public ModelInput Input() => new(_rows.ToList());
     }
 }

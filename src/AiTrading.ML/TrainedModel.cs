@@ -89,6 +89,30 @@ public abstract class TrainedModel : IDisposable
     protected abstract void WritePayload(Stream stream);
 
     /// <summary>The model as bytes: a magic line, the JSON header, then the model's own payload.</summary>
+    /// <summary>Scores the last <see cref="Window"/> of <paramref name="rows"/> (feature values by name, oldest first).</summary>
+    /// <exception cref="ValidationException">Too few rows, or a row lacks a feature or has a value that is not finite (row and feature named).</exception>
+    public double Score(IReadOnlyList<IReadOnlyDictionary<string, double>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var features = Header.Features;
+        if (rows.Count < Window) throw new ValidationException("rows", $"has {rows.Count} feature vectors; the model reads the last {Window}");
+        var size = Window * features.Length;
+        Span<float> input = size <= 1024 ? stackalloc float[size] : new float[size];
+        for (var r = 0; r < Window; r++)
+        {
+            var index = rows.Count - Window + r;
+            for (var f = 0; f < features.Length; f++)
+            {
+                if (!rows[index].TryGetValue(features[f], out var value))
+                    throw new ValidationException($"rows[{index}]", $"has no feature '{features[f]}' (the model reads {string.Join(", ", features)})");
+                if (!double.IsFinite(value))
+                    throw new ValidationException($"rows[{index}].{features[f]}", $"is {value}; models need finite features");
+                input[r * features.Length + f] = (float)value;
+            }
+        }
+        return Predict(input);
+    }
+
     public byte[] ToArtifact()
     {
         using var stream = new MemoryStream();

@@ -21,14 +21,15 @@ public static class BacktestData
     /// their bars, the models and venue of the live cluster (so a live spec validates unchanged).
     /// </summary>
     /// <param name="timeframe">the spec's timeframe, which ticks can be built into (bars offer only their own)</param>
-    public static StrategyCatalog Catalog(IEnumerable<BacktestSeries> data, string? timeframe = null)
+    /// <param name="registryModels">models besides the built-in baseline that the backtest can score</param>
+    public static StrategyCatalog Catalog(IEnumerable<BacktestSeries> data, string? timeframe = null, IEnumerable<string>? registryModels = null)
     {
         var series = data.ToList();
         var tickTimeframes = series.Any(s => s.IsTicks) && timeframe is not null && IsTimeframe(timeframe) ? [timeframe] : Array.Empty<string>();
         return new StrategyCatalog(
             series.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal),
             series.Where(s => !s.IsTicks).Select(s => TimeframeOf(s).Name).Concat(tickTimeframes).ToHashSet(StringComparer.Ordinal),
-            new HashSet<string> { BaselineDirectionModel.Name },
+            (registryModels ?? []).Append(BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal),
             new HashSet<string> { "paper" });
     }
 

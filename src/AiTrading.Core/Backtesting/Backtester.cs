@@ -41,7 +41,7 @@ public sealed class Backtester
     private int _barsExposed;
     private long _orderCount;
 
-    private Backtester(StrategyProgram program, IReadOnlyList<BacktestSeries> series, BacktestOptions options)
+    private Backtester(StrategyProgram program, IReadOnlyList<BacktestSeries> series, BacktestOptions options, BacktestModels? models)
     {
         _spec = program.Spec;
         _options = options;
@@ -53,7 +53,7 @@ public sealed class Backtester
         _sizingNeedsEquity = _spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly;
         _lanes = series.Select((s, i) => new Lane(i, s, program.CreateEngine(s.Symbol),
             new PaperOrderBook(s.Symbol, s.Instrument.TickSize, options.Paper),
-            _spec.Models.Count > 0 ? new ModelFeed(program.Timeframe) : null,
+            Predictor(program, s.Symbol, models),
             s.Instrument.QuoteCurrency == options.AccountCurrency, s.IsTicks ? new BarAggregator(s.Symbol, program.Timeframe) : null)).ToArray();
         _converted = _lanes.Where(l => !l.QuotedInAccount).ToArray();
         foreach (var lane in _lanes.Where(l => l.QuotedInAccount)) lane.SetRate(1m);
@@ -63,19 +63,23 @@ public sealed class Backtester
     }
 
     /// <summary>Runs <paramref name="spec"/> over <paramref name="data"/> (one series per instrument of the spec).</summary>
+    /// <param name="models">registry models the spec may name (the built-in baseline needs none)</param>
     /// <exception cref="ValidationException">The spec, the options or the data are unusable (every problem named), or a rule failed on a bar.</exception>
     public static BacktestResult Run(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options,
-        IProgress<BacktestProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<BacktestProgress>? progress = null, CancellationToken cancellationToken = default, BacktestModels? models = null)
     {
-        var (program, series) = Prepare(spec, data, options);
-        return new Backtester(program, series, options).Execute(progress, cancellationToken);
+        var (program, series) = Prepare(spec, data, options, models?.Names);
+        return new Backtester(program, series, options, models).Execute(progress, cancellationToken);
     }
 
     /// <summary>Checks what <see cref="Run"/> checks before it replays anything.</summary>
     /// <exception cref="ValidationException">The spec, the options or the data are unusable, every problem named.</exception>
-    public static void Validate(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options) => Prepare(spec, data, options);
+    /// <param name="registryModels">the names of the registry models <see cref="Run"/> will be given</param>
+    public static void Validate(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options, IEnumerable<string>? registryModels = null) =>
+        Prepare(spec, data, options, registryModels);
 
-    private static (StrategyProgram Program, IReadOnlyList<BacktestSeries> Series) Prepare(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options)
+    private static (StrategyProgram Program, IReadOnlyList<BacktestSeries> Series) Prepare(StrategySpec spec, IReadOnlyList<BacktestSeries> data, BacktestOptions options,
+        IEnumerable<string>? registryModels)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
@@ -84,11 +88,17 @@ public sealed class Backtester
         if (optionErrors.Count > 0) throw new ValidationException(optionErrors);
         if (data.Count == 0) throw new ValidationException("data", "no data to replay");
         spec = spec.Normalized();
-        var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data, spec.Timeframe));
+        var program = StrategyProgram.Compile(spec, BacktestData.Catalog(data, spec.Timeframe, registryModels));
         var series = BacktestData.Arrange(spec, data, options);
         CheckConversions(series, options.AccountCurrency);
         return (program, series);
     }
+
+    /// <summary>The built-in baseline when the spec names it, else the registry models' predictor; none without models.</summary>
+    private static IBarPredictor? Predictor(StrategyProgram program, string symbol, BacktestModels? models) =>
+        program.Spec.Models.Count == 0 ? null
+        : program.Spec.Models.Any(m => m.Model == Models.BaselineDirectionModel.Name) || models is null ? new ModelFeed(program.Timeframe)
+        : models.ForInstrument(symbol);
 
     private static void CheckConversions(IReadOnlyList<BacktestSeries> series, string account)
     {
@@ -206,8 +216,7 @@ public sealed class Backtester
         }
         lane.OnBar();
 
-        var probabilityUp = double.NaN;
-        if (lane.Model is { } model) probabilityUp = model.OnBar(bar);
+        var outlook = lane.Model?.OnBar(bar) ?? new BarOutlook(double.NaN);
         lane.CloseValue = bar.Close;
         if (quote is null) lane.Bid = lane.Ask = bar.Close;
         if (_converted.Length > 0) UpdateRates(lane);
@@ -215,7 +224,7 @@ public sealed class Backtester
         StrategySignal signal;
         try
         {
-            signal = lane.Engine.OnBar(bar, lane.Position, new StrategyContext(probabilityUp, equity, lane.Rate ?? 0m));
+            signal = lane.Engine.OnBar(bar, lane.Position, new StrategyContext(outlook.ProbabilityUp, equity, lane.Rate ?? 0m, outlook.Veto));
         }
         catch (StrategyRuleException failure)
         {
@@ -403,7 +412,7 @@ public sealed class Backtester
     }
 
     /// <summary>One instrument's replay: its bars, engine, book, position and the order waiting for the next bar.</summary>
-    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, ModelFeed? model, bool quotedInAccount, BarAggregator? aggregator)
+    private sealed class Lane(int index, BacktestSeries series, StrategyEngine engine, PaperOrderBook book, IBarPredictor? model, bool quotedInAccount, BarAggregator? aggregator)
         : Holding(series.Symbol, series.Instrument.QuoteCurrency)
     {
         public int Index { get; } = index;
@@ -411,7 +420,7 @@ public sealed class Backtester
         public string Symbol { get; } = series.Symbol;
         public StrategyEngine Engine { get; } = engine;
         public PaperOrderBook Venue { get; } = book;
-        public ModelFeed? Model { get; } = model;
+        public IBarPredictor? Model { get; } = model;
         public bool QuotedInAccount { get; } = quotedInAccount;
         public int Next, End, WindowBars;
         public long Day = long.MinValue;

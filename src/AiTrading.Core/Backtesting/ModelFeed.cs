@@ -8,7 +8,7 @@ namespace AiTrading.Core.Backtesting;
 /// What the live instrument gives a strategy with models: the features the baseline model reads, computed on the
 /// strategy's bars as the instrument computes them, and the model's probability of a rise after each bar.
 /// </summary>
-internal sealed class ModelFeed(Timeframe timeframe)
+internal sealed class ModelFeed(Timeframe timeframe) : IBarPredictor
 {
     private static readonly FeatureDefinition[] Features =
     [
@@ -19,9 +19,9 @@ internal sealed class ModelFeed(Timeframe timeframe)
     private readonly FeaturePipeline _pipeline = new(Features, timeframe);
     private readonly BaselineDirectionModel _model = new();
 
-    public double OnBar(Bar bar)
+    public BarOutlook OnBar(Bar bar)
     {
         _pipeline.OnBar(bar);
-        return _model.Predict(_pipeline.ToVector(bar.Symbol, bar.CloseTime), bar.Close).ProbabilityUp;
+        return new(_model.Predict(_pipeline.ToVector(bar.Symbol, bar.CloseTime), bar.Close).ProbabilityUp);
     }
 }

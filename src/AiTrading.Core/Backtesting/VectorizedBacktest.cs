@@ -52,7 +52,7 @@ public sealed class VectorizedBacktest
         _probabilityUp = new(() =>
         {
             var feed = new ModelFeed(timeframe);
-            return _bars.Select(feed.OnBar).ToArray();
+            return _bars.Select(b => feed.OnBar(b).ProbabilityUp).ToArray();
         });
         var to = options.To is { } last ? Array.FindLastIndex(_bars, b => b.OpenTime <= last) + 1 : _bars.Length;
         var from = options.From is { } start ? Array.FindIndex(_bars, b => b.OpenTime >= start) : 0;

@@ -15,31 +15,12 @@ public abstract class ModelInferenceGrain(ILocalSiloDetails silo, IOptions<Model
     private TrainedModel? _model;
     private ModelArtifact? _loaded;
     private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
-    private float[] _buffer = [];
 
     public async Task<ModelPrediction> PredictAsync(ModelInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var model = await CurrentAsync();
-        var window = model.Window;
-        var features = model.Features;
-        if (input.Rows is not { } rows || rows.Count < window)
-            throw new ValidationException("rows", $"has {input.Rows?.Count ?? 0} feature vectors; the model reads the last {window}");
-        if (_buffer.Length != window * features.Count) _buffer = new float[window * features.Count];
-        for (var r = 0; r < window; r++)
-        {
-            var index = rows.Count - window + r;
-            var row = rows[index];
-            for (var f = 0; f < features.Count; f++)
-            {
-                if (!row.TryGetValue(features[f], out var value))
-                    throw new ValidationException($"rows[{index}]", $"has no feature '{features[f]}' (the model reads {string.Join(", ", features)})");
-                if (!double.IsFinite(value))
-                    throw new ValidationException($"rows[{index}].{features[f]}", $"is {value}; models need finite features");
-                _buffer[r * features.Count + f] = (float)value;
-            }
-        }
-        var score = model.Predict(_buffer);
+        var score = model.Score(input.Rows ?? []);
         return new ModelPrediction(_loaded!.Model, _loaded.Version, _loaded.Hash, model.Task.ToString().ToLowerInvariant(), score, silo.SiloAddress.ToString());
     }
 

@@ -32,11 +32,11 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
     public async Task ConfigureAsync(PatternValidatorConfig value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var settings = Settings(value); // validates the words and numbers
+        Settings(value); // validates the words and numbers first
         if (value.Models is not { Count: > 0 }) throw new ValidationException("models", "name at least one model");
         if (string.IsNullOrWhiteSpace(value.AuditStream)) throw new ValidationException("auditStream", "must name an audit stream");
         var evidence = await EvidenceAsync(value);
-        Ensemble.Fit(Models(value, evidence), settings); // a configuration that cannot be fitted is refused now, not at the first signal
+        Fit(value, evidence); // a configuration that cannot be fitted is refused now, not at the first signal
         state.State.Config = value;
         await state.WriteStateAsync();
         _ensemble = null;
@@ -70,7 +70,7 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
         _checkedAt = now;
         if (_ensemble is not null && active.Select((v, i) => v == _evidence[i].Version).All(same => same)) return _ensemble;
         _evidence = await EvidenceAsync(cfg);
-        return _ensemble = Ensemble.Fit(Models(cfg, _evidence), Settings(cfg));
+        return _ensemble = Fit(cfg, _evidence);
     }
 
     private async Task<ModelEvidenceView[]> EvidenceAsync(PatternValidatorConfig cfg)
@@ -81,6 +81,9 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
         if (errors.Count > 0) throw new ValidationException(errors);
         return evidence;
     }
+
+    /// <summary>The ensemble a configuration describes, fitted on its models' active versions' out-of-sample records (backtests replay it too).</summary>
+    internal static Ensemble Fit(PatternValidatorConfig cfg, ModelEvidenceView[] evidence) => Ensemble.Fit(Models(cfg, evidence), Settings(cfg));
 
     private static List<ModelEvidence> Models(PatternValidatorConfig cfg, ModelEvidenceView[] evidence) =>
         cfg.Models.Select((m, i) => new ModelEvidence(m.Model, m.Weight,
