@@ -1,10 +1,10 @@
-using System.Text.Json;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Models;
 using AiTrading.Core.Strategies;
+using AiTrading.ML;
 using Microsoft.Extensions.Logging;
 
 namespace AiTrading.Grains;
@@ -136,14 +136,14 @@ public sealed class StrategyPredictions
         var rows = _rows[symbol];
         if (!rows.Full) return BarPrediction.None;
         var verdict = await _grains.GetGrain<IPatternValidatorGrain>(_strategyId).ValidateAsync(symbol, new ModelInput(rows.Rows));
-        return new(verdict.ProbabilityUp, verdict.Passed ? null : $"the pattern validator refused: {verdict.Reason}", verdict.AuditSequence);
+        return new(verdict.ProbabilityUp, verdict.Passed ? null : ValidatorReplay.Veto(verdict.Reason), verdict.AuditSequence);
     }
 
-    /// <summary>The active versions' feature definitions (each distinct one once) and the longest window.</summary>
+    /// <summary>The active versions' feature definitions and the longest window.</summary>
     private async Task LoadInputsAsync()
     {
         var inputs = await Task.WhenAll(_spec.Models.Select(m => _grains.GetGrain<IModelGrain>(m.Model).GetActiveInputsAsync()));
-        _definitions = inputs.SelectMany(i => i.Definitions).DistinctBy(d => JsonSerializer.Serialize(d, JsonInput.Options)).ToList();
+        _definitions = inputs.SelectMany(i => i.Definitions).ToList();
         _window = inputs.Max(i => i.Window);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using AiTrading.Core;
 using AiTrading.Core.Backtesting;
 using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
@@ -22,8 +20,7 @@ public sealed class ValidatorReplay : IBarPredictor
     {
         _models = models;
         _ensemble = ensemble;
-        var definitions = models.SelectMany(m => m.Header.Definitions).DistinctBy(d => JsonSerializer.Serialize(d, JsonInput.Options)).ToList();
-        _rows = new FeatureRowWindow(definitions, timeframe, models.Max(m => m.Window));
+        _rows = new FeatureRowWindow(models.SelectMany(m => m.Header.Definitions), timeframe, models.Max(m => m.Window));
         _scores = new double[models.Count];
     }
 
@@ -34,6 +31,9 @@ public sealed class ValidatorReplay : IBarPredictor
         var rows = _rows.Rows;
         for (var i = 0; i < _models.Count; i++) _scores[i] = _models[i].Score(rows);
         var verdict = _ensemble.Judge(_scores);
-        return new BarOutlook(verdict.ProbabilityUp, verdict.Passed ? null : $"the pattern validator refused: {verdict.Reason}");
+        return new BarOutlook(verdict.ProbabilityUp, verdict.Passed ? null : Veto(verdict.Reason));
     }
+
+    /// <summary>Why a failed verdict refuses a strategy's entries (live and replayed alike).</summary>
+    public static string Veto(string reason) => $"the pattern validator refused: {reason}";
 }

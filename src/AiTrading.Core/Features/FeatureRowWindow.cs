@@ -1,15 +1,17 @@
+using System.Text.Json;
 using AiTrading.Core.MarketData;
 
 namespace AiTrading.Core.Features;
 
 /// <summary>
-/// The feature rows (name → value) of the last <see cref="Window"/> consecutive closed bars of one instrument, as a
-/// model reads them: each definition computed on each bar, oldest row first. A bar on which a feature has no value
-/// (warming up, or undefined on that bar) starts the rows over, since a window must be consecutive.
+/// The feature rows (name → value) of the last <see cref="Window"/> consecutive closed bars of one instrument, as
+/// models read them: each distinct definition (several models may name the same one) computed on each bar, oldest row
+/// first. A bar on which a feature has no value (warming up, or undefined on that bar) starts the rows over, since a
+/// window must be consecutive.
 /// </summary>
-public sealed class FeatureRowWindow(IReadOnlyList<FeatureDefinition> definitions, Timeframe timeframe, int window)
+public sealed class FeatureRowWindow(IEnumerable<FeatureDefinition> definitions, Timeframe timeframe, int window)
 {
-    private readonly FeaturePipeline _pipeline = new(definitions, timeframe);
+    private readonly FeaturePipeline _pipeline = new(definitions.DistinctBy(d => JsonSerializer.Serialize(d, JsonInput.Options)).ToList(), timeframe);
     private readonly Queue<IReadOnlyDictionary<string, double>> _rows = new();
 
     public int Window => window;
