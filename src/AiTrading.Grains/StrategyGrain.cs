@@ -352,7 +352,7 @@ public sealed class StrategyGrain(
     /// <summary>Audits the decision and sends its order (or the limits' refusal); returns the holding it leaves.</summary>
     private async Task<StrategyHolding> ActAsync(StrategySpec spec, string symbol, PendingSignal pending)
     {
-        await GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
+        await AuditDecisionAsync(spec, pending);
         await PublishAsync(StrategyEventKinds.Signal, symbol, pending.SignalMessage, pending.ClientOrderId, pending.TargetPosition);
         if (pending.LimitRefusal is not { } refusal) return await TradeAsync(spec, symbol, pending);
         state.State.OrdersRejected++;
@@ -404,8 +404,7 @@ public sealed class StrategyGrain(
         }
         else
         {
-            var audit = GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account);
-            await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
+            await AuditDecisionAsync(spec, pending);
             var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
             await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
                 new { strategyId = StrategyId, symbol, barTime = pending.BarTime, clientOrderId = pending.ClientOrderId, reason }, pending.AuditKey(AuditKinds.SignalExpired));
@@ -417,6 +416,10 @@ public sealed class StrategyGrain(
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
     }
+
+    /// <summary>The signal's decision record, keyed so a recovery that repeats it stores it once.</summary>
+    private Task AuditDecisionAsync(StrategySpec spec, PendingSignal pending) =>
+        GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
 
     /// <summary>Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.</summary>
     private OrderRequest OrderFor(StrategySpec spec, string symbol, PendingSignal pending) =>
