@@ -102,20 +102,6 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 }
 
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds; stream delivery and membership are asynchronous.</summary>
-    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
-}
-
 /// <summary>Deterministic ticks: one every <paramref name="step"/> at a fixed mid and spread.</summary>
 public static class Ticks
 {
