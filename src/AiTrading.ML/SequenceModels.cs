@@ -323,11 +323,17 @@ internal static class SequenceModels
         }
     }
 
-    /// <summary>Two same-padded convolutions of width 3 with ReLU over time, average-pooled, then a linear head.</summary>
+    /// <summary>
+    /// Two same-padded convolutions of width 3 with ReLU over time, averaged over the window, then a linear head. Each
+    /// convolution is computed as one matrix product over the three time taps: libtorch 2.10's CPU conv1d kernel (as
+    /// TorchSharp 0.107 calls it) intermittently wrote NaN for finite inputs and weights, depending on the batch. The
+    /// weights keep Conv1d's layout and names, so saved models load and score as before.
+    /// </summary>
     private sealed class ConvolutionNetwork : Network
     {
         private readonly Conv1d first, second;
         private readonly Linear head;
+        private readonly Scalar one = 1; // explicit alpha for the bias add (see AdamOptimizer on temporary scalars)
 
         public ConvolutionNetwork(ModelHeader h) : base("cnn")
         {
@@ -339,9 +345,18 @@ internal static class SequenceModels
 
         public override Tensor forward(Tensor x)
         {
-            var channels = x.permute(0, 2, 1); // [batch, features, window]
-            var hidden = nn.functional.relu(second.forward(nn.functional.relu(first.forward(channels))));
-            return head.forward(hidden.mean([-1])).squeeze(-1);
+            var hidden = nn.functional.relu(Same(nn.functional.relu(Same(x, first)), second)); // [batch, window, hidden]
+            return head.forward(hidden.mean([1])).squeeze(-1);
+        }
+
+        /// <summary>[batch, window, in] → [batch, window, out]: out[t] = bias + Σₖ W[·,·,k]·x[t−1+k], zeros beyond the window.</summary>
+        private Tensor Same(Tensor x, Conv1d convolution)
+        {
+            var window = x.shape[1];
+            var padded = nn.functional.pad(x, [0, 0, 1, 1]);
+            var taps = stack([padded.narrow(1, 0, window), padded.narrow(1, 1, window), padded.narrow(1, 2, window)], -1); // [batch, window, in, 3]
+            var weight = convolution.weight!.reshape(convolution.weight!.shape[0], -1); // [out, in·3]: input channel major, tap minor
+            return taps.reshape(x.shape[0], window, -1).matmul(weight.t()).add(convolution.bias!, one);
         }
     }
 }
