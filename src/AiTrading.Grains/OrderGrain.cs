@@ -205,7 +205,10 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>Stores the order with the audit record the step owes (and a fill's booking), then does what is owed.</summary>
+    /// <summary>
+    /// Stores the order with the audit record the step owes (and a fill's booking), then does what is owed. A booked
+    /// fill is stored as done at once: the portfolio recognises a repeated fill only within its fill id window.
+    /// </summary>
     private async Task SaveAsync<T>(Order order, string kind, T payload, Fill? fill = null)
     {
         state.State.Revision++;
@@ -214,6 +217,17 @@ public sealed class OrderGrain(
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         await state.WriteStateAsync();
         await PerformEffectsAsync();
+        if (fill is not null) await state.WriteStateAsync();
+        ReleaseIfFinished();
+    }
+
+    /// <summary>
+    /// A finished order with nothing owed leaves memory once idle after its last step; its storage still answers for it.
+    /// (Not on activation: a read of a finished order would deactivate each activation its own message is forwarded to.)
+    /// </summary>
+    private void ReleaseIfFinished()
+    {
+        if (state.State is { Effects.Count: 0, Order: { } order } && order.ToOrder().IsTerminal) this.DeactivateOnIdle();
     }
 
     private async Task PerformEffectsAsync()
