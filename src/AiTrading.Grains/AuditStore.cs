@@ -42,8 +42,8 @@ public sealed class AuditConflictException : Exception
 }
 
 /// <summary>
-/// The embedded default's audit log: every record stays in process memory for the life of the process (about 1 KB a
-/// record with its idempotency key; docs/benchmarks.md has the measurement), so it grows with the orders traded.
+/// The embedded default's audit log: every record stays in process memory for the life of the process (about 1.2 KB
+/// a record with its idempotency key; docs/benchmarks.md has the measurement), so it grows with the orders traded.
 /// </summary>
 public sealed class MemoryAuditStore : IAuditStore
 {

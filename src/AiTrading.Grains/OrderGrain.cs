@@ -33,7 +33,7 @@ public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: 
 /// <summary>
 /// One order's lifecycle. Each step is persisted together with what it owes (its audit record, a fill's booking in
 /// the portfolio), which is then done in order, and redone on the next activation if the silo died first; audit
-/// records are keyed and the portfolio knows its fill ids, so nothing is lost or done twice. A fill is audited
+/// records are keyed and the portfolio knows its recent fill ids, so nothing is lost or done twice. A fill is audited
 /// before the portfolio books it, so every position change has its audit record. Reports come from the venue's
 /// book: at once when the order is placed, cancelled or replaced, and later as the market reaches it; each is
 /// applied once (a fill by its id, a terminal report only to a working order). Bracket legs start here when the

@@ -34,6 +34,12 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         Should.Throw<Core.ValidationException>(() => StreamSettings.From(configuration)).Message.ShouldContain($"Streams:{setting}");
     }
 
+    [Theory]
+    [InlineData(99)]
+    [InlineData(1_000_001)]
+    public void A_fill_id_window_outside_its_bounds_is_refused(int window) =>
+        new TradingOptions { FillIdWindow = window }.Validate().ShouldContain(e => e.Field == "Trading:FillIdWindow");
+
     [Fact]
     public async Task A_finished_order_leaves_memory_and_is_still_read_from_storage()
     {
