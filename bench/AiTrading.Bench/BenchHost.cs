@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AiTrading.Cli;
+using AiTrading.Contracts;
 using AiTrading.Gateway;
+using AiTrading.Silo;
 
 namespace AiTrading.Bench;
 
@@ -17,6 +19,18 @@ internal static class BenchHost
         SiloGatewayPort = FreePort(),
         Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Logging:LogLevel:Default"] = "Warning" },
     };
+
+    /// <summary>Ticks the instrument grains of <paramref name="symbols"/> have taken.</summary>
+    public static async Task<long> TickCount(IClusterClient cluster, IEnumerable<string> symbols)
+    {
+        long total = 0;
+        foreach (var symbol in symbols) total += (await cluster.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).TickCount;
+        return total;
+    }
+
+    /// <summary>Orders the demo strategy of <paramref name="symbol"/> has had filled.</summary>
+    public static async Task<long> DemoFills(IClusterClient cluster, string symbol) =>
+        (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetAsync())!.OrdersFilled;
 
     public static int FreePort()
     {

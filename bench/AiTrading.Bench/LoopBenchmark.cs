@@ -55,11 +55,11 @@ public static class LoopBenchmark
             var cluster = app.Services.GetRequiredService<IClusterClient>();
             // Warm-up covers the feed's backfill burst, JIT and activation.
             await Task.Delay(TimeSpan.FromSeconds(speed == 0 ? 5 : 15));
-            var ticks0 = await TickCount(cluster);
+            var ticks0 = await BenchHost.TickCount(cluster, Symbols);
             var filled0 = await Fills(cluster);
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
-            var ticks1 = await TickCount(cluster);
+            var ticks1 = await BenchHost.TickCount(cluster, Symbols);
             var elapsed = clock.Elapsed.TotalSeconds;
 
             var latencies = new List<double>();
@@ -78,18 +78,10 @@ public static class LoopBenchmark
         }
     }
 
-    private static async Task<long> TickCount(IClusterClient cluster)
-    {
-        long total = 0;
-        foreach (var symbol in Symbols) total += (await cluster.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).TickCount;
-        return total;
-    }
-
     private static async Task<Dictionary<string, long>> Fills(IClusterClient cluster)
     {
         var fills = new Dictionary<string, long>();
-        foreach (var symbol in Symbols)
-            fills[symbol] = (await cluster.GetGrain<IStrategyGrain>(LiveFeedService.DemoStrategyId(symbol)).GetAsync())!.OrdersFilled;
+        foreach (var symbol in Symbols) fills[symbol] = await BenchHost.DemoFills(cluster, symbol);
         return fills;
     }
 

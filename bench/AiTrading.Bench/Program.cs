@@ -11,6 +11,13 @@ if (args.Length > 0 && args[0] == "loop")
     await LoopBenchmark.RunAsync(seconds, rate, symbols);
     return;
 }
+// `soak MINUTES RATE`: the whole loop paced at RATE ticks/s for MINUTES, resident memory sampled and its slope after warm-up.
+if (args.Length > 0 && args[0] == "soak")
+{
+    await SoakBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6,
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
 // `orders [seconds] [ordersPerSecond] [inFlight]`: manual orders over gRPC (issue 4's load figures).
 if (args.Length > 0 && args[0] == "orders")
 {

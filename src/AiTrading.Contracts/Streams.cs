@@ -34,6 +34,16 @@ public sealed class StreamSettings
     /// <summary>How often each pulling agent polls its queue. Bounds the delay a stream hop adds.</summary>
     public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
     public int Queues { get; set; } = 4;
+    /// <summary>
+    /// Memory provider: a batch stays in a pulling agent's cache at least this long after it was read from its queue.
+    /// A consumer further behind than the cache's span misses the batches purged ahead of it (a cache miss), so this
+    /// is the lag a subscriber may fall behind without losing events; the cache holds about this long of traffic.
+    /// </summary>
+    public TimeSpan CacheMinTime { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Memory provider: once older than the newest cached batch by this much (and past <see cref="CacheMinTime"/>), a batch is purged.</summary>
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(10);
 
     public bool IsKafka => string.Equals(Provider, Kafka, StringComparison.OrdinalIgnoreCase);
 
@@ -44,6 +54,10 @@ public sealed class StreamSettings
             errors.Add(new("Streams:Provider", $"must be {Memory} or {Kafka} (got '{Provider}')"));
         if (PollPeriod <= TimeSpan.Zero || PollPeriod > TimeSpan.FromSeconds(10)) errors.Add(new("Streams:PollPeriod", $"must be between 0 and 10 s (got {PollPeriod})"));
         if (Queues is < 1 or > 64) errors.Add(new("Streams:Queues", $"must be between 1 and 64 (got {Queues})"));
+        if (CacheMinTime < TimeSpan.FromSeconds(1) || CacheMinTime > MaxCacheTime)
+            errors.Add(new("Streams:CacheMinTime", $"must be between 1 s and {MaxCacheTime.TotalMinutes} min (got {CacheMinTime})"));
+        if (CacheMaxAge < TimeSpan.FromSeconds(1) || CacheMaxAge > MaxCacheTime)
+            errors.Add(new("Streams:CacheMaxAge", $"must be between 1 s and {MaxCacheTime.TotalMinutes} min (got {CacheMaxAge})"));
         return errors;
     }
 

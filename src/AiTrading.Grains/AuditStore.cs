@@ -41,9 +41,17 @@ public sealed class AuditConflictException : Exception
     [Id(1)] public long Sequence { get; private set; }
 }
 
+/// <summary>
+/// The embedded default's audit log: every record stays in process memory for the life of the process (about 1.2 KB
+/// a record with its idempotency key; docs/benchmarks.md has the measurement), so it grows with the orders traded.
+/// </summary>
 public sealed class MemoryAuditStore : IAuditStore
 {
     private readonly ConcurrentDictionary<string, StoredStream> _streams = new(StringComparer.Ordinal);
+    private long _recordCount;
+
+    /// <summary>Records held, over all streams.</summary>
+    public long RecordCount => Interlocked.Read(ref _recordCount);
 
     private sealed class StoredStream
     {
@@ -64,6 +72,7 @@ public sealed class MemoryAuditStore : IAuditStore
             records.Add(record);
             if (key is not null) stream.Keys[key] = record.Sequence;
         }
+        Interlocked.Increment(ref _recordCount);
         return Task.FromResult<long?>(null);
     }
 

@@ -33,7 +33,7 @@ public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: 
 /// <summary>
 /// One order's lifecycle. Each step is persisted together with what it owes (its audit record, a fill's booking in
 /// the portfolio), which is then done in order, and redone on the next activation if the silo died first; audit
-/// records are keyed and the portfolio knows its fill ids, so nothing is lost or done twice. A fill is audited
+/// records are keyed and the portfolio knows its recent fill ids, so nothing is lost or done twice. A fill is audited
 /// before the portfolio books it, so every position change has its audit record. Reports come from the venue's
 /// book: at once when the order is placed, cancelled or replaced, and later as the market reaches it; each is
 /// applied once (a fill by its id, a terminal report only to a working order). Bracket legs start here when the
@@ -205,7 +205,10 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>Stores the order with the audit record the step owes (and a fill's booking), then does what is owed.</summary>
+    /// <summary>
+    /// Stores the order with the audit record the step owes (and a fill's booking), then does what is owed. A booked
+    /// fill is stored as done at once: the portfolio recognises a repeated fill only within its fill id window.
+    /// </summary>
     private async Task SaveAsync<T>(Order order, string kind, T payload, Fill? fill = null)
     {
         state.State.Revision++;
@@ -214,6 +217,17 @@ public sealed class OrderGrain(
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         await state.WriteStateAsync();
         await PerformEffectsAsync();
+        if (fill is not null) await state.WriteStateAsync();
+        ReleaseIfFinished();
+    }
+
+    /// <summary>
+    /// A finished order with nothing owed leaves memory once idle after its last step; its storage still answers for it.
+    /// (Not on activation: a read of a finished order would deactivate each activation its own message is forwarded to.)
+    /// </summary>
+    private void ReleaseIfFinished()
+    {
+        if (state.State is { Effects.Count: 0, Order: { } order } && order.ToOrder().IsTerminal) this.DeactivateOnIdle();
     }
 
     private async Task PerformEffectsAsync()

@@ -26,14 +26,14 @@ public sealed class PortfolioGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _portfolio = state.State.Snapshot is { } snapshot
-            ? Portfolio.FromSnapshot(snapshot)
-            : new Portfolio(this.GetPrimaryKeyString(), options.Value.AccountCurrency, options.Value.InitialCash);
+            ? Portfolio.FromSnapshot(snapshot, options.Value.FillIdWindow)
+            : new Portfolio(this.GetPrimaryKeyString(), options.Value.AccountCurrency, options.Value.InitialCash, options.Value.FillIdWindow);
         return Task.CompletedTask;
     }
 
     public async Task<decimal> ApplyFillAsync(Fill fill)
     {
-        if (_portfolio.AppliedFillIds.Contains(fill.FillId)) return 0m;
+        if (_portfolio.HasApplied(fill.FillId)) return 0m;
         var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
         var mids = await Prices.LoadMidsAsync((quoteCurrency, _portfolio.Currency));
         var realized = _portfolio.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, _portfolio.Currency, mids));

@@ -17,6 +17,12 @@ public sealed class TradingOptions
     /// <summary>MetaTrader 5 terminals by venue name ("Trading:Mt5Terminals:mt5:Token"); each is a venue of its own.</summary>
     public Dictionary<string, Mt5TerminalOptions> Mt5Terminals { get; set; } = new(StringComparer.Ordinal);
     public VenueCircuitOptions VenueCircuit { get; set; } = new();
+    /// <summary>
+    /// How many of an account's latest fill ids its portfolio remembers to ignore a repeat. A fill comes again only
+    /// when its order's silo died after the booking and before the order stored it as done (its next write, right
+    /// after); the window must exceed the fills the account books until that order's next activation.
+    /// </summary>
+    public int FillIdWindow { get; set; } = Core.Portfolio.Portfolio.DefaultFillIdWindow;
 
     public const string PaperVenue = "paper";
 
@@ -31,6 +37,7 @@ public sealed class TradingOptions
         if (AccountCurrency is not { Length: 3 } || !AccountCurrency.All(char.IsAsciiLetterUpper))
             errors.Add(new("Trading:AccountCurrency", $"must be a three-letter upper-case ISO code (got '{AccountCurrency}')"));
         if (InitialCash < 0) errors.Add(new("Trading:InitialCash", $"must be 0 or more (got {InitialCash})"));
+        if (FillIdWindow is < 100 or > 1_000_000) errors.Add(new("Trading:FillIdWindow", $"must be between 100 and 1000000 (got {FillIdWindow})"));
         foreach (var (venue, terminal) in Mt5Terminals)
         {
             var nameErrors = new List<FieldError>();

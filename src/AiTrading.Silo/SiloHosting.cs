@@ -67,6 +67,14 @@ public static class SiloHosting
             {
                 b.ConfigurePartitioning(streams.Queues);
                 b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+                // Orleans keeps what its agents read for 5 to 30 minutes by default: at a feed's rate that is hundreds
+                // of MB of 1 MB cache blocks. The cache is bounded by time, so it holds CacheMinTime/CacheMaxAge of traffic.
+                b.ConfigureCacheEviction(o => o.Configure(e =>
+                {
+                    e.DataMinTimeInCache = streams.CacheMinTime;
+                    e.DataMaxAgeInCache = streams.CacheMaxAge;
+                    e.MetadataMinTimeInCache = 2 * streams.CacheMinTime;
+                }));
             });
         }
         silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();

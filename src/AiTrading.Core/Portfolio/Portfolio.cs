@@ -60,15 +60,22 @@ public sealed record PortfolioValuation(
 /// unrealised P&amp;L of open positions. A valuation also reports the gross notional of the open positions at their
 /// mids, the net exposure to each currency other than the account's (a position is long its base currency and
 /// short its quote currency), and the peak equity seen at any valuation so far (the high-water mark of drawdown).
+/// A repeated fill id is recognised among the last <see cref="FillIdWindow"/> fills booked; older ids are forgotten,
+/// so the memory and the snapshot stay bounded however long the account trades.
 /// </summary>
 public sealed class Portfolio
 {
+    public const int DefaultFillIdWindow = 10_000;
+
     private readonly Dictionary<string, Position> _positions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _appliedFills = new(StringComparer.Ordinal);
+    private readonly Queue<string> _fillOrder = new();
 
-    public Portfolio(string account, string currency, decimal initialCash)
+    public Portfolio(string account, string currency, decimal initialCash, int fillIdWindow = DefaultFillIdWindow)
     {
         if (initialCash < 0) throw new ValidationException("initialCash", $"must be 0 or more (got {initialCash})");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fillIdWindow);
+        FillIdWindow = fillIdWindow;
         Account = account;
         Currency = currency;
         Cash = initialCash;
@@ -83,7 +90,11 @@ public sealed class Portfolio
     public decimal RealizedToday { get; private set; }
     public decimal PeakEquity { get; private set; }
     public IReadOnlyDictionary<string, Position> Positions => _positions;
-    public IReadOnlyCollection<string> AppliedFillIds => _appliedFills;
+    public int FillIdWindow { get; }
+    /// <summary>The ids of the last <see cref="FillIdWindow"/> fills booked, oldest first.</summary>
+    public IReadOnlyCollection<string> AppliedFillIds => _fillOrder;
+
+    public bool HasApplied(string fillId) => _appliedFills.Contains(fillId);
 
     public decimal PositionIn(string symbol) => _positions.TryGetValue(symbol, out var p) ? p.Quantity : 0m;
 
@@ -92,7 +103,7 @@ public sealed class Portfolio
     {
         if (fill.Account != Account) throw new ArgumentException($"fill '{fill.FillId}' is for account '{fill.Account}', not '{Account}'", nameof(fill));
         if (quoteToAccountRate <= 0) throw new ArgumentOutOfRangeException(nameof(quoteToAccountRate), quoteToAccountRate, "must be positive");
-        if (!_appliedFills.Add(fill.FillId)) return 0m;
+        if (!Remember(fill.FillId)) return 0m;
 
         var current = _positions.TryGetValue(fill.Symbol, out var p) ? p : new Position(fill.Symbol, quoteCurrency, 0, 0, 0);
         var (newQuantity, average, realized) = Position.AfterFill(current.Quantity, current.AveragePrice, fill.Side.Sign() * fill.Quantity, fill.Price);
@@ -148,6 +159,14 @@ public sealed class Portfolio
             Money.Round(gross, Currency), PeakEquity, exposure.ToDictionary(e => e.Key, e => Money.Round(e.Value, Currency), StringComparer.Ordinal));
     }
 
+    private bool Remember(string fillId)
+    {
+        if (!_appliedFills.Add(fillId)) return false;
+        _fillOrder.Enqueue(fillId);
+        if (_fillOrder.Count > FillIdWindow) _appliedFills.Remove(_fillOrder.Dequeue());
+        return true;
+    }
+
     private void RollDay(DateOnly day)
     {
         if (day <= TradingDay) return;
@@ -156,17 +175,18 @@ public sealed class Portfolio
     }
 
     public PortfolioSnapshot ToSnapshot() => new(Account, Currency, Cash, RealizedPnl, TradingDay, RealizedToday,
-        _positions.Values.ToList(), _appliedFills.ToList(), PeakEquity);
+        _positions.Values.ToList(), _fillOrder.ToList(), PeakEquity);
 
-    public static Portfolio FromSnapshot(PortfolioSnapshot s)
+    /// <summary>Rebuilds a portfolio; of the snapshot's fill ids (oldest first) the last <paramref name="fillIdWindow"/> are kept.</summary>
+    public static Portfolio FromSnapshot(PortfolioSnapshot s, int fillIdWindow = DefaultFillIdWindow)
     {
-        var portfolio = new Portfolio(s.Account, s.Currency, 0)
+        var portfolio = new Portfolio(s.Account, s.Currency, 0, fillIdWindow)
         {
             Cash = s.Cash, RealizedPnl = s.RealizedPnl, TradingDay = s.TradingDay, RealizedToday = s.RealizedToday,
             PeakEquity = Math.Max(s.PeakEquity, s.Cash),
         };
         foreach (var p in s.Positions) portfolio._positions[p.Symbol] = p;
-        foreach (var id in s.AppliedFillIds) portfolio._appliedFills.Add(id);
+        foreach (var id in s.AppliedFillIds) portfolio.Remember(id);
         return portfolio;
     }
 }

@@ -89,6 +89,21 @@ public sealed class PortfolioTests
     }
 
     [Fact]
+    public void Fill_ids_are_remembered_for_the_last_window_of_fills_only_and_survive_a_snapshot()
+    {
+        var p = new PortfolioBook("ACC", "USD", 0, fillIdWindow: 3);
+        var fills = Enumerable.Range(0, 5).Select(_ => F("EURUSD", OrderSide.Buy, 1, 1.10m)).ToList();
+        foreach (var fill in fills) p.ApplyFill(fill, "USD", 1);
+
+        p.AppliedFillIds.ShouldBe(fills.Skip(2).Select(f => f.FillId));
+        p.HasApplied(fills[1].FillId).ShouldBeFalse();
+        var restored = PortfolioBook.FromSnapshot(p.ToSnapshot(), fillIdWindow: 2);
+        restored.AppliedFillIds.ShouldBe(fills.Skip(3).Select(f => f.FillId));
+        restored.ApplyFill(fills[4], "USD", 1);
+        restored.Positions["EURUSD"].Quantity.ShouldBe(5);
+    }
+
+    [Fact]
     public void A_day_without_fills_does_not_carry_yesterdays_realised_pnl_into_the_daily_loss()
     {
         var p = new PortfolioBook("ACC", "USD", 0);
