@@ -22,8 +22,8 @@ public sealed class BollingerBands : ISeriesIndicator, IIndicatorOutputs
     private readonly WindowExtreme _highest;
     private readonly WindowExtreme _lowest;
     // Sums of the newest period-1 values and of their squares between updates.
-    private double _sum;
-    private double _sumOfSquares;
+    private CompensatedSum _sum;
+    private CompensatedSum _sumOfSquares;
 
     public BollingerBands(int period = 20, double deviations = 2)
     {
@@ -76,16 +76,16 @@ public sealed class BollingerBands : ISeriesIndicator, IIndicatorOutputs
         var highest = _highest.Add(position, value);
         var lowest = _lowest.Add(position, value);
         _window.Push(value);
-        _sum += value;
-        _sumOfSquares += value * value;
+        _sum.Add(value);
+        _sumOfSquares.Add(value * value);
         if (_window.Count < Period) return;
 
-        var middle = _sum / Period;
-        var variance = _sumOfSquares / Period - middle * middle;
+        var middle = _sum.Value / Period;
+        var variance = _sumOfSquares.Value / Period - middle * middle;
         var deviation = highest != lowest && variance > 0 ? Math.Sqrt(variance) * Deviations : 0;
         var oldest = _window.Oldest;
-        _sum -= oldest;
-        _sumOfSquares -= oldest * oldest;
+        _sum.Add(-oldest);
+        _sumOfSquares.Add(-oldest * oldest);
 
         Middle = middle;
         Upper = middle + deviation;
@@ -100,8 +100,8 @@ public sealed class BollingerBands : ISeriesIndicator, IIndicatorOutputs
         _window.Reset();
         _highest.Reset();
         _lowest.Reset();
-        _sum = 0;
-        _sumOfSquares = 0;
+        _sum.Reset();
+        _sumOfSquares.Reset();
         Upper = Middle = Lower = PercentB = Bandwidth = double.NaN;
     }
 

@@ -8,7 +8,7 @@ public sealed class Sma : ISeriesIndicator
 {
     private readonly RollingWindow _window;
     // Sum of the newest period-1 values between updates (TA-Lib adds the new value, divides, then drops the oldest).
-    private double _sum;
+    private CompensatedSum _sum;
 
     public Sma(int period)
     {
@@ -28,16 +28,16 @@ public sealed class Sma : ISeriesIndicator
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
         _window.Push(value);
-        _sum += value;
+        _sum.Add(value);
         if (_window.Count < Period) return;
-        Value = _sum / Period;
-        _sum -= _window.Oldest; // the oldest value of the window just used
+        Value = _sum.Value / Period;
+        _sum.Add(-_window.Oldest); // the oldest value of the window just used
     }
 
     public void Reset()
     {
         _window.Reset();
-        _sum = 0;
+        _sum.Reset();
         Value = double.NaN;
     }
 

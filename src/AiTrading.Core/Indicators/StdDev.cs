@@ -10,8 +10,8 @@ public sealed class StdDev : ISeriesIndicator
 {
     private readonly RollingWindow _window;
     // Sums of the newest period-1 values and of their squares between updates.
-    private double _sum;
-    private double _sumOfSquares;
+    private CompensatedSum _sum;
+    private CompensatedSum _sumOfSquares;
 
     public StdDev(int period)
     {
@@ -31,24 +31,24 @@ public sealed class StdDev : ISeriesIndicator
     {
         IndicatorInput.RequireFinite(value, Name, nameof(value));
         _window.Push(value);
-        _sum += value;
-        _sumOfSquares += value * value;
+        _sum.Add(value);
+        _sumOfSquares.Add(value * value);
         if (_window.Count < Period) return;
 
-        var mean = _sum / Period;
-        var meanOfSquares = _sumOfSquares / Period;
+        var mean = _sum.Value / Period;
+        var meanOfSquares = _sumOfSquares.Value / Period;
         var variance = meanOfSquares - mean * mean;
         Value = variance > 0 ? Math.Sqrt(variance) : 0;
         var oldest = _window.Oldest;
-        _sum -= oldest;
-        _sumOfSquares -= oldest * oldest;
+        _sum.Add(-oldest);
+        _sumOfSquares.Add(-oldest * oldest);
     }
 
     public void Reset()
     {
         _window.Reset();
-        _sum = 0;
-        _sumOfSquares = 0;
+        _sum.Reset();
+        _sumOfSquares.Reset();
         Value = double.NaN;
     }
 
