@@ -6,12 +6,15 @@ namespace AiTrading.Core.Strategies.Rules;
 /// sign. Equal averages of decimal prices are rarely equal doubles (each mean is rounded on its own, so two equal means
 /// can land an ulp or two apart), and the comparison must decide a tie as a tie, as exact arithmetic on the prices
 /// would. The live strategy and both backtest engines compare through this one method.
-/// <para>The tolerance sits between two measured scales. Above it by about three orders of magnitude: the gap between
-/// two doubles whose exact values are equal (SMA(10) and SMA(30) of four-decimal prices, compensated window sums: at
-/// most 2.2e-16 relative over 200,000 bars; a plain running sum drifted to 1e-14 on the same series). Below it by
-/// more than an order of magnitude: the smallest real difference of such averages, one tick over the least common
-/// multiple of the periods, e.g. 1e-4/30 ≈ 3.3e-6 on a price of 100,000 is 3.3e-11 relative. A comparison with 0
-/// is exact (0 is the larger magnitude only when both are 0), so <c>MACD_hist &gt; 0</c> is not widened.</para>
+/// <para>The tolerance sits between two scales. Far above rounding: SMA(10) and SMA(30) of a 200,000-bar random walk
+/// of four-decimal prices are exactly equal on 567 bars, where the doubles differ by at most 2.0e-16 relative with
+/// the compensated window sums of the indicators (1.6e-14 with plain running sums, whose drift grows with the series;
+/// <c>CrossoverTieTests</c>). Far below real differences: two averages of prices on a tick grid differ by at least a
+/// tick over the least common multiple of their periods, 1e-4/30 ≈ 3.3e-6 for SMA(10) and SMA(30) of four-decimal
+/// prices, which is 3.3e-11 relative even on a price of 100,000 (2.5e-6 relative on the random walk near 1.2).
+/// Only averages whose periods' least common multiple times the price in ticks exceeds 10¹² (periods 9,967 and 9,973
+/// on a price of 10,000 ticks) could differ by less than the tolerance, and would count as equal. A comparison with 0 is exact (0 is the larger magnitude only when both
+/// are 0), so <c>MACD_hist &gt; 0</c> is not widened.</para>
 /// </summary>
 public static class RuleComparison
 {
