@@ -1,6 +1,5 @@
 using System.Globalization;
 using AiTrading.Core.Features.Microstructure;
-using AiTrading.Core.Indicators;
 using AiTrading.Core.MarketData;
 
 namespace AiTrading.Core.Features;
