@@ -121,8 +121,7 @@ public class IndicatorBenchmarks
     private Bar[] _bars = [];
     private double[] _high = [], _low = [], _close = [], _volume = [], _output = [];
     private DateTimeOffset[] _time = [];
-    private IndicatorInfo _info = null!;
-    private object _indicator = null!;
+    private Indicator _indicator = null!;
 
     public static IEnumerable<string> Indicators => FeatureCatalog.Indicators.Where(i => i.Input != FeatureInput.Tick).Select(i => i.Name);
 
@@ -139,41 +138,47 @@ public class IndicatorBenchmarks
         _volume = _bars.Select(b => b.Volume).ToArray();
         _time = _bars.Select(b => b.OpenTime).ToArray();
         _output = new double[BarCount];
-        FeatureCatalog.TryFind(Indicator, out _info, out _);
-        _indicator = _info.CreateDefault();
+        FeatureCatalog.TryFind(Indicator, out var info, out _);
+        _indicator = info switch
+        {
+            IndicatorInfo<SeriesIndicator> series => series.CreateDefault(),
+            IndicatorInfo<BarIndicator> bar => bar.CreateDefault(),
+            IndicatorInfo<VolumeBarIndicator> volume => volume.CreateDefault(),
+            IndicatorInfo<SessionVwap> vwap => vwap.CreateDefault(),
+            _ => throw new InvalidOperationException($"{Indicator} is not a bar indicator"),
+        };
     }
 
     [Benchmark(OperationsPerInvoke = BarCount)]
     public double Streaming()
     {
-        var indicator = (IIndicator)_indicator;
-        indicator.Reset();
-        switch (indicator)
+        _indicator.Reset();
+        switch (_indicator)
         {
-            case ISeriesIndicator series:
+            case SeriesIndicator series:
                 for (var i = 0; i < _close.Length; i++) series.Update(_close[i]);
                 break;
-            case IBarIndicator bar:
+            case BarIndicator bar:
                 for (var i = 0; i < _close.Length; i++) bar.Update(_high[i], _low[i], _close[i]);
                 break;
-            case IVolumeBarIndicator volume:
+            case VolumeBarIndicator volume:
                 for (var i = 0; i < _close.Length; i++) volume.Update(_high[i], _low[i], _close[i], _volume[i]);
                 break;
             case SessionVwap vwap:
                 for (var i = 0; i < _close.Length; i++) vwap.Update(_time[i], _high[i], _low[i], _close[i], _volume[i]);
                 break;
         }
-        return indicator.Value;
+        return _indicator.Value;
     }
 
     [Benchmark(OperationsPerInvoke = BarCount)]
     public double Batch()
     {
-        switch (_info.CreateDefault())
+        switch (_indicator)
         {
-            case ISeriesIndicator series: IndicatorBatch.Run(series, _close, _output); break;
-            case IBarIndicator bar: IndicatorBatch.Run(bar, _high, _low, _close, _output); break;
-            case IVolumeBarIndicator volume: IndicatorBatch.Run(volume, _high, _low, _close, _volume, _output); break;
+            case SeriesIndicator series: series.Compute(_close, _output); break;
+            case BarIndicator bar: bar.Compute(_high, _low, _close, _output); break;
+            case VolumeBarIndicator volume: volume.Compute(_high, _low, _close, _volume, _output); break;
             case SessionVwap vwap: SessionVwap.Compute(_time, _high, _low, _close, _volume, _output, vwap.SessionStart); break;
         }
         return _output[^1];

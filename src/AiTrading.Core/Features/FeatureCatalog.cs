@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiTrading.Core.Features.Microstructure;
 using AiTrading.Core.Indicators;
+using AiTrading.Core.MarketData;
 
 namespace AiTrading.Core.Features;
 
@@ -44,54 +45,63 @@ public sealed record IndicatorParameter(string Name, double Default, double Mini
 
 /// <summary>
 /// One indicator of the <see cref="FeatureCatalog"/>: its TA-Lib-style function name, what it reads, its parameters
-/// with their defaults, and its output lines (<c>value</c> for a single-line indicator).
+/// with their defaults, and its output lines (<c>value</c> for a single-line indicator). The entry of each input shape
+/// is an <see cref="IndicatorInfo{T}"/> of that shape's type, so it creates typed instances and the pipeline node that
+/// feeds them.
 /// </summary>
-public sealed class IndicatorInfo
+public abstract class IndicatorInfo
 {
-    private readonly Func<double[], object> _create;
-    private readonly string[] _columnPrefixes;
-    private readonly Func<object, int, string>? _columnName;
-
-    internal IndicatorInfo(string name, FeatureInput input, IndicatorParameter[] parameters, Func<double[], object> create,
-        string[]? columnPrefixes = null, Func<object, int, string>? columnName = null)
+    private protected IndicatorInfo(string name, FeatureInput input, IndicatorParameter[] parameters)
     {
         Name = name;
         Input = input;
         Parameters = parameters;
-        _create = create;
-        _columnName = columnName;
-        Outputs = CreateDefault() is IIndicatorOutputs lines ? lines.OutputNames : ["value"];
-        _columnPrefixes = columnPrefixes ?? [];
-        if (_columnName is null && Outputs.Count > 1 && _columnPrefixes.Length != Outputs.Count)
-            throw new InvalidOperationException($"{name}: {Outputs.Count} outputs need as many column prefixes");
     }
 
     public string Name { get; }
     public FeatureInput Input { get; }
     public IReadOnlyList<IndicatorParameter> Parameters { get; }
-    public IReadOnlyList<string> Outputs { get; }
+    public abstract IReadOnlyList<string> Outputs { get; }
+
+    private protected double[] DefaultArguments() => Parameters.Select(p => p.Default).ToArray();
 
     /// <summary>
-    /// A new instance with the default parameters: an <see cref="ISeriesIndicator"/>, <see cref="IBarIndicator"/>,
-    /// <see cref="IVolumeBarIndicator"/> or <see cref="SessionVwap"/>, or for tick input <see cref="MicrostructureFeatures"/>,
-    /// as <see cref="Input"/> says.
+    /// A new instance with the arguments in <see cref="Parameters"/> order (already checked against their ranges) behind
+    /// the pipeline node of its input shape, and the TA-Lib-style column of each output line.
     /// </summary>
-    public object CreateDefault() => _create(Parameters.Select(p => p.Default).ToArray());
+    internal abstract (FeatureNode Node, string[] Columns) CreateNode(double[] arguments, SeriesInput input, Timeframe? timeframe);
+}
 
-    /// <summary>A new instance with the arguments in <see cref="Parameters"/> order, already checked against their ranges.</summary>
-    internal object Create(double[] arguments) => _create(arguments);
+/// <summary>A catalog indicator whose instances are <typeparamref name="T"/>s.</summary>
+public sealed class IndicatorInfo<T> : IndicatorInfo where T : class
+{
+    private readonly Func<double[], T> _create;
+    private readonly Func<T, SeriesInput, Timeframe?, FeatureNode> _node;
+    private readonly Func<T, int, string> _column;
 
-    /// <summary>
-    /// The TA-Lib-style column of one output of an instance: the instance's own name for a single line; for several,
-    /// the line's prefix followed by the parameter part of the instance's name (<c>MACD_12_26_9</c> → <c>MACDSIGNAL_12_26_9</c>).
-    /// </summary>
-    internal string ColumnName(object instance, int output)
+    internal IndicatorInfo(string name, FeatureInput input, IndicatorParameter[] parameters, Func<double[], T> create,
+        Func<T, SeriesInput, Timeframe?, FeatureNode> node, Func<T, IReadOnlyList<string>> outputs, Func<T, int, string> column)
+        : base(name, input, parameters)
     {
-        if (_columnName is not null) return _columnName(instance, output);
-        var name = ((IIndicator)instance).Name;
-        if (Outputs.Count == 1) return name;
-        var underscore = name.IndexOf('_');
-        return _columnPrefixes[output] + (underscore < 0 ? "" : name[underscore..]);
+        _create = create;
+        _node = node;
+        _column = column;
+        var sample = CreateDefault();
+        Outputs = outputs(sample);
+        for (var line = 0; line < Outputs.Count; line++) column(sample, line); // a missing column prefix fails here, at start-up
+    }
+
+    public override IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>A new instance with the default parameters.</summary>
+    public T CreateDefault() => _create(DefaultArguments());
+
+    internal override (FeatureNode Node, string[] Columns) CreateNode(double[] arguments, SeriesInput input, Timeframe? timeframe)
+    {
+        var instance = _create(arguments);
+        var columns = new string[Outputs.Count];
+        for (var line = 0; line < columns.Length; line++) columns[line] = _column(instance, line);
+        return (_node(instance, input, timeframe), columns);
     }
 }
 
@@ -115,53 +125,54 @@ public static class FeatureCatalog
         static int I(double value) => (int)value;
         IndicatorInfo[] all =
         [
-            new("SMA", FeatureInput.Series, [P("period", 20)], a => new Sma(I(a[0]))),
-            new("EMA", FeatureInput.Series, [P("period", 20)], a => new Ema(I(a[0]))),
-            new("WMA", FeatureInput.Series, [P("period", 20)], a => new Wma(I(a[0]))),
-            new("DEMA", FeatureInput.Series, [P("period", 20)], a => new Dema(I(a[0]))),
-            new("TEMA", FeatureInput.Series, [P("period", 20)], a => new Tema(I(a[0]))),
-            new("TRIMA", FeatureInput.Series, [P("period", 20)], a => new Trima(I(a[0]))),
-            new("KAMA", FeatureInput.Series, [P("period", 30)], a => new Kama(I(a[0]))),
-            new("T3", FeatureInput.Series, [P("period", 5), new("volumeFactor", 0.7, 0, 1, false)], a => new T3(I(a[0]), a[1])),
-            new("MACD", FeatureInput.Series, [P("fastPeriod", 12), P("slowPeriod", 26), P("signalPeriod", 9)],
+            Series("SMA", [P("period", 20)], a => new Sma(I(a[0]))),
+            Series("EMA", [P("period", 20)], a => new Ema(I(a[0]))),
+            Series("WMA", [P("period", 20)], a => new Wma(I(a[0]))),
+            Series("DEMA", [P("period", 20)], a => new Dema(I(a[0]))),
+            Series("TEMA", [P("period", 20)], a => new Tema(I(a[0]))),
+            Series("TRIMA", [P("period", 20)], a => new Trima(I(a[0]))),
+            Series("KAMA", [P("period", 30)], a => new Kama(I(a[0]))),
+            Series("T3", [P("period", 5), new("volumeFactor", 0.7, 0, 1, false)], a => new T3(I(a[0]), a[1])),
+            Series("MACD", [P("fastPeriod", 12), P("slowPeriod", 26), P("signalPeriod", 9)],
                 a => new Macd(I(a[0]), I(a[1]), I(a[2])), ["MACD", "MACDSIGNAL", "MACDHIST"]),
-            new("RSI", FeatureInput.Series, [P("period", 14)], a => new Rsi(I(a[0]))),
-            new("STOCHRSI", FeatureInput.Series, [P("rsiPeriod", 14), P("fastKPeriod", 14), P("fastDPeriod", 3)],
+            Series("RSI", [P("period", 14)], a => new Rsi(I(a[0]))),
+            Series("STOCHRSI", [P("rsiPeriod", 14), P("fastKPeriod", 14), P("fastDPeriod", 3)],
                 a => new StochasticRsi(I(a[0]), I(a[1]), I(a[2])), ["STOCHRSIK", "STOCHRSID"]),
-            new("CMO", FeatureInput.Series, [P("period", 14)], a => new Cmo(I(a[0]))),
-            new("ROC", FeatureInput.Series, [P("period", 10)], a => new Roc(I(a[0]))),
-            new("MOM", FeatureInput.Series, [P("period", 10)], a => new Momentum(I(a[0]))),
-            new("TRIX", FeatureInput.Series, [P("period", 15)], a => new Trix(I(a[0]))),
-            new("BBANDS", FeatureInput.Series, [P("period", 20), new("deviations", 2, 0, 100, false)],
+            Series("CMO", [P("period", 14)], a => new Cmo(I(a[0]))),
+            Series("ROC", [P("period", 10)], a => new Roc(I(a[0]))),
+            Series("MOM", [P("period", 10)], a => new Momentum(I(a[0]))),
+            Series("TRIX", [P("period", 15)], a => new Trix(I(a[0]))),
+            Series("BBANDS", [P("period", 20), new("deviations", 2, 0, 100, false)],
                 a => new BollingerBands(I(a[0]), a[1]), ["BBUPPER", "BBMIDDLE", "BBLOWER", "BBPERCENTB", "BBWIDTH"]),
-            new("STDDEV", FeatureInput.Series, [P("period", 20)], a => new StdDev(I(a[0]))),
-            new("LINEARREG_SLOPE", FeatureInput.Series, [P("period", 14)], a => new LinearRegressionSlope(I(a[0]))),
-            new("STOCH", FeatureInput.Bar, [P("fastKPeriod", 14), P("slowKPeriod", 3), P("slowDPeriod", 3)],
+            Series("STDDEV", [P("period", 20)], a => new StdDev(I(a[0]))),
+            Series("LINEARREG_SLOPE", [P("period", 14)], a => new LinearRegressionSlope(I(a[0]))),
+            Bar("STOCH", [P("fastKPeriod", 14), P("slowKPeriod", 3), P("slowDPeriod", 3)],
                 a => new Stochastic(I(a[0]), I(a[1]), I(a[2])), ["STOCHK", "STOCHD"]),
-            new("WILLR", FeatureInput.Bar, [P("period", 14)], a => new WilliamsR(I(a[0]))),
-            new("CCI", FeatureInput.Bar, [P("period", 20)], a => new Cci(I(a[0]))),
-            new("ULTOSC", FeatureInput.Bar, [P("period1", 7), P("period2", 14), P("period3", 28)],
+            Bar("WILLR", [P("period", 14)], a => new WilliamsR(I(a[0]))),
+            Bar("CCI", [P("period", 20)], a => new Cci(I(a[0]))),
+            Bar("ULTOSC", [P("period1", 7), P("period2", 14), P("period3", 28)],
                 a => new UltimateOscillator(I(a[0]), I(a[1]), I(a[2]))),
-            new("ADX", FeatureInput.Bar, [P("period", 14)], a => new Adx(I(a[0])), ["ADX", "PLUS_DI", "MINUS_DI"]),
-            new("AROON", FeatureInput.Bar, [P("period", 14)], a => new Aroon(I(a[0])), ["AROONOSC", "AROONUP", "AROONDOWN"]),
-            new("SAR", FeatureInput.Bar, [new("acceleration", 0.02, 0, 1, false), new("maximum", 0.2, 0, 1, false)],
+            Bar("ADX", [P("period", 14)], a => new Adx(I(a[0])), ["ADX", "PLUS_DI", "MINUS_DI"]),
+            Bar("AROON", [P("period", 14)], a => new Aroon(I(a[0])), ["AROONOSC", "AROONUP", "AROONDOWN"]),
+            Bar("SAR", [new("acceleration", 0.02, 0, 1, false), new("maximum", 0.2, 0, 1, false)],
                 a => new ParabolicSar(a[0], a[1])),
-            new("TRANGE", FeatureInput.Bar, [], _ => new TrueRange()),
-            new("ATR", FeatureInput.Bar, [P("period", 14)], a => new Atr(I(a[0]))),
-            new("NATR", FeatureInput.Bar, [P("period", 14)], a => new Natr(I(a[0]))),
-            new("KELTNER", FeatureInput.Bar, [P("period", 20), new("multiplier", 2, 0, 100, false), P("atrPeriod", 10)],
+            Bar("TRANGE", [], _ => new TrueRange()),
+            Bar("ATR", [P("period", 14)], a => new Atr(I(a[0]))),
+            Bar("NATR", [P("period", 14)], a => new Natr(I(a[0]))),
+            Bar("KELTNER", [P("period", 20), new("multiplier", 2, 0, 100, false), P("atrPeriod", 10)],
                 a => new KeltnerChannels(I(a[0]), a[1], I(a[2])), ["KCUPPER", "KCMIDDLE", "KCLOWER"]),
-            new("DONCHIAN", FeatureInput.Bar, [P("period", 20)], a => new DonchianChannels(I(a[0])), ["DCUPPER", "DCMIDDLE", "DCLOWER"]),
-            new("OBV", FeatureInput.VolumeBar, [], _ => new OnBalanceVolume()),
-            new("MFI", FeatureInput.VolumeBar, [P("period", 14)], a => new MoneyFlowIndex(I(a[0]))),
-            new("AD", FeatureInput.VolumeBar, [], _ => new AccumulationDistribution()),
-            new("ADOSC", FeatureInput.VolumeBar, [P("fastPeriod", 3), P("slowPeriod", 10)], a => new ChaikinOscillator(I(a[0]), I(a[1]))),
-            new("VWAP", FeatureInput.SessionBar, [new("sessionStartHour", 0, 0, 24, false)],
-                a => new SessionVwap(TimeSpan.FromTicks((long)Math.Round(a[0] * TimeSpan.TicksPerHour)))),
-            new("MICROSTRUCTURE", FeatureInput.Tick,
+            Bar("DONCHIAN", [P("period", 20)], a => new DonchianChannels(I(a[0])), ["DCUPPER", "DCMIDDLE", "DCLOWER"]),
+            VolumeBar("OBV", [], _ => new OnBalanceVolume()),
+            VolumeBar("MFI", [P("period", 14)], a => new MoneyFlowIndex(I(a[0]))),
+            VolumeBar("AD", [], _ => new AccumulationDistribution()),
+            VolumeBar("ADOSC", [P("fastPeriod", 3), P("slowPeriod", 10)], a => new ChaikinOscillator(I(a[0]), I(a[1]))),
+            new IndicatorInfo<SessionVwap>("VWAP", FeatureInput.SessionBar, [new("sessionStartHour", 0, 0, 24, false)],
+                a => new SessionVwap(TimeSpan.FromTicks((long)Math.Round(a[0] * TimeSpan.TicksPerHour))),
+                (vwap, _, timeframe) => new SessionNode(vwap, timeframe!.Value), vwap => vwap.OutputNames, (vwap, _) => vwap.Name),
+            new IndicatorInfo<MicrostructureFeatures>("MICROSTRUCTURE", FeatureInput.Tick,
                 [new("window", 100, 3, IndicatorParameter.MaxPeriod, true), new("intensitySeconds", 10, 0, 3600, false)],
                 a => new MicrostructureFeatures(I(a[0]), TimeSpan.FromTicks((long)Math.Round(a[1] * TimeSpan.TicksPerSecond))),
-                columnName: MicrostructureColumn),
+                (features, _, _) => new TickNode(features), _ => MicrostructureFeatures.Names, MicrostructureColumn),
         ];
         ByName = all.ToDictionary(i => i.Name, StringComparer.OrdinalIgnoreCase);
         Indicators = all;
@@ -193,13 +204,37 @@ public static class FeatureCatalog
         return false;
     }
 
+    private static IndicatorInfo<SeriesIndicator> Series(string name, IndicatorParameter[] parameters, Func<double[], SeriesIndicator> create, string[]? columnPrefixes = null) =>
+        new(name, FeatureInput.Series, parameters, create, (indicator, input, timeframe) => new SeriesNode(indicator, input, timeframe!.Value),
+            indicator => indicator.OutputNames, Columns(name, columnPrefixes));
+
+    private static IndicatorInfo<BarIndicator> Bar(string name, IndicatorParameter[] parameters, Func<double[], BarIndicator> create, string[]? columnPrefixes = null) =>
+        new(name, FeatureInput.Bar, parameters, create, (indicator, _, timeframe) => new BarNode(indicator, timeframe!.Value),
+            indicator => indicator.OutputNames, Columns(name, columnPrefixes));
+
+    private static IndicatorInfo<VolumeBarIndicator> VolumeBar(string name, IndicatorParameter[] parameters, Func<double[], VolumeBarIndicator> create) =>
+        new(name, FeatureInput.VolumeBar, parameters, create, (indicator, _, timeframe) => new VolumeBarNode(indicator, timeframe!.Value),
+            indicator => indicator.OutputNames, Columns(name, null));
+
+    /// <summary>
+    /// The TA-Lib-style column of one output of an instance: the instance's own name for a single line; for several,
+    /// the line's prefix followed by the parameter part of the instance's name (<c>MACD_12_26_9</c> → <c>MACDSIGNAL_12_26_9</c>).
+    /// </summary>
+    private static Func<Indicator, int, string> Columns(string indicator, string[]? prefixes) => (instance, line) =>
+    {
+        if (instance.OutputNames.Count == 1) return instance.Name;
+        if (prefixes is null || prefixes.Length != instance.OutputNames.Count)
+            throw new InvalidOperationException($"{indicator}: {instance.OutputNames.Count} outputs need as many column prefixes");
+        var underscore = instance.Name.IndexOf('_');
+        return prefixes[line] + (underscore < 0 ? "" : instance.Name[underscore..]);
+    };
+
     // SPREAD, RELSPREAD, MID and MICROPRICE need no window; the rolling ones carry it (OFI_100), the intensity its span in seconds (TICKRATE_10S).
     private static readonly string[] MicrostructurePrefixes =
         ["SPREAD", "RELSPREAD", "MID", "MICROPRICE", "OFI", "RVOL", "TICKRATE", "VWAPDEV", "ROLLSPREAD", "AMIHUD", "KYLELAMBDA", "AUTOCORR"];
 
-    private static string MicrostructureColumn(object instance, int output)
+    private static string MicrostructureColumn(MicrostructureFeatures features, int output)
     {
-        var features = (MicrostructureFeatures)instance;
         var prefix = MicrostructurePrefixes[output];
         return output switch
         {

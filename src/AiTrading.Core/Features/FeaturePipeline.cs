@@ -1,6 +1,5 @@
 using System.Globalization;
 using AiTrading.Core.Features.Microstructure;
-using AiTrading.Core.Indicators;
 using AiTrading.Core.MarketData;
 
 namespace AiTrading.Core.Features;
@@ -24,12 +23,12 @@ namespace AiTrading.Core.Features;
 /// </summary>
 public sealed class FeaturePipeline
 {
-    private readonly Node[] _nodes;
-    private readonly Node[][] _nodesByTimeframe; // bar nodes, in the order of _barTimeframes
-    private readonly Node[] _tickNodes;
+    private readonly FeatureNode[] _nodes;
+    private readonly FeatureNode[][] _nodesByTimeframe; // bar nodes, in the order of _barTimeframes
+    private readonly FeatureNode[] _tickNodes;
     private readonly Timeframe[] _barTimeframes;
     private readonly long[] _lastOpenTicks;
-    private readonly Node[] _columnNode;
+    private readonly FeatureNode[] _columnNode;
     private readonly int[] _columnOutput;
     private readonly double[] _values;
     private readonly string[] _names;
@@ -45,15 +44,15 @@ public sealed class FeaturePipeline
         var (columns, errors) = Resolve(definitions.ToArray(), timeframe);
         if (errors.Count > 0) throw new ValidationException(errors);
 
-        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, FeatureNode>(StringComparer.Ordinal);
         _names = new string[columns.Count];
-        _columnNode = new Node[columns.Count];
+        _columnNode = new FeatureNode[columns.Count];
         _columnOutput = new int[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
-            if (!nodes.TryGetValue(column.NodeKey, out var node))
-                nodes.Add(column.NodeKey, node = Node.Create(column.Indicator.Input, column.Instance, column.Input, column.Timeframe));
+            // Definitions of the same indicator, parameters, input and timeframe share the first one's node.
+            if (!nodes.TryGetValue(column.NodeKey, out var node)) nodes.Add(column.NodeKey, node = column.Node);
             _names[i] = column.Name;
             _columnNode[i] = node;
             _columnOutput[i] = column.Output;
@@ -170,7 +169,7 @@ public sealed class FeaturePipeline
             throw new ArgumentException($"{bar.Symbol} {bar.Timeframe} bar opened at {bar.OpenTime:O}: {field} {problem}", field);
     }
 
-    private sealed record Column(string Name, IndicatorInfo Indicator, object Instance, int Output, Timeframe? Timeframe, SeriesInput Input, string NodeKey);
+    private sealed record Column(string Name, FeatureNode Node, int Output, string NodeKey);
 
     private static (List<Column> Columns, List<FieldError> Errors) Resolve(IReadOnlyList<FeatureDefinition> definitions, Timeframe timeframe)
     {
@@ -278,10 +277,11 @@ public sealed class FeaturePipeline
 
         if (errors.Count > before) return [];
 
-        object instance;
+        FeatureNode node;
+        string[] lineColumns;
         try
         {
-            instance = indicator.Create(arguments);
+            (node, lineColumns) = indicator.CreateNode(arguments, input, timeframe);
         }
         catch (ArgumentException e)
         {
@@ -299,8 +299,8 @@ public sealed class FeaturePipeline
         {
             var name = definition.Name is { } given
                 ? oneLine ? given : $"{given}_{indicator.Outputs[line]}"
-                : indicator.ColumnName(instance, line) + suffix;
-            columns.Add(new Column(name, indicator, instance, line, timeframe, input, key));
+                : lineColumns[line] + suffix;
+            columns.Add(new Column(name, node, line, key));
         }
         return columns;
     }
@@ -324,72 +324,5 @@ public sealed class FeaturePipeline
         if (cut >= 0) message = message[..cut];
         var newline = message.IndexOf('\n');
         return (newline >= 0 ? message[..newline] : message).TrimEnd();
-    }
-
-    /// <summary>One indicator instance, fed the bars of its timeframe (or the ticks), read line by line.</summary>
-    private abstract class Node(Timeframe? timeframe)
-    {
-        /// <summary>Null for tick-level features.</summary>
-        public Timeframe? Timeframe { get; } = timeframe;
-
-        public virtual void Update(Bar bar) { }
-        public virtual void Update(in Tick tick) { }
-        public abstract double Read(int output);
-        public abstract void Reset();
-
-        public static Node Create(FeatureInput kind, object instance, SeriesInput input, Timeframe? timeframe) => kind switch
-        {
-            FeatureInput.Series => new SeriesNode((ISeriesIndicator)instance, input, timeframe!.Value),
-            FeatureInput.Bar => new BarNode((IBarIndicator)instance, timeframe!.Value),
-            FeatureInput.VolumeBar => new VolumeBarNode((IVolumeBarIndicator)instance, timeframe!.Value),
-            FeatureInput.SessionBar => new SessionNode((SessionVwap)instance, timeframe!.Value),
-            FeatureInput.Tick => new TickNode((MicrostructureFeatures)instance),
-            _ => throw new InvalidOperationException($"no node for input {kind}"),
-        };
-    }
-
-    private abstract class IndicatorNode(IIndicator indicator, Timeframe timeframe) : Node(timeframe)
-    {
-        private readonly IIndicatorOutputs? _lines = indicator as IIndicatorOutputs;
-        public override double Read(int output) => _lines is null ? indicator.Value : _lines.Output(output);
-        public override void Reset() => indicator.Reset();
-    }
-
-    private sealed class SeriesNode(ISeriesIndicator indicator, SeriesInput input, Timeframe timeframe) : IndicatorNode(indicator, timeframe)
-    {
-        public override void Update(Bar bar) => indicator.Update(input switch
-        {
-            SeriesInput.Close => bar.Close,
-            SeriesInput.Open => bar.Open,
-            SeriesInput.High => bar.High,
-            SeriesInput.Low => bar.Low,
-            SeriesInput.Volume => bar.Volume,
-            SeriesInput.Median => (bar.High + bar.Low) / 2,
-            SeriesInput.Typical => (bar.High + bar.Low + bar.Close) / 3,
-            SeriesInput.Weighted => (bar.High + bar.Low + 2 * bar.Close) / 4,
-            _ => (bar.Open + bar.High + bar.Low + bar.Close) / 4,
-        });
-    }
-
-    private sealed class BarNode(IBarIndicator indicator, Timeframe timeframe) : IndicatorNode(indicator, timeframe)
-    {
-        public override void Update(Bar bar) => indicator.Update(bar.High, bar.Low, bar.Close);
-    }
-
-    private sealed class VolumeBarNode(IVolumeBarIndicator indicator, Timeframe timeframe) : IndicatorNode(indicator, timeframe)
-    {
-        public override void Update(Bar bar) => indicator.Update(bar.High, bar.Low, bar.Close, bar.Volume);
-    }
-
-    private sealed class SessionNode(SessionVwap indicator, Timeframe timeframe) : IndicatorNode(indicator, timeframe)
-    {
-        public override void Update(Bar bar) => indicator.Update(bar.OpenTime, bar.High, bar.Low, bar.Close, bar.Volume);
-    }
-
-    private sealed class TickNode(MicrostructureFeatures features) : Node(null)
-    {
-        public override void Update(in Tick tick) => features.Update(tick);
-        public override double Read(int output) => features.Output(output);
-        public override void Reset() => features.Reset();
     }
 }

@@ -13,13 +13,11 @@ namespace AiTrading.Core.Indicators;
 /// nothing to the first mean and leaves a later ADX unchanged. TA-Lib tests these with a fixed epsilon (1e-14);
 /// this tests for exactly zero, so the values do not depend on the price scale. For period 1 TA-Lib's PLUS_DI and
 /// MINUS_DI forget the factor 100; here ±DI are percentages for every period. Never NaN once ready.
-/// <see cref="IIndicator.Value"/> is the ADX.
+/// <see cref="Indicator.Value"/> is the ADX.
 /// </summary>
-public sealed class Adx : IBarIndicator, IIndicatorOutputs
+public sealed class Adx : BarIndicator
 {
     private static readonly string[] Names = ["adx", "plusDi", "minusDi"];
-
-    private int _samples;
     private double _previousHigh;
     private double _previousLow;
     private double _previousClose;
@@ -28,58 +26,45 @@ public sealed class Adx : IBarIndicator, IIndicatorOutputs
     private double _trueRange; // smoothed TR
     private double _dxSum;
 
-    public Adx(int period = 14)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
-        Period = period;
-        Name = $"ADX_{period}";
-    }
+    public Adx(int period = 14) : base($"ADX_{RequirePeriod(period)}", 2 * period) => Period = period;
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 2 * Period;
-    public bool IsReady => _samples >= 2 * Period;
-    public double Value { get; private set; } = double.NaN;
 
-    /// <summary>TA-Lib's PLUS_DI: NaN until bar <c>period+1</c> (index <c>period</c>), earlier than the ADX.</summary>
+    /// <summary>+DI, from input <c>period+1</c> on.</summary>
     public double PlusDi { get; private set; } = double.NaN;
 
-    /// <summary>TA-Lib's MINUS_DI: NaN until bar <c>period+1</c> (index <c>period</c>), earlier than the ADX.</summary>
+    /// <summary>−DI, from input <c>period+1</c> on.</summary>
     public double MinusDi { get; private set; } = double.NaN;
 
-    public IReadOnlyList<string> OutputNames => Names;
+    public override IReadOnlyList<string> OutputNames => Names;
 
-    public double Output(int index) => index switch
+    public override double Output(int index) => index switch
     {
-        0 => Value,
         1 => PlusDi,
         2 => MinusDi,
-        _ => throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name} has {Names.Length} outputs"),
+        _ => base.Output(index),
     };
 
-    public void Update(double high, double low, double close)
+    protected override double Step(double high, double low, double close)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        _samples++;
         var upMove = high - _previousHigh;
         var downMove = _previousLow - low;
         var previousClose = _previousClose;
         _previousHigh = high;
         _previousLow = low;
         _previousClose = close;
-        if (_samples == 1) return;
+        if (Samples == 1) return double.NaN;
 
         double plusDm = 0, minusDm = 0;
         if (downMove > 0 && upMove < downMove) minusDm = downMove;
         else if (upMove > 0 && upMove > downMove) plusDm = upMove;
         var trueRange = Atr.TrueRange(high, low, previousClose);
-
-        if (_samples <= Period)
+        if (Samples <= Period)
         {
             _plusDm += plusDm;
             _minusDm += minusDm;
             _trueRange += trueRange;
-            return;
+            return double.NaN;
         }
 
         _minusDm -= _minusDm / Period;
@@ -87,7 +72,6 @@ public sealed class Adx : IBarIndicator, IIndicatorOutputs
         _minusDm += minusDm;
         _plusDm += plusDm;
         _trueRange = _trueRange - _trueRange / Period + trueRange;
-
         if (_trueRange == 0)
         {
             PlusDi = 0;
@@ -101,25 +85,16 @@ public sealed class Adx : IBarIndicator, IIndicatorOutputs
         var diSum = MinusDi + PlusDi;
         var hasDx = diSum != 0;
         var dx = hasDx ? 100.0 * (Math.Abs(MinusDi - PlusDi) / diSum) : 0;
-
-        if (_samples < 2 * Period)
+        if (Samples <= 2 * Period)
         {
             if (hasDx) _dxSum += dx;
+            return _dxSum / Period; // discarded before input 2·period
         }
-        else if (_samples == 2 * Period)
-        {
-            if (hasDx) _dxSum += dx;
-            Value = _dxSum / Period;
-        }
-        else if (hasDx)
-        {
-            Value = (Value * (Period - 1) + dx) / Period;
-        }
+        return hasDx ? (Value * (Period - 1) + dx) / Period : Value;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _previousHigh = 0;
         _previousLow = 0;
         _previousClose = 0;
@@ -127,21 +102,19 @@ public sealed class Adx : IBarIndicator, IIndicatorOutputs
         _minusDm = 0;
         _trueRange = 0;
         _dxSum = 0;
-        Value = double.NaN;
         PlusDi = double.NaN;
         MinusDi = double.NaN;
     }
 
-    /// <summary>The three lines in <see cref="OutputNames"/> order; NaN where a line warms up.</summary>
+    /// <summary>ADX, +DI and −DI of the bars, each NaN during its own warm-up.</summary>
     public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close,
         Span<double> adx, Span<double> plusDi, Span<double> minusDi, int period)
     {
         var indicator = new Adx(period);
-        if (high.Length != close.Length || low.Length != close.Length)
-            throw new ArgumentException($"high ({high.Length}), low ({low.Length}) and close ({close.Length}) must have the same length", nameof(close));
-        IndicatorBatch.RequireOutput(close.Length, adx.Length);
-        IndicatorBatch.RequireOutput(close.Length, plusDi.Length);
-        IndicatorBatch.RequireOutput(close.Length, minusDi.Length);
+        RequireBar(high.Length, low.Length, close.Length);
+        RequireOutput(close.Length, adx.Length);
+        RequireOutput(close.Length, plusDi.Length);
+        RequireOutput(close.Length, minusDi.Length);
         for (var i = 0; i < close.Length; i++)
         {
             indicator.Update(high[i], low[i], close[i]);

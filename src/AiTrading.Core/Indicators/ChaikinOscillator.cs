@@ -7,43 +7,34 @@ namespace AiTrading.Core.Indicators;
 /// the second bar; the first value is on bar <c>max(fastPeriod, slowPeriod)</c>, as in TA-Lib.
 /// Flat prices and zero volume give 0 (the A/D line does not move).
 /// </summary>
-public sealed class ChaikinOscillator : IVolumeBarIndicator
+public sealed class ChaikinOscillator : VolumeBarIndicator
 {
     private readonly double _fastK;
     private readonly double _fastKeep;
     private readonly double _slowK;
     private readonly double _slowKeep;
-    private int _samples;
     private double _ad;
     private double _fast;
     private double _slow;
 
     public ChaikinOscillator(int fastPeriod = 3, int slowPeriod = 10)
+        : base($"ADOSC_{RequirePeriod(fastPeriod, nameof(fastPeriod))}_{RequirePeriod(slowPeriod, nameof(slowPeriod))}", Math.Max(fastPeriod, slowPeriod))
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fastPeriod);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slowPeriod);
         FastPeriod = fastPeriod;
         SlowPeriod = slowPeriod;
         _fastK = 2.0 / (fastPeriod + 1);
         _fastKeep = 1.0 - _fastK;
         _slowK = 2.0 / (slowPeriod + 1);
         _slowKeep = 1.0 - _slowK;
-        Name = $"ADOSC_{fastPeriod}_{slowPeriod}";
     }
 
     public int FastPeriod { get; }
     public int SlowPeriod { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Math.Max(FastPeriod, SlowPeriod);
-    public bool IsReady => _samples >= WarmUpPeriod;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double high, double low, double close, double volume)
+    protected override double Step(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        AccumulationDistribution.RequireVolume(volume, Name);
         _ad += AccumulationDistribution.MoneyFlowVolume(high, low, close, volume);
-        if (++_samples == 1)
+        if (Samples == 1)
         {
             _fast = _ad;
             _slow = _ad;
@@ -53,19 +44,13 @@ public sealed class ChaikinOscillator : IVolumeBarIndicator
             _fast = _fastK * _ad + _fastKeep * _fast;
             _slow = _slowK * _ad + _slowKeep * _slow;
         }
-        if (_samples >= WarmUpPeriod) Value = _fast - _slow;
+        return _fast - _slow;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _ad = 0;
         _fast = 0;
         _slow = 0;
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume, Span<double> output,
-        int fastPeriod, int slowPeriod) =>
-        IndicatorBatch.Run(new ChaikinOscillator(fastPeriod, slowPeriod), high, low, close, volume, output);
 }

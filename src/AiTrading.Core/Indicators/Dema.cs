@@ -5,37 +5,19 @@ namespace AiTrading.Core.Indicators;
 /// seeded with the SMA of its first <c>period</c> inputs, so the first value is on input <c>2·period−1</c>.
 /// O(1) per update.
 /// </summary>
-public sealed class Dema : ISeriesIndicator
+public sealed class Dema : SeriesIndicator
 {
     private readonly EmaCascade _emas;
 
-    public Dema(int period)
+    public Dema(int period) : base($"DEMA_{RequirePeriod(period)}", 2 * period - 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         _emas = new EmaCascade(period, 2);
-        Name = $"DEMA_{period}";
     }
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 2 * Period - 1;
-    public bool IsReady => _emas.IsReady;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double value)
-    {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        if (!_emas.Update(value)) return;
-        Value = 2.0 * _emas[0] - _emas[1];
-    }
+    protected override double Step(double value) => _emas.Update(value) ? 2.0 * _emas[0] - _emas[1] : double.NaN;
 
-    public void Reset()
-    {
-        _emas.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new Dema(period), input, output);
+    protected override void OnReset() => _emas.Reset();
 }

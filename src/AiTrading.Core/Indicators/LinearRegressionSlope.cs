@@ -7,54 +7,31 @@ namespace AiTrading.Core.Indicators;
 /// slopes near zero. TA-Lib needs a period of at least 2; a period of 1 (one
 /// point, no line) gives 0 here rather than NaN.
 /// </summary>
-public sealed class LinearRegressionSlope : ISeriesIndicator
+public sealed class LinearRegressionSlope : WindowIndicator
 {
-    private readonly RollingWindow _window;
     private readonly double _sumX;
     private readonly double _divisor;
 
-    public LinearRegressionSlope(int period)
+    public LinearRegressionSlope(int period) : base($"LINEARREG_SLOPE_{period}", period, period)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
-        Period = period;
-        _window = new RollingWindow(period);
         _sumX = period * (period - 1) * 0.5;
         var sumXSquared = period * (period - 1.0) * (2.0 * period - 1) / 6;
         _divisor = _sumX * _sumX - period * sumXSquared;
-        Name = $"LINEARREG_SLOPE_{period}";
     }
 
-    public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period;
-    public bool IsReady => _window.Count >= Period;
-    public double Value { get; private set; } = double.NaN;
-
-    public void Update(double value)
+    protected override double Step(double value, double periodAgo)
     {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window.Push(value);
-        if (_window.Count < Period) return;
-
+        if (Samples < Period) return double.NaN;
         // x is the age (0 for the newest), so the slope per input is −(the slope over age): TA-Lib's divisor
         // has the matching sign.
         var sumY = 0.0;
         var sumXY = 0.0;
         for (var age = Period - 1; age >= 0; age--)
         {
-            var y = _window[Period - 1 - age]; // oldest first
+            var y = Window[Period - 1 - age]; // oldest first
             sumY += y;
             sumXY += age * y;
         }
-        Value = _divisor != 0 ? (Period * sumXY - _sumX * sumY) / _divisor : 0;
+        return _divisor != 0 ? (Period * sumXY - _sumX * sumY) / _divisor : 0;
     }
-
-    public void Reset()
-    {
-        _window.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new LinearRegressionSlope(period), input, output);
 }

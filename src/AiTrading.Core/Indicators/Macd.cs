@@ -8,84 +8,72 @@ namespace AiTrading.Core.Indicators;
 /// <c>fastPeriod</c> inputs ending at that same input (it ignores the <c>slowPeriod − fastPeriod</c> earliest
 /// inputs), so the MACD line starts on input <c>slowPeriod</c>. The signal EMA is seeded with the mean of the first
 /// <c>signalPeriod</c> MACD values, and all three lines appear together, on input
-/// <c>slowPeriod + signalPeriod − 1</c>, as TA-Lib emits them. <see cref="IIndicator.Value"/> is the MACD line.
+/// <c>slowPeriod + signalPeriod − 1</c>, as TA-Lib emits them. <see cref="Indicator.Value"/> is the MACD line.
 /// TA-Lib silently swaps a fast period longer than the slow one; that is refused here (equal periods give 0).
 /// </summary>
-public sealed class Macd : ISeriesIndicator, IIndicatorOutputs
+public sealed class Macd : SeriesIndicator
 {
     private static readonly string[] Names = ["macd", "signal", "histogram"];
-
     private readonly Ema _fast;
     private readonly Ema _slow;
     private readonly Ema _signal;
-    private int _samples; // capped at the slow period: it only decides when the fast EMA starts
 
     public Macd(int fastPeriod = 12, int slowPeriod = 26, int signalPeriod = 9)
+        : base(NameOf(fastPeriod, slowPeriod, signalPeriod), slowPeriod + signalPeriod - 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fastPeriod);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slowPeriod);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signalPeriod);
-        if (slowPeriod < fastPeriod)
-            throw new ArgumentOutOfRangeException(nameof(slowPeriod), slowPeriod, $"the slow period must not be shorter than the fast period ({fastPeriod})");
         FastPeriod = fastPeriod;
         SlowPeriod = slowPeriod;
         SignalPeriod = signalPeriod;
         _fast = new Ema(fastPeriod);
         _slow = new Ema(slowPeriod);
         _signal = new Ema(signalPeriod);
-        Name = $"MACD_{fastPeriod}_{slowPeriod}_{signalPeriod}";
+    }
+
+    private static string NameOf(int fastPeriod, int slowPeriod, int signalPeriod)
+    {
+        RequirePeriod(fastPeriod, nameof(fastPeriod));
+        RequirePeriod(slowPeriod, nameof(slowPeriod));
+        RequirePeriod(signalPeriod, nameof(signalPeriod));
+        if (slowPeriod < fastPeriod)
+            throw new ArgumentOutOfRangeException(nameof(slowPeriod), slowPeriod, $"the slow period must not be shorter than the fast period ({fastPeriod})");
+        return $"MACD_{fastPeriod}_{slowPeriod}_{signalPeriod}";
     }
 
     public int FastPeriod { get; }
     public int SlowPeriod { get; }
     public int SignalPeriod { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => SlowPeriod + SignalPeriod - 1;
-    public bool IsReady => _signal.IsReady;
 
-    /// <summary>The MACD line, EMA(fast) − EMA(slow); NaN until all three lines are ready.</summary>
-    public double Value { get; private set; } = double.NaN;
-
-    /// <summary>The signal line, EMA(signalPeriod) of the MACD line.</summary>
     public double Signal { get; private set; } = double.NaN;
-
-    /// <summary>The MACD line minus the signal line.</summary>
     public double Histogram { get; private set; } = double.NaN;
 
-    public IReadOnlyList<string> OutputNames => Names;
+    public override IReadOnlyList<string> OutputNames => Names;
 
-    public double Output(int index) => index switch
+    public override double Output(int index) => index switch
     {
-        0 => Value,
         1 => Signal,
         2 => Histogram,
-        _ => throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name} has {Names.Length} outputs"),
+        _ => base.Output(index),
     };
 
-    public void Update(double value)
+    protected override double Step(double value)
     {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        if (_samples < SlowPeriod) _samples++;
         _slow.Update(value);
         // The fast EMA sees only the inputs from slowPeriod−fastPeriod+1 on, so that both are seeded on the same input.
-        if (_samples > SlowPeriod - FastPeriod) _fast.Update(value);
-        if (!_slow.IsReady) return;
-
+        if (Samples > SlowPeriod - FastPeriod) _fast.Update(value);
+        if (!_slow.IsReady) return double.NaN;
         var macd = _fast.Value - _slow.Value;
         _signal.Update(macd);
-        if (!_signal.IsReady) return;
-        Value = macd;
+        if (!_signal.IsReady) return double.NaN;
         Signal = _signal.Value;
         Histogram = macd - Signal;
+        return macd;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _fast.Reset();
         _slow.Reset();
         _signal.Reset();
-        Value = double.NaN;
         Signal = double.NaN;
         Histogram = double.NaN;
     }
@@ -95,9 +83,9 @@ public sealed class Macd : ISeriesIndicator, IIndicatorOutputs
         int fastPeriod, int slowPeriod, int signalPeriod)
     {
         var indicator = new Macd(fastPeriod, slowPeriod, signalPeriod);
-        IndicatorBatch.RequireOutput(input.Length, macd.Length);
-        IndicatorBatch.RequireOutput(input.Length, signal.Length);
-        IndicatorBatch.RequireOutput(input.Length, histogram.Length);
+        RequireOutput(input.Length, macd.Length);
+        RequireOutput(input.Length, signal.Length);
+        RequireOutput(input.Length, histogram.Length);
         for (var i = 0; i < input.Length; i++)
         {
             indicator.Update(input[i]);

@@ -11,41 +11,31 @@ namespace AiTrading.Core.Indicators;
 /// sums; a side whose window holds no flow is reset to exactly 0 (it would otherwise keep rounding residue of either
 /// sign), and the positive sum is clamped into [0, total], so the value stays in [0, 100]. O(1) per update.
 /// </summary>
-public sealed class MoneyFlowIndex : IVolumeBarIndicator
+public sealed class MoneyFlowIndex : VolumeBarIndicator
 {
     private readonly RollingWindow _positive;
     private readonly RollingWindow _negative;
-    private int _samples;
     private double _previousTypical;
     private double _positiveSum;
     private double _negativeSum;
     private int _positiveCount; // non-zero flows in the window, per side
     private int _negativeCount;
 
-    public MoneyFlowIndex(int period = 14)
+    public MoneyFlowIndex(int period = 14) : base($"MFI_{RequirePeriod(period)}", period + 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         _positive = new RollingWindow(period);
         _negative = new RollingWindow(period);
-        Name = $"MFI_{period}";
     }
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _samples > Period;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double high, double low, double close, double volume)
+    protected override double Step(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        AccumulationDistribution.RequireVolume(volume, Name);
         var typical = (high + low + close) / 3.0;
         var change = typical - _previousTypical;
         _previousTypical = typical;
-        if (++_samples == 1) return;
-
+        if (Samples == 1) return double.NaN;
         var flow = typical * volume;
         var positive = change > 0 ? flow : 0;
         var negative = change < 0 ? flow : 0;
@@ -59,25 +49,18 @@ public sealed class MoneyFlowIndex : IVolumeBarIndicator
         _negativeCount += (negative != 0 ? 1 : 0) - (leavingNegative != 0 ? 1 : 0);
         if (_positiveCount == 0) _positiveSum = 0;
         if (_negativeCount == 0) _negativeSum = 0;
-        if (_samples <= Period) return;
-
         var total = _positiveSum + _negativeSum;
-        Value = total > 0 ? 100.0 * (Math.Clamp(_positiveSum, 0, total) / total) : 0;
+        return total > 0 ? 100.0 * (Math.Clamp(_positiveSum, 0, total) / total) : 0;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
         _positive.Reset();
         _negative.Reset();
-        _samples = 0;
         _previousTypical = 0;
         _positiveSum = 0;
         _negativeSum = 0;
         _positiveCount = 0;
         _negativeCount = 0;
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume, Span<double> output, int period) =>
-        IndicatorBatch.Run(new MoneyFlowIndex(period), high, low, close, volume, output);
 }

@@ -5,34 +5,24 @@ namespace AiTrading.Core.Indicators;
 /// then adds the volume of a bar that closes above the previous close and subtracts that of one that closes below;
 /// an unchanged close leaves it as it is.
 /// </summary>
-public sealed class OnBalanceVolume : IVolumeBarIndicator
+public sealed class OnBalanceVolume() : VolumeBarIndicator("OBV", 1)
 {
-    private int _samples;
     private double _previousClose;
+    private double _total;
 
-    public string Name => "OBV";
-    public int WarmUpPeriod => 1;
-    public bool IsReady => _samples >= 1;
-    public double Value { get; private set; } = double.NaN;
-
-    public void Update(double high, double low, double close, double volume)
+    protected override double Step(double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        AccumulationDistribution.RequireVolume(volume, Name);
         var previousClose = _previousClose;
         _previousClose = close;
-        if (++_samples == 1) Value = volume;
-        else if (close > previousClose) Value += volume;
-        else if (close < previousClose) Value -= volume;
+        if (Samples == 1) _total = volume;
+        else if (close > previousClose) _total += volume;
+        else if (close < previousClose) _total -= volume;
+        return _total;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _previousClose = 0;
-        Value = double.NaN;
+        _total = 0;
     }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, ReadOnlySpan<double> volume, Span<double> output) =>
-        IndicatorBatch.Run(new OnBalanceVolume(), high, low, close, volume, output);
 }

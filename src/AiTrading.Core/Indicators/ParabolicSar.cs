@@ -15,9 +15,8 @@ namespace AiTrading.Core.Indicators;
 /// this bar's low / high. On the second bar "the previous bar" is the second bar itself, as in TA-Lib.
 /// Uses the high and low only (the close is validated and ignored).
 /// </summary>
-public sealed class ParabolicSar : IBarIndicator
+public sealed class ParabolicSar : BarIndicator
 {
-    private int _samples;
     private bool _isLong;
     private double _sar;
     private double _extreme;
@@ -25,35 +24,33 @@ public sealed class ParabolicSar : IBarIndicator
     private double _previousHigh;
     private double _previousLow;
 
-    public ParabolicSar(double acceleration = 0.02, double maximum = 0.2)
+    public ParabolicSar(double acceleration = 0.02, double maximum = 0.2) : base(NameOf(acceleration, maximum), 2)
+    {
+        Acceleration = acceleration;
+        Maximum = maximum;
+    }
+
+    private static string NameOf(double acceleration, double maximum)
     {
         if (!double.IsFinite(acceleration) || acceleration <= 0)
             throw new ArgumentOutOfRangeException(nameof(acceleration), acceleration, "the acceleration must be a finite number > 0");
         if (!double.IsFinite(maximum) || maximum < acceleration)
             throw new ArgumentOutOfRangeException(nameof(maximum), maximum, "the maximum must be a finite number ≥ the acceleration");
-        Acceleration = acceleration;
-        Maximum = maximum;
-        Name = string.Create(CultureInfo.InvariantCulture, $"SAR_{acceleration}_{maximum}");
+        return string.Create(CultureInfo.InvariantCulture, $"SAR_{acceleration}_{maximum}");
     }
 
     public double Acceleration { get; }
     public double Maximum { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 2;
-    public bool IsReady => _samples >= 2;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double high, double low, double close)
+    protected override double Step(double high, double low, double close)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        _samples++;
-        if (_samples == 1)
+        if (Samples == 1)
         {
             _previousHigh = high;
             _previousLow = low;
-            return;
+            return double.NaN;
         }
-        if (_samples == 2)
+        if (Samples == 2)
         {
             var downMove = _previousLow - low;
             var upMove = high - _previousHigh;
@@ -70,19 +67,20 @@ public sealed class ParabolicSar : IBarIndicator
         var previousLow = _previousLow;
         _previousHigh = high;
         _previousLow = low;
+        double sar;
         if (_isLong)
         {
             if (low <= _sar)
             {
                 _isLong = false;
-                Value = Math.Max(Math.Max(_extreme, previousHigh), high);
+                sar = Math.Max(Math.Max(_extreme, previousHigh), high);
                 _factor = Acceleration;
                 _extreme = low;
-                _sar = Math.Max(Math.Max(Value + _factor * (_extreme - Value), previousHigh), high);
+                _sar = Math.Max(Math.Max(sar + _factor * (_extreme - sar), previousHigh), high);
             }
             else
             {
-                Value = _sar;
+                sar = _sar;
                 if (high > _extreme)
                 {
                     _extreme = high;
@@ -94,14 +92,14 @@ public sealed class ParabolicSar : IBarIndicator
         else if (high >= _sar)
         {
             _isLong = true;
-            Value = Math.Min(Math.Min(_extreme, previousLow), low);
+            sar = Math.Min(Math.Min(_extreme, previousLow), low);
             _factor = Acceleration;
             _extreme = high;
-            _sar = Math.Min(Math.Min(Value + _factor * (_extreme - Value), previousLow), low);
+            _sar = Math.Min(Math.Min(sar + _factor * (_extreme - sar), previousLow), low);
         }
         else
         {
-            Value = _sar;
+            sar = _sar;
             if (low < _extreme)
             {
                 _extreme = low;
@@ -109,21 +107,16 @@ public sealed class ParabolicSar : IBarIndicator
             }
             _sar = Math.Max(Math.Max(_sar + _factor * (_extreme - _sar), previousHigh), high);
         }
+        return sar;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _isLong = false;
         _sar = 0;
         _extreme = 0;
         _factor = 0;
         _previousHigh = 0;
         _previousLow = 0;
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output,
-        double acceleration, double maximum) =>
-        IndicatorBatch.Run(new ParabolicSar(acceleration, maximum), high, low, close, output);
 }

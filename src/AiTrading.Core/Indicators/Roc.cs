@@ -5,37 +5,7 @@ namespace AiTrading.Core.Indicators;
 /// <c>period+1</c>. When the value <c>period</c> inputs ago is zero the result is 0, as in TA-Lib, so it is never
 /// NaN or infinite once ready. O(1) per update with a ring buffer of the last <c>period</c> values.
 /// </summary>
-public sealed class Roc : ISeriesIndicator
+public sealed class Roc(int period) : WindowIndicator($"ROC_{period}", period, period + 1)
 {
-    private readonly RollingWindow _window;
-
-    public Roc(int period)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
-        Period = period;
-        _window = new RollingWindow(period);
-        Name = $"ROC_{period}";
-    }
-
-    public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _window.Count > Period;
-    public double Value { get; private set; } = double.NaN;
-
-    public void Update(double value)
-    {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        var periodAgo = _window.Push(value); // the value period inputs ago, once there are that many
-        if (_window.Count > Period) Value = periodAgo != 0 ? (value / periodAgo - 1.0) * 100.0 : 0;
-    }
-
-    public void Reset()
-    {
-        _window.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new Roc(period), input, output);
+    protected override double Step(double value, double periodAgo) => periodAgo != 0 ? (value / periodAgo - 1.0) * 100.0 : 0;
 }

@@ -8,38 +8,11 @@ namespace AiTrading.Core.Indicators;
 /// it is 100. TA-Lib compares the sum with a small fixed epsilon; this tests for exactly zero, so the value does
 /// not depend on the price scale (FX prices move in 1e-5 steps). Never NaN or infinite once ready.
 /// </summary>
-public sealed class Rsi : ISeriesIndicator
+public sealed class Rsi(int period) : GainLossOscillator("RSI", period)
 {
-    private WilderGainLoss _averages;
-
-    public Rsi(int period)
+    protected override double Oscillate(double averageGain, double averageLoss)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
-        Period = period;
-        Name = $"RSI_{period}";
-        _averages = new WilderGainLoss(period);
+        var total = averageGain + averageLoss;
+        return total == 0 ? 0 : 100 * (averageGain / total);
     }
-
-    public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period + 1;
-    public bool IsReady => _averages.IsReady;
-    public double Value { get; private set; } = double.NaN;
-
-    public void Update(double value)
-    {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        if (!_averages.Update(value)) return;
-        var total = _averages.AverageGain + _averages.AverageLoss;
-        Value = total == 0 ? 0 : 100 * (_averages.AverageGain / total);
-    }
-
-    public void Reset()
-    {
-        _averages.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new Rsi(period), input, output);
 }

@@ -11,9 +11,8 @@ namespace AiTrading.Core.Indicators;
 /// the session's mean typical price, so zero-volume data (FX tick-count bars, indices) still has a finite value.
 /// Volume must be finite and ≥ 0 and times must not go backwards. O(1) per update.
 /// </summary>
-public sealed class SessionVwap : IIndicator
+public sealed class SessionVwap : Indicator
 {
-    private int _samples;
     private long _lastTicks;
     private long _session;
     private double _priceVolume;
@@ -21,35 +20,31 @@ public sealed class SessionVwap : IIndicator
     private double _typicalSum;
     private int _sessionBars;
 
-    public SessionVwap(TimeSpan sessionStart)
+    public SessionVwap(TimeSpan sessionStart) : base(NameOf(sessionStart), 1) => SessionStart = sessionStart;
+
+    private static string NameOf(TimeSpan sessionStart)
     {
         if (sessionStart < TimeSpan.Zero || sessionStart >= TimeSpan.FromDays(1))
             throw new ArgumentOutOfRangeException(nameof(sessionStart), sessionStart, "the session start is a time of day: 0 ≤ sessionStart < 1 day");
-        SessionStart = sessionStart;
-        Name = sessionStart == TimeSpan.Zero ? "VWAP" : "VWAP_" + FormatTimeOfDay(sessionStart);
+        return sessionStart == TimeSpan.Zero ? "VWAP" : "VWAP_" + FormatTimeOfDay(sessionStart);
     }
 
-    /// <summary>The UTC time of day at which each session begins.</summary>
     public TimeSpan SessionStart { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 1;
-    public bool IsReady => _samples >= 1;
-    public double Value { get; private set; } = double.NaN;
 
-    /// <summary>True when the last bar opened a session (the first bar always does).</summary>
+    /// <summary>True when the last bar opened a new session (the first bar always does).</summary>
     public bool IsNewSession { get; private set; }
 
     public void Update(DateTimeOffset time, double high, double low, double close, double volume)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        AccumulationDistribution.RequireVolume(volume, Name);
+        RequireFiniteBar(high, low, close);
+        RequireVolume(volume);
         var ticks = time.UtcTicks;
-        if (_samples > 0 && ticks < _lastTicks)
+        if (Samples > 0 && ticks < _lastTicks)
             throw new ArgumentException($"{Name}: time {time:O} is before the previous bar's {new DateTimeOffset(_lastTicks, TimeSpan.Zero):O}", nameof(time));
 
         // Sessions are numbered by the UTC day in which they begin (−1: before the calendar's first boundary).
         var session = ticks >= SessionStart.Ticks ? (ticks - SessionStart.Ticks) / TimeSpan.TicksPerDay : -1;
-        IsNewSession = _samples == 0 || session != _session;
+        IsNewSession = Samples == 0 || session != _session;
         if (IsNewSession)
         {
             _session = session;
@@ -58,20 +53,18 @@ public sealed class SessionVwap : IIndicator
             _typicalSum = 0;
             _sessionBars = 0;
         }
-        _samples++;
+        Count();
         _lastTicks = ticks;
-
         var typical = (high + low + close) / 3;
         _priceVolume += typical * volume;
         _volume += volume;
         _typicalSum += typical;
         _sessionBars++;
-        Value = _volume > 0 ? _priceVolume / _volume : _typicalSum / _sessionBars;
+        Publish(_volume > 0 ? _priceVolume / _volume : _typicalSum / _sessionBars);
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _lastTicks = 0;
         _session = 0;
         _priceVolume = 0;
@@ -79,16 +72,16 @@ public sealed class SessionVwap : IIndicator
         _typicalSum = 0;
         _sessionBars = 0;
         IsNewSession = false;
-        Value = double.NaN;
     }
 
+    /// <summary>The VWAP of each bar, the same numbers as streaming.</summary>
     public static void Compute(ReadOnlySpan<DateTimeOffset> time, ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close,
         ReadOnlySpan<double> volume, Span<double> output, TimeSpan sessionStart)
     {
         var indicator = new SessionVwap(sessionStart);
         if (high.Length != time.Length || low.Length != time.Length || close.Length != time.Length || volume.Length != time.Length)
             throw new ArgumentException($"time ({time.Length}), high ({high.Length}), low ({low.Length}), close ({close.Length}) and volume ({volume.Length}) must have the same length", nameof(volume));
-        IndicatorBatch.RequireOutput(time.Length, output.Length);
+        RequireOutput(time.Length, output.Length);
         for (var i = 0; i < time.Length; i++)
         {
             indicator.Update(time[i], high[i], low[i], close[i], volume[i]);

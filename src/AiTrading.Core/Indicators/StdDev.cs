@@ -6,52 +6,31 @@ namespace AiTrading.Core.Indicators;
 /// A variance that rounding leaves at or below zero (flat prices) gives 0. TA-Lib gives 0 below a fixed 1e-8
 /// variance; this tests for zero or less, so the value does not depend on the price scale. Never NaN once ready.
 /// </summary>
-public sealed class StdDev : ISeriesIndicator
+public sealed class StdDev(int period) : WindowIndicator($"STDDEV_{period}", period, period)
 {
-    private readonly RollingWindow _window;
     // Sums of the newest period-1 values and of their squares between updates.
-    private double _sum;
-    private double _sumOfSquares;
+    private CompensatedSum _sum;
+    private CompensatedSum _sumOfSquares;
 
-    public StdDev(int period)
+    protected override double Step(double value, double periodAgo)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
-        Period = period;
-        _window = new RollingWindow(period);
-        Name = $"STDDEV_{period}";
-    }
+        _sum.Add(value);
+        _sumOfSquares.Add(value * value);
+        if (Samples < Period) return double.NaN;
 
-    public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period;
-    public bool IsReady => _window.Count >= Period;
-    public double Value { get; private set; } = double.NaN;
-
-    public void Update(double value)
-    {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        _window.Push(value);
-        _sum += value;
-        _sumOfSquares += value * value;
-        if (_window.Count < Period) return;
-
-        var mean = _sum / Period;
-        var meanOfSquares = _sumOfSquares / Period;
+        var mean = _sum.Value / Period;
+        var meanOfSquares = _sumOfSquares.Value / Period;
         var variance = meanOfSquares - mean * mean;
-        Value = variance > 0 ? Math.Sqrt(variance) : 0;
-        var oldest = _window.Oldest;
-        _sum -= oldest;
-        _sumOfSquares -= oldest * oldest;
+        var oldest = Window.Oldest;
+        _sum.Add(-oldest);
+        _sumOfSquares.Add(-oldest * oldest);
+        return variance > 0 ? Math.Sqrt(variance) : 0;
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _window.Reset();
-        _sum = 0;
-        _sumOfSquares = 0;
-        Value = double.NaN;
+        base.OnReset();
+        _sum.Clear();
+        _sumOfSquares.Clear();
     }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new StdDev(period), input, output);
 }

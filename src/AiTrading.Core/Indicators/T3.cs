@@ -6,11 +6,10 @@ namespace AiTrading.Core.Indicators;
 /// <c>c1 = −v³</c>, <c>c2 = 3v² + 3v³</c>, <c>c3 = −6v² − 3v − 3v³</c>, <c>c4 = 1 + 3v + 3v² + v³</c> for the volume
 /// factor <c>v</c> (default 0.7). First value on input <c>6·period−5</c>; O(1) per update.
 /// </summary>
-public sealed class T3 : ISeriesIndicator
+public sealed class T3 : SeriesIndicator
 {
     private const int Stages = 6;
     private const double DefaultVolumeFactor = 0.7;
-
     private readonly double _k;
     private readonly double _oneMinusK;
     private readonly double _c1, _c2, _c3, _c4;
@@ -18,9 +17,8 @@ public sealed class T3 : ISeriesIndicator
     private readonly double[] _seedSum = new double[Stages];
     private readonly int[] _count = new int[Stages];
 
-    public T3(int period, double volumeFactor = DefaultVolumeFactor)
+    public T3(int period, double volumeFactor = DefaultVolumeFactor) : base(NameOf(RequirePeriod(period), volumeFactor), Stages * (period - 1) + 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         if (!double.IsFinite(volumeFactor))
             throw new ArgumentOutOfRangeException(nameof(volumeFactor), volumeFactor, "the volume factor must be a finite number");
         Period = period;
@@ -32,26 +30,23 @@ public sealed class T3 : ISeriesIndicator
         _c2 = 3.0 * (squared - _c1);
         _c3 = -6.0 * squared - 3.0 * (volumeFactor - _c1);
         _c4 = 1.0 + 3.0 * volumeFactor - _c1 + 3.0 * squared;
-        Name = volumeFactor == DefaultVolumeFactor ? $"T3_{period}" : $"T3_{period}_{volumeFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     public int Period { get; }
     public double VolumeFactor { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Stages * (Period - 1) + 1;
-    public bool IsReady => _count[Stages - 1] >= Period;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double value)
+    private static string NameOf(int period, double volumeFactor) =>
+        volumeFactor == DefaultVolumeFactor ? $"T3_{period}" : $"T3_{period}_{volumeFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    protected override double Step(double value)
     {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
         var input = value;
         for (var stage = 0; stage < Stages; stage++)
         {
             if (_count[stage] < Period)
             {
                 _seedSum[stage] += input;
-                if (++_count[stage] < Period) return; // this stage has no value yet, so neither have the later ones
+                if (++_count[stage] < Period) return double.NaN; // this stage has no value yet, so neither have the later ones
                 _ema[stage] = _seedSum[stage] / Period;
             }
             else
@@ -60,17 +55,13 @@ public sealed class T3 : ISeriesIndicator
             }
             input = _ema[stage];
         }
-        Value = _c1 * _ema[5] + _c2 * _ema[4] + _c3 * _ema[3] + _c4 * _ema[2];
+        return _c1 * _ema[5] + _c2 * _ema[4] + _c3 * _ema[3] + _c4 * _ema[2];
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
         Array.Clear(_ema);
         Array.Clear(_seedSum);
         Array.Clear(_count);
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new T3(period), input, output);
 }

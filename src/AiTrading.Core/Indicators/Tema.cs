@@ -5,37 +5,20 @@ namespace AiTrading.Core.Indicators;
 /// <c>e2 = EMA(e1)</c>, <c>e3 = EMA(e2)</c>, each <see cref="Ema"/> seeded with the SMA of its first
 /// <c>period</c> inputs, so the first value is on input <c>3·period−2</c>. O(1) per update.
 /// </summary>
-public sealed class Tema : ISeriesIndicator
+public sealed class Tema : SeriesIndicator
 {
     private readonly EmaCascade _emas;
 
-    public Tema(int period)
+    public Tema(int period) : base($"TEMA_{RequirePeriod(period)}", 3 * period - 2)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         _emas = new EmaCascade(period, 3);
-        Name = $"TEMA_{period}";
     }
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 3 * Period - 2;
-    public bool IsReady => _emas.IsReady;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double value)
-    {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        if (!_emas.Update(value)) return;
-        Value = _emas[2] + (3.0 * _emas[0] - 3.0 * _emas[1]);
-    }
+    protected override double Step(double value) =>
+        _emas.Update(value) ? _emas[2] + (3.0 * _emas[0] - 3.0 * _emas[1]) : double.NaN;
 
-    public void Reset()
-    {
-        _emas.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new Tema(period), input, output);
+    protected override void OnReset() => _emas.Reset();
 }

@@ -5,50 +5,31 @@ namespace AiTrading.Core.Indicators;
 /// SMA of its first <c>period</c> inputs), <c>(e3/e3[previous] − 1)·100</c>, first value on input
 /// <c>3·period−1</c>. A zero previous e3 gives 0, as in TA-Lib's ROC. O(1) per update.
 /// </summary>
-public sealed class Trix : ISeriesIndicator
+public sealed class Trix : SeriesIndicator
 {
     private readonly EmaCascade _emas;
     private double _previous;
-    private bool _hasPrevious;
-    private bool _ready;
 
-    public Trix(int period)
+    public Trix(int period) : base($"TRIX_{RequirePeriod(period)}", 3 * period - 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         _emas = new EmaCascade(period, 3);
-        Name = $"TRIX_{period}";
     }
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => 3 * Period - 1;
-    public bool IsReady => _ready;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double value)
+    protected override double Step(double value)
     {
-        IndicatorInput.RequireFinite(value, Name, nameof(value));
-        if (!_emas.Update(value)) return;
+        if (!_emas.Update(value)) return double.NaN;
         var current = _emas[2];
-        if (_hasPrevious)
-        {
-            Value = _previous != 0 ? (current / _previous - 1.0) * 100.0 : 0;
-            _ready = true;
-        }
+        var previous = _previous;
         _previous = current;
-        _hasPrevious = true;
+        return previous != 0 ? (current / previous - 1.0) * 100.0 : 0; // discarded on the first triple-smoothed value
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
         _emas.Reset();
         _previous = 0;
-        _hasPrevious = false;
-        _ready = false;
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> input, Span<double> output, int period) =>
-        IndicatorBatch.Run(new Trix(period), input, output);
 }

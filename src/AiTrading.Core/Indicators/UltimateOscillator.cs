@@ -11,7 +11,7 @@ namespace AiTrading.Core.Indicators;
 /// instead (and drops the sums' rounding residue when there is none), so the value does not depend on the price
 /// scale. Flat prices give 0. Never NaN once ready. O(1) per update.
 /// </summary>
-public sealed class UltimateOscillator : IBarIndicator
+public sealed class UltimateOscillator : BarIndicator
 {
     private readonly int[] _sorted; // the periods, shortest first
     private readonly int _longest;
@@ -20,14 +20,12 @@ public sealed class UltimateOscillator : IBarIndicator
     private readonly double[] _pressureSums = new double[3];
     private readonly double[] _rangeSums = new double[3];
     private readonly int[] _nonZeroRanges = new int[3];
-    private long _samples;
     private double _previousClose;
 
     public UltimateOscillator(int period1 = 7, int period2 = 14, int period3 = 28)
+        : base($"ULTOSC_{RequirePeriod(period1, nameof(period1))}_{RequirePeriod(period2, nameof(period2))}_{RequirePeriod(period3, nameof(period3))}",
+            Math.Max(period1, Math.Max(period2, period3)) + 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period1);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period2);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period3);
         Period1 = period1;
         Period2 = period2;
         Period3 = period3;
@@ -36,24 +34,18 @@ public sealed class UltimateOscillator : IBarIndicator
         _longest = _sorted[2];
         _pressure = new RollingWindow(_longest);
         _ranges = new RollingWindow(_longest);
-        Name = $"ULTOSC_{period1}_{period2}_{period3}";
     }
 
     public int Period1 { get; }
     public int Period2 { get; }
     public int Period3 { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => _longest + 1;
-    public bool IsReady => _samples > _longest;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double high, double low, double close)
+    protected override double Step(double high, double low, double close)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
-        var bar = _samples++; // 0-based
+        var bar = Samples - 1; // 0-based
         var previousClose = _previousClose;
         _previousClose = close;
-        if (bar == 0) return;
+        if (bar == 0) return double.NaN;
 
         var pressure = close - Math.Min(low, previousClose);
         var range = Atr.TrueRange(high, low, previousClose);
@@ -67,7 +59,7 @@ public sealed class UltimateOscillator : IBarIndicator
             _rangeSums[j] += range;
             if (range != 0) _nonZeroRanges[j]++;
         }
-        if (bar < _longest) return;
+        if (bar < _longest) return double.NaN;
 
         var sum = 0.0;
         for (var j = 0; j < 3; j++)
@@ -82,8 +74,6 @@ public sealed class UltimateOscillator : IBarIndicator
                 sum += (j == 0 ? 4.0 : j == 1 ? 2.0 : 1.0) * (_pressureSums[j] / _rangeSums[j]);
             }
         }
-        Value = 100.0 * (sum / 7.0);
-
         // Drop the oldest bar of each window (bar − p + 1), which sits `longest − p` places from the oldest kept.
         for (var j = 0; j < 3; j++)
         {
@@ -93,21 +83,16 @@ public sealed class UltimateOscillator : IBarIndicator
             _rangeSums[j] -= oldRange;
             if (oldRange != 0) _nonZeroRanges[j]--;
         }
+        return 100.0 * (sum / 7.0);
     }
 
-    public void Reset()
+    protected override void OnReset()
     {
-        _samples = 0;
         _previousClose = 0;
         _pressure.Reset();
         _ranges.Reset();
         Array.Clear(_pressureSums);
         Array.Clear(_rangeSums);
         Array.Clear(_nonZeroRanges);
-        Value = double.NaN;
     }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output,
-        int period1, int period2, int period3) =>
-        IndicatorBatch.Run(new UltimateOscillator(period1, period2, period3), high, low, close, output);
 }

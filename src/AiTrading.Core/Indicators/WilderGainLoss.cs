@@ -44,3 +44,28 @@ internal struct WilderGainLoss(int period)
 
     public void Reset() => this = new WilderGainLoss(period);
 }
+
+/// <summary>
+/// An oscillator of the Wilder-smoothed average gain and loss (<see cref="Rsi"/>, <see cref="Cmo"/>): first value on
+/// input <c>period+1</c>; a subclass writes only the formula.
+/// </summary>
+public abstract class GainLossOscillator : SeriesIndicator
+{
+    private WilderGainLoss _averages;
+
+    private protected GainLossOscillator(string prefix, int period) : base($"{prefix}_{RequirePeriod(period)}", period + 1)
+    {
+        Period = period;
+        _averages = new WilderGainLoss(period);
+    }
+
+    public int Period { get; }
+
+    protected sealed override double Step(double value) =>
+        _averages.Update(value) ? Oscillate(_averages.AverageGain, _averages.AverageLoss) : double.NaN;
+
+    /// <summary>The oscillator from the two averages, each ≥ 0; finite even when both are 0.</summary>
+    protected abstract double Oscillate(double averageGain, double averageLoss);
+
+    protected override void OnReset() => _averages.Reset();
+}

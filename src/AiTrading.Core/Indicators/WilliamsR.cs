@@ -6,39 +6,24 @@ namespace AiTrading.Core.Indicators;
 /// When the range is zero (flat prices) the value is 0, as in TA-Lib. Never NaN once ready.
 /// The extremes come from monotonic queues of bar numbers: amortized O(1) per update, no allocation.
 /// </summary>
-public sealed class WilliamsR : IBarIndicator
+public sealed class WilliamsR : BarIndicator
 {
     private readonly WindowRange _range;
 
-    public WilliamsR(int period)
+    public WilliamsR(int period) : base($"WILLR_{RequirePeriod(period)}", period)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         Period = period;
         _range = new WindowRange(period);
-        Name = $"WILLR_{period}";
     }
 
     public int Period { get; }
-    public string Name { get; }
-    public int WarmUpPeriod => Period;
-    public bool IsReady => _range.Count >= Period;
-    public double Value { get; private set; } = double.NaN;
 
-    public void Update(double high, double low, double close)
+    protected override double Step(double high, double low, double close)
     {
-        IndicatorInput.RequireFiniteBar(high, low, close, Name);
         var (highest, lowest) = _range.Add(high, low);
-        if (_range.Count < Period) return;
         var range = (highest - lowest) / -100.0;
-        Value = range != 0 ? (highest - close) / range : 0;
+        return range != 0 ? (highest - close) / range : 0;
     }
 
-    public void Reset()
-    {
-        _range.Reset();
-        Value = double.NaN;
-    }
-
-    public static void Compute(ReadOnlySpan<double> high, ReadOnlySpan<double> low, ReadOnlySpan<double> close, Span<double> output, int period) =>
-        IndicatorBatch.Run(new WilliamsR(period), high, low, close, output);
+    protected override void OnReset() => _range.Reset();
 }

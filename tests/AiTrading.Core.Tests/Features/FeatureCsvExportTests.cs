@@ -41,7 +41,7 @@ public sealed class FeatureCsvExportTests : IDisposable
         lines[1].ShouldBe("2006-01-02,,");
         var closes = PriceSeries.Load("2006-day-001.txt").Close;
         var sma = new double[closes.Length];
-        Sma.Compute(closes, sma, 3);
+        new Sma(3).Compute(closes, sma);
         lines[3].ShouldStartWith("2006-01-04,");
         double.Parse(lines[3].Split(',')[1], CultureInfo.InvariantCulture).ShouldBe(sma[2]);
         lines[3].Split(',')[2].ShouldBeEmpty();

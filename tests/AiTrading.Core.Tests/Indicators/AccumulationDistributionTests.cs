@@ -24,7 +24,7 @@ public sealed class AccumulationDistributionTests
         var expected = PriceSeries.Reference(referenceFile, "AD");
         expected.Length.ShouldBe(prices.Length);
         var batch = new double[prices.Length];
-        AccumulationDistribution.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
+        new AccumulationDistribution().Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new AccumulationDistribution();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -42,7 +42,7 @@ public sealed class AccumulationDistributionTests
     {
         double[] high = [12, 12, 12, 10], low = [10, 10, 10, 10], close = [12, 11, 10.5, 10], volume = [100, 50, 40, 1_000];
         var output = new double[4];
-        AccumulationDistribution.Compute(high, low, close, volume, output);
+        new AccumulationDistribution().Compute(high, low, close, volume, output);
         // +1·100, 0·50, −0.5·40, then a bar without range adds nothing.
         output.ShouldBe([100, 100, 80, 80]);
     }
@@ -66,8 +66,8 @@ public sealed class AccumulationDistributionTests
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         static double[] Scale(double[] values, double factor) => values.Select(v => v * factor).ToArray();
         var (a, b) = (new double[prices.Length], new double[prices.Length]);
-        AccumulationDistribution.Compute(prices.High, prices.Low, prices.Close, prices.Volume, a);
-        AccumulationDistribution.Compute(Scale(prices.High, 1e-7), Scale(prices.Low, 1e-7), Scale(prices.Close, 1e-7), Scale(prices.Volume, 1e-3), b);
+        new AccumulationDistribution().Compute(prices.High, prices.Low, prices.Close, prices.Volume, a);
+        new AccumulationDistribution().Compute(Scale(prices.High, 1e-7), Scale(prices.Low, 1e-7), Scale(prices.Close, 1e-7), Scale(prices.Volume, 1e-3), b);
         var largest = a.Max(Math.Abs);
         for (var i = 0; i < prices.Length; i++) (b[i] * 1e3).ShouldBe(a[i], largest * 1e-9);
     }
@@ -95,7 +95,7 @@ public sealed class AccumulationDistributionTests
     {
         var prices = PriceSeries.Random(1_000, 2);
         var batch = new double[prices.Length];
-        AccumulationDistribution.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
+        new AccumulationDistribution().Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new AccumulationDistribution();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -120,7 +120,7 @@ public sealed class AccumulationDistributionTests
     public void Short_outputs_and_spans_of_different_lengths_are_refused()
     {
         var prices = PriceSeries.Flat(10, 1);
-        Should.Throw<ArgumentException>(() => AccumulationDistribution.Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9])).ParamName.ShouldBe("output");
-        Should.Throw<ArgumentException>(() => AccumulationDistribution.Compute(prices.High, new double[9], prices.Close, prices.Volume, new double[10]));
+        Should.Throw<ArgumentException>(() => new AccumulationDistribution().Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9])).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentException>(() => new AccumulationDistribution().Compute(prices.High, new double[9], prices.Close, prices.Volume, new double[10]));
     }
 }

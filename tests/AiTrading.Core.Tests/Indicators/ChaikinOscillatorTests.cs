@@ -24,7 +24,7 @@ public sealed class ChaikinOscillatorTests
         var expected = PriceSeries.Reference(referenceFile, "ADOSC_3_10");
         expected.Length.ShouldBe(prices.Length);
         var batch = new double[prices.Length];
-        ChaikinOscillator.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch, 3, 10);
+        new ChaikinOscillator(3, 10).Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new ChaikinOscillator();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -71,9 +71,9 @@ public sealed class ChaikinOscillatorTests
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         var n = 300;
         var ad = new double[n];
-        AccumulationDistribution.Compute(prices.High.AsSpan(0, n), prices.Low.AsSpan(0, n), prices.Close.AsSpan(0, n), prices.Volume.AsSpan(0, n), ad);
+        new AccumulationDistribution().Compute(prices.High.AsSpan(0, n), prices.Low.AsSpan(0, n), prices.Close.AsSpan(0, n), prices.Volume.AsSpan(0, n), ad);
         var output = new double[n];
-        ChaikinOscillator.Compute(prices.High.AsSpan(0, n), prices.Low.AsSpan(0, n), prices.Close.AsSpan(0, n), prices.Volume.AsSpan(0, n), output, 4, 7);
+        new ChaikinOscillator(4, 7).Compute(prices.High.AsSpan(0, n), prices.Low.AsSpan(0, n), prices.Close.AsSpan(0, n), prices.Volume.AsSpan(0, n), output);
         double fast = ad[0], slow = ad[0];
         for (var i = 1; i < n; i++)
         {
@@ -121,7 +121,7 @@ public sealed class ChaikinOscillatorTests
     {
         var prices = PriceSeries.Random(1_000, seed);
         var batch = new double[prices.Length];
-        ChaikinOscillator.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch, 3, 10);
+        new ChaikinOscillator(3, 10).Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new ChaikinOscillator();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -140,7 +140,7 @@ public sealed class ChaikinOscillatorTests
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new ChaikinOscillator(fast, slow)).ParamName.ShouldBe(parameter);
         var prices = PriceSeries.Flat(5, 1);
-        Should.Throw<ArgumentOutOfRangeException>(() => ChaikinOscillator.Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[5], fast, slow))
+        Should.Throw<ArgumentOutOfRangeException>(() => new ChaikinOscillator(fast, slow).Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[5]))
             .ParamName.ShouldBe(parameter);
     }
 
@@ -158,6 +158,6 @@ public sealed class ChaikinOscillatorTests
     public void Batch_output_shorter_than_the_input_is_refused()
     {
         var prices = PriceSeries.Flat(10, 1);
-        Should.Throw<ArgumentException>(() => ChaikinOscillator.Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9], 3, 10)).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentException>(() => new ChaikinOscillator(3, 10).Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9])).ParamName.ShouldBe("output");
     }
 }

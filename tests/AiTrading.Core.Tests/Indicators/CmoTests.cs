@@ -8,7 +8,7 @@ public sealed class CmoTests : IndicatorSuite<Cmo>
     protected override int Period => 14;
     protected override Cmo Create(int period) => new(period);
     protected override void Update(Cmo indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Cmo.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Cmo(period).Compute(prices.Close, output);
 
     [Fact]
     public void Flat_prices_give_0_only_gains_100_and_only_losses_minus_100()
@@ -32,8 +32,8 @@ public sealed class CmoTests : IndicatorSuite<Cmo>
         var prices = PriceSeries.Load("orcl-1995-2014.txt").Close;
         var cmo = new double[prices.Length];
         var rsi = new double[prices.Length];
-        Cmo.Compute(prices, cmo, 14);
-        Rsi.Compute(prices, rsi, 14);
+        new Cmo(14).Compute(prices, cmo);
+        new Rsi(14).Compute(prices, rsi);
         for (var i = 14; i < prices.Length; i++) cmo[i].ShouldBe(2 * rsi[i] - 100, 1e-9);
     }
 }

@@ -53,7 +53,7 @@ public sealed record PriceSeries(double[] Open, double[] High, double[] Low, dou
 /// a suite for a secondary line of a multi-line indicator (MACD's signal, +DI of ADX) also overrides
 /// <see cref="Read"/>, <see cref="HasValue"/> and <see cref="FirstValueIndex"/>.
 /// </summary>
-public abstract class IndicatorSuite<T> where T : IIndicator
+public abstract class IndicatorSuite<T> where T : Indicator
 {
     /// <summary>The indicator's name, which is also its column in the TA-Lib reference files.</summary>
     protected abstract string Column { get; }
@@ -230,13 +230,13 @@ public sealed class SmaTests : IndicatorSuite<Sma>
     protected override int Period => 20;
     protected override Sma Create(int period) => new(period);
     protected override void Update(Sma indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Sma.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Sma(period).Compute(prices.Close, output);
 
     [Fact]
     public void Is_the_mean_of_the_last_period_values()
     {
         var output = new double[6];
-        Sma.Compute([1, 2, 3, 4, 5, 9], output, 3);
+        new Sma(3).Compute([1, 2, 3, 4, 5, 9], output);
         output[..2].ShouldAllBe(v => double.IsNaN(v));
         output[2..].ShouldBe([2, 3, 4, 6]);
     }
@@ -248,13 +248,13 @@ public sealed class EmaTests : IndicatorSuite<Ema>
     protected override int Period => 20;
     protected override Ema Create(int period) => new(period);
     protected override void Update(Ema indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Ema.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Ema(period).Compute(prices.Close, output);
 
     [Fact]
     public void Is_seeded_with_the_sma_then_smoothed_with_two_over_period_plus_one()
     {
         var output = new double[5];
-        Ema.Compute([1, 2, 3, 7, 1], output, 3);
+        new Ema(3).Compute([1, 2, 3, 7, 1], output);
         output[2].ShouldBe(2);
         output[3].ShouldBe(2 + 0.5 * (7 - 2));
         output[4].ShouldBe(4.5 + 0.5 * (1 - 4.5));
@@ -267,7 +267,7 @@ public sealed class RsiTests : IndicatorSuite<Rsi>
     protected override int Period => 14;
     protected override Rsi Create(int period) => new(period);
     protected override void Update(Rsi indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Rsi.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Rsi(period).Compute(prices.Close, output);
 
     [Fact]
     public void Flat_prices_give_0_like_talib_and_only_gains_give_100()
@@ -291,8 +291,8 @@ public sealed class RsiTests : IndicatorSuite<Rsi>
         var prices = PriceSeries.Load("orcl-1995-2014.txt").Close;
         var a = new double[prices.Length];
         var b = new double[prices.Length];
-        Rsi.Compute(prices, a, 14);
-        Rsi.Compute(prices.Select(p => p * 1e-7).ToArray(), b, 14);
+        new Rsi(14).Compute(prices, a);
+        new Rsi(14).Compute(prices.Select(p => p * 1e-7).ToArray(), b);
         for (var i = 14; i < prices.Length; i++) b[i].ShouldBe(a[i], 1e-6);
     }
 }
@@ -303,7 +303,7 @@ public sealed class AtrTests : IndicatorSuite<Atr>
     protected override int Period => 14;
     protected override Atr Create(int period) => new(period);
     protected override void Update(Atr indicator, PriceSeries prices, int index) => indicator.Update(prices.High[index], prices.Low[index], prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Atr.Compute(prices.High, prices.Low, prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Atr(period).Compute(prices.High, prices.Low, prices.Close, output);
 
     [Fact]
     public void True_range_includes_gaps_from_the_previous_close()
@@ -323,5 +323,5 @@ public sealed class AtrTests : IndicatorSuite<Atr>
 
     [Fact]
     public void Spans_of_different_lengths_are_refused() =>
-        Should.Throw<ArgumentException>(() => Atr.Compute(new double[3], new double[2], new double[3], new double[3], 2));
+        Should.Throw<ArgumentException>(() => new Atr(2).Compute(new double[3], new double[2], new double[3], new double[3]));
 }

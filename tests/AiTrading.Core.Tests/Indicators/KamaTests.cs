@@ -8,7 +8,7 @@ public sealed class KamaTests : IndicatorSuite<Kama>
     protected override int Period => 30;
     protected override Kama Create(int period) => new(period);
     protected override void Update(Kama indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Kama.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Kama(period).Compute(prices.Close, output);
 
     [Fact]
     public void Moves_at_the_fast_rate_on_a_trend_and_the_slow_rate_on_noise()

@@ -36,8 +36,8 @@ public sealed class KeltnerChannelsTests
         var prices = Load(file);
         var n = prices.Length;
         var (ema, atr) = (new double[n], new double[n]);
-        Ema.Compute(prices.Close, ema, period);
-        Atr.Compute(prices.High, prices.Low, prices.Close, atr, atrPeriod);
+        new Ema(period).Compute(prices.Close, ema);
+        new Atr(atrPeriod).Compute(prices.High, prices.Low, prices.Close, atr);
         var (upper, middle, lower) = Compute(prices, period, multiplier, atrPeriod);
         var indicator = new KeltnerChannels(period, multiplier, atrPeriod);
         var first = Math.Max(period - 1, atrPeriod);

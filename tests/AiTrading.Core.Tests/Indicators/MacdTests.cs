@@ -66,15 +66,15 @@ public sealed class MacdTests : MacdSuite
         var prices = PriceSeries.Load("orcl-1995-2014.txt").Close;
         var n = prices.Length;
         var (slow, fast, macd, signal, histogram) = (new double[n], new double[n], new double[n], new double[n], new double[n]);
-        Ema.Compute(prices, slow, 26);
+        new Ema(26).Compute(prices, slow);
         Array.Fill(fast, double.NaN);
-        Ema.Compute(prices.AsSpan(14), fast.AsSpan(14), 12);
+        new Ema(12).Compute(prices.AsSpan(14), fast.AsSpan(14));
         Macd.Compute(prices, macd, signal, histogram, 12, 26, 9);
         var line = new double[n];
         for (var i = 0; i < n; i++) line[i] = fast[i] - slow[i];
         var expectedSignal = new double[n];
         Array.Fill(expectedSignal, double.NaN);
-        Ema.Compute(line.AsSpan(25), expectedSignal.AsSpan(25), 9);
+        new Ema(9).Compute(line.AsSpan(25), expectedSignal.AsSpan(25));
         for (var i = 33; i < n; i++)
         {
             macd[i].ShouldBe(line[i]);

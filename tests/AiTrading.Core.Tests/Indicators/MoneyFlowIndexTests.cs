@@ -10,7 +10,7 @@ public sealed class MoneyFlowIndexTests : IndicatorSuite<MoneyFlowIndex>
     protected override void Update(MoneyFlowIndex indicator, PriceSeries prices, int index) =>
         indicator.Update(prices.High[index], prices.Low[index], prices.Close[index], prices.Volume[index]);
     protected override void Compute(PriceSeries prices, Span<double> output, int period) =>
-        MoneyFlowIndex.Compute(prices.High, prices.Low, prices.Close, prices.Volume, output, period);
+        new MoneyFlowIndex(period).Compute(prices.High, prices.Low, prices.Close, prices.Volume, output);
 
     [Fact]
     public void Is_the_share_of_rising_money_flow_in_the_window()
@@ -18,7 +18,7 @@ public sealed class MoneyFlowIndexTests : IndicatorSuite<MoneyFlowIndex>
         // Typical prices 10, 11, 10.5, 12: flows +11·100, −10.5·200, +12·50.
         double[] high = [11, 12, 11.5, 13], low = [9, 10, 9.5, 11], close = [10, 11, 10.5, 12], volume = [1, 100, 200, 50];
         var output = new double[4];
-        MoneyFlowIndex.Compute(high, low, close, volume, output, 2);
+        new MoneyFlowIndex(2).Compute(high, low, close, volume, output);
         output[..2].ShouldAllBe(v => double.IsNaN(v));
         output[2].ShouldBe(100 * 1100 / (1100 + 2100.0), 1e-12);
         output[3].ShouldBe(100 * 600 / (600 + 2100.0), 1e-12);
@@ -67,8 +67,8 @@ public sealed class MoneyFlowIndexTests : IndicatorSuite<MoneyFlowIndex>
         static double[] Scale(double[] values, int power) => values.Select(v => Math.ScaleB(v, power)).ToArray();
         var n = prices.Length;
         var (a, b) = (new double[n], new double[n]);
-        MoneyFlowIndex.Compute(prices.High, prices.Low, prices.Close, prices.Volume, a, 14);
-        MoneyFlowIndex.Compute(Scale(prices.High, -24), Scale(prices.Low, -24), Scale(prices.Close, -24), Scale(prices.Volume, -20), b, 14);
+        new MoneyFlowIndex(14).Compute(prices.High, prices.Low, prices.Close, prices.Volume, a);
+        new MoneyFlowIndex(14).Compute(Scale(prices.High, -24), Scale(prices.Low, -24), Scale(prices.Close, -24), Scale(prices.Volume, -20), b);
         for (var i = 14; i < n; i++) b[i].ShouldBe(a[i], 1e-6);
     }
 

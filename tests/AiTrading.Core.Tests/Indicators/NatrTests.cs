@@ -8,7 +8,7 @@ public sealed class NatrTests : IndicatorSuite<Natr>
     protected override int Period => 14;
     protected override Natr Create(int period) => new(period);
     protected override void Update(Natr indicator, PriceSeries prices, int index) => indicator.Update(prices.High[index], prices.Low[index], prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Natr.Compute(prices.High, prices.Low, prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Natr(period).Compute(prices.High, prices.Low, prices.Close, output);
 
     [Fact]
     public void Is_the_atr_as_a_percentage_of_the_close()

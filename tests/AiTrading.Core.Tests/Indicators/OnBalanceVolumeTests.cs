@@ -24,7 +24,7 @@ public sealed class OnBalanceVolumeTests
         var expected = PriceSeries.Reference(referenceFile, "OBV");
         expected.Length.ShouldBe(prices.Length);
         var batch = new double[prices.Length];
-        OnBalanceVolume.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
+        new OnBalanceVolume().Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new OnBalanceVolume();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -42,7 +42,7 @@ public sealed class OnBalanceVolumeTests
     {
         double[] close = [10, 11, 11, 9, 12], volume = [100, 20, 30, 5, 7];
         var output = new double[5];
-        OnBalanceVolume.Compute(close, close, close, volume, output);
+        new OnBalanceVolume().Compute(close, close, close, volume, output);
         output.ShouldBe([100, 120, 120, 115, 122]);
     }
 
@@ -82,7 +82,7 @@ public sealed class OnBalanceVolumeTests
     {
         var prices = PriceSeries.Random(1_000, 1);
         var batch = new double[prices.Length];
-        OnBalanceVolume.Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
+        new OnBalanceVolume().Compute(prices.High, prices.Low, prices.Close, prices.Volume, batch);
         var indicator = new OnBalanceVolume();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -107,7 +107,7 @@ public sealed class OnBalanceVolumeTests
     public void Short_outputs_and_spans_of_different_lengths_are_refused()
     {
         var prices = PriceSeries.Flat(10, 1);
-        Should.Throw<ArgumentException>(() => OnBalanceVolume.Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9])).ParamName.ShouldBe("output");
-        Should.Throw<ArgumentException>(() => OnBalanceVolume.Compute(prices.High, prices.Low, prices.Close, new double[9], new double[10]));
+        Should.Throw<ArgumentException>(() => new OnBalanceVolume().Compute(prices.High, prices.Low, prices.Close, prices.Volume, new double[9])).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentException>(() => new OnBalanceVolume().Compute(prices.High, prices.Low, prices.Close, new double[9], new double[10]));
     }
 }

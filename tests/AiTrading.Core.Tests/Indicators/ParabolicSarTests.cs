@@ -24,7 +24,7 @@ public sealed class ParabolicSarTests
         var expected = PriceSeries.Reference(referenceFile, "SAR_0.02_0.2");
         expected.Length.ShouldBe(prices.Length);
         var batch = new double[prices.Length];
-        ParabolicSar.Compute(prices.High, prices.Low, prices.Close, batch, 0.02, 0.2);
+        new ParabolicSar(0.02, 0.2).Compute(prices.High, prices.Low, prices.Close, batch);
         var indicator = new ParabolicSar();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -70,7 +70,7 @@ public sealed class ParabolicSarTests
     {
         double[] high = [10, 11, 12, 9, 11.5, 11.8], low = [8, 9, 10, 8.1, 10, 9];
         var output = new double[6];
-        ParabolicSar.Compute(high, low, new double[6], output, 0.02, 0.2);
+        new ParabolicSar(0.02, 0.2).Compute(high, low, new double[6], output);
         double.IsNaN(output[0]).ShouldBeTrue();
         output[1].ShouldBe(8);                   // long (+DM wins): the first bar's low
         output[2].ShouldBe(8 + 0.02 * 3, 1e-12); // EP 11, af 0.02
@@ -98,8 +98,8 @@ public sealed class ParabolicSarTests
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         static double[] Scale(double[] values) => values.Select(v => v * 1e-7).ToArray();
         var (a, b) = (new double[prices.Length], new double[prices.Length]);
-        ParabolicSar.Compute(prices.High, prices.Low, prices.Close, a, 0.02, 0.2);
-        ParabolicSar.Compute(Scale(prices.High), Scale(prices.Low), Scale(prices.Close), b, 0.02, 0.2);
+        new ParabolicSar(0.02, 0.2).Compute(prices.High, prices.Low, prices.Close, a);
+        new ParabolicSar(0.02, 0.2).Compute(Scale(prices.High), Scale(prices.Low), Scale(prices.Close), b);
         for (var i = 1; i < prices.Length; i++) (b[i] * 1e7).ShouldBe(a[i], Math.Abs(a[i]) * 1e-9);
     }
 
@@ -130,7 +130,7 @@ public sealed class ParabolicSarTests
         foreach (var prices in new[] { PriceSeries.Flat(200, 1.085), PriceSeries.Random(1_000, seed) })
         {
             var batch = new double[prices.Length];
-            ParabolicSar.Compute(prices.High, prices.Low, prices.Close, batch, 0.02, 0.2);
+            new ParabolicSar(0.02, 0.2).Compute(prices.High, prices.Low, prices.Close, batch);
             var indicator = new ParabolicSar();
             for (var i = 0; i < prices.Length; i++)
             {
@@ -155,7 +155,7 @@ public sealed class ParabolicSarTests
     public void Invalid_parameters_are_refused_naming_the_parameter(double acceleration, double maximum, string parameter)
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new ParabolicSar(acceleration, maximum)).ParamName.ShouldBe(parameter);
-        Should.Throw<ArgumentOutOfRangeException>(() => ParabolicSar.Compute(new double[3], new double[3], new double[3], new double[3], acceleration, maximum))
+        Should.Throw<ArgumentOutOfRangeException>(() => new ParabolicSar(acceleration, maximum).Compute(new double[3], new double[3], new double[3], new double[3]))
             .ParamName.ShouldBe(parameter);
     }
 
@@ -171,6 +171,6 @@ public sealed class ParabolicSarTests
     public void Batch_output_shorter_than_the_input_is_refused()
     {
         var prices = PriceSeries.Flat(10, 1);
-        Should.Throw<ArgumentException>(() => ParabolicSar.Compute(prices.High, prices.Low, prices.Close, new double[9], 0.02, 0.2)).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentException>(() => new ParabolicSar(0.02, 0.2).Compute(prices.High, prices.Low, prices.Close, new double[9])).ParamName.ShouldBe("output");
     }
 }

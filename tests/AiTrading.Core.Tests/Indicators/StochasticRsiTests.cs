@@ -31,7 +31,7 @@ public sealed class StochasticRsiTests : StochasticRsiSuite
         var prices = PriceSeries.Load(file).Close;
         var n = prices.Length;
         var rsi = new double[n];
-        Rsi.Compute(prices, rsi, rsiPeriod);
+        new Rsi(rsiPeriod).Compute(prices, rsi);
         var (k, d) = (new double[n], new double[n]);
         StochasticRsi.Compute(prices, k, d, rsiPeriod, fastK, fastD);
         var first = rsiPeriod + fastK + fastD - 2;

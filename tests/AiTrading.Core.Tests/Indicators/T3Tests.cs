@@ -8,7 +8,7 @@ public sealed class T3Tests : IndicatorSuite<T3>
     protected override int Period => 5;
     protected override T3 Create(int period) => new(period);
     protected override void Update(T3 indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => T3.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new T3(period).Compute(prices.Close, output);
 
     [Fact]
     public void Its_coefficients_sum_to_one_so_flat_prices_give_the_price()

@@ -8,7 +8,7 @@ public sealed class TrimaTests : IndicatorSuite<Trima>
     protected override int Period => 20;
     protected override Trima Create(int period) => new(period);
     protected override void Update(Trima indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Trima.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Trima(period).Compute(prices.Close, output);
 
     [Theory]
     [InlineData(new[] { 1.0, 2, 1 }, 4.0)]
@@ -18,7 +18,7 @@ public sealed class TrimaTests : IndicatorSuite<Trima>
     {
         var input = new[] { 3.0, 8, 1, 7, 2, 9, 4 };
         var output = new double[input.Length];
-        Trima.Compute(input, output, weights.Length);
+        new Trima(weights.Length).Compute(input, output);
         for (var end = weights.Length - 1; end < input.Length; end++)
         {
             var expected = 0.0;

@@ -8,7 +8,7 @@ public sealed class TrixTests : IndicatorSuite<Trix>
     protected override int Period => 15;
     protected override Trix Create(int period) => new(period);
     protected override void Update(Trix indicator, PriceSeries prices, int index) => indicator.Update(prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => Trix.Compute(prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new Trix(period).Compute(prices.Close, output);
 
     [Fact]
     public void Is_the_percent_change_of_the_triple_ema()
@@ -20,12 +20,12 @@ public sealed class TrixTests : IndicatorSuite<Trix>
         for (var pass = 0; pass < 3; pass++)
         {
             Array.Fill(next, double.NaN);
-            Ema.Compute(ema.AsSpan(start), next.AsSpan(start), 5);
+            new Ema(5).Compute(ema.AsSpan(start), next.AsSpan(start));
             start += 4;
             (ema, next) = (next, ema);
         }
         var trix = new double[prices.Length];
-        Trix.Compute(prices, trix, 5);
+        new Trix(5).Compute(prices, trix);
         for (var i = 13; i < prices.Length; i++) trix[i].ShouldBe((ema[i] / ema[i - 1] - 1) * 100, 1e-12);
     }
 }

@@ -24,7 +24,7 @@ public sealed class TrueRangeTests
         var expected = PriceSeries.Reference(referenceFile, "TRANGE");
         expected.Length.ShouldBe(prices.Length);
         var batch = new double[prices.Length];
-        TrueRange.Compute(prices.High, prices.Low, prices.Close, batch);
+        new TrueRange().Compute(prices.High, prices.Low, prices.Close, batch);
         var indicator = new TrueRange();
         for (var i = 0; i < prices.Length; i++)
         {
@@ -97,6 +97,6 @@ public sealed class TrueRangeTests
     public void Batch_output_shorter_than_the_input_is_refused()
     {
         var prices = PriceSeries.Flat(10, 1);
-        Should.Throw<ArgumentException>(() => TrueRange.Compute(prices.High, prices.Low, prices.Close, new double[9])).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentException>(() => new TrueRange().Compute(prices.High, prices.Low, prices.Close, new double[9])).ParamName.ShouldBe("output");
     }
 }

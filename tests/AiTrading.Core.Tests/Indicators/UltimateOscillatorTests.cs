@@ -11,7 +11,7 @@ public sealed class UltimateOscillatorTests : IndicatorSuite<UltimateOscillator>
     protected override string NameFor(int period) => $"ULTOSC_{period}_{2 * period}_{4 * period}";
     protected override void Update(UltimateOscillator indicator, PriceSeries prices, int index) => indicator.Update(prices.High[index], prices.Low[index], prices.Close[index]);
     protected override void Compute(PriceSeries prices, Span<double> output, int period) =>
-        UltimateOscillator.Compute(prices.High, prices.Low, prices.Close, output, SuitePeriod.Checked(period), 2 * period, 4 * period);
+        new UltimateOscillator(SuitePeriod.Checked(period), 2 * period, 4 * period).Compute(prices.High, prices.Low, prices.Close, output);
 
     /// <summary>Each window summed afresh; a window without any true range adds nothing.</summary>
     private static double[] Naive(PriceSeries prices, int shortest, int middle, int longest)
@@ -43,7 +43,7 @@ public sealed class UltimateOscillatorTests : IndicatorSuite<UltimateOscillator>
         {
             var expected = Naive(prices, shortest, middle, longest);
             var output = new double[prices.Length];
-            UltimateOscillator.Compute(prices.High, prices.Low, prices.Close, output, shortest, middle, longest);
+            new UltimateOscillator(shortest, middle, longest).Compute(prices.High, prices.Low, prices.Close, output);
             for (var i = 0; i < prices.Length; i++)
             {
                 if (double.IsNaN(expected[i])) double.IsNaN(output[i]).ShouldBeTrue();
@@ -57,8 +57,8 @@ public sealed class UltimateOscillatorTests : IndicatorSuite<UltimateOscillator>
     {
         var prices = PriceSeries.Load("2006-day-001.txt");
         var (a, b) = (new double[prices.Length], new double[prices.Length]);
-        UltimateOscillator.Compute(prices.High, prices.Low, prices.Close, a, 7, 14, 28);
-        UltimateOscillator.Compute(prices.High, prices.Low, prices.Close, b, 28, 7, 14);
+        new UltimateOscillator(7, 14, 28).Compute(prices.High, prices.Low, prices.Close, a);
+        new UltimateOscillator(28, 7, 14).Compute(prices.High, prices.Low, prices.Close, b);
         b.ShouldBe(a);
         var shuffled = new UltimateOscillator(28, 7, 14);
         (shuffled.Name, shuffled.Period1, shuffled.Period2, shuffled.Period3, shuffled.WarmUpPeriod).ShouldBe(("ULTOSC_28_7_14", 28, 7, 14, 29));
@@ -92,8 +92,8 @@ public sealed class UltimateOscillatorTests : IndicatorSuite<UltimateOscillator>
         var prices = PriceSeries.Load("orcl-1995-2014.txt");
         static double[] Scale(double[] values) => values.Select(v => v * 1e-7).ToArray();
         var (a, b) = (new double[prices.Length], new double[prices.Length]);
-        UltimateOscillator.Compute(prices.High, prices.Low, prices.Close, a, 7, 14, 28);
-        UltimateOscillator.Compute(Scale(prices.High), Scale(prices.Low), Scale(prices.Close), b, 7, 14, 28);
+        new UltimateOscillator(7, 14, 28).Compute(prices.High, prices.Low, prices.Close, a);
+        new UltimateOscillator(7, 14, 28).Compute(Scale(prices.High), Scale(prices.Low), Scale(prices.Close), b);
         for (var i = 28; i < prices.Length; i++) b[i].ShouldBe(a[i], 1e-6);
     }
 
@@ -104,7 +104,7 @@ public sealed class UltimateOscillatorTests : IndicatorSuite<UltimateOscillator>
     public void A_non_positive_period_is_refused_naming_each_parameter(int period1, int period2, int period3, string parameter)
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new UltimateOscillator(period1, period2, period3)).ParamName.ShouldBe(parameter);
-        Should.Throw<ArgumentOutOfRangeException>(() => UltimateOscillator.Compute(new double[5], new double[5], new double[5], new double[5], period1, period2, period3))
+        Should.Throw<ArgumentOutOfRangeException>(() => new UltimateOscillator(period1, period2, period3).Compute(new double[5], new double[5], new double[5], new double[5]))
             .ParamName.ShouldBe(parameter);
     }
 

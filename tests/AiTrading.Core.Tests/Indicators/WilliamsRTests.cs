@@ -8,13 +8,13 @@ public sealed class WilliamsRTests : IndicatorSuite<WilliamsR>
     protected override int Period => 14;
     protected override WilliamsR Create(int period) => new(period);
     protected override void Update(WilliamsR indicator, PriceSeries prices, int index) => indicator.Update(prices.High[index], prices.Low[index], prices.Close[index]);
-    protected override void Compute(PriceSeries prices, Span<double> output, int period) => WilliamsR.Compute(prices.High, prices.Low, prices.Close, output, period);
+    protected override void Compute(PriceSeries prices, Span<double> output, int period) => new WilliamsR(period).Compute(prices.High, prices.Low, prices.Close, output);
 
     [Fact]
     public void Places_the_close_in_the_range_of_the_window()
     {
         var output = new double[4];
-        WilliamsR.Compute([10, 12, 11, 9], [8, 9, 7, 8], [9, 11, 8, 9], output, 2);
+        new WilliamsR(2).Compute([10, 12, 11, 9], [8, 9, 7, 8], [9, 11, 8, 9], output);
         double.IsNaN(output[0]).ShouldBeTrue();
         output[1].ShouldBe(-100 * (12 - 11) / 4.0, 1e-12);
         output[2].ShouldBe(-100 * (12 - 8) / 5.0, 1e-12);

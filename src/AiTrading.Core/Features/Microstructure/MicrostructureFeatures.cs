@@ -60,7 +60,7 @@ namespace AiTrading.Core.Features.Microstructure;
 /// previous tick's (equal times are allowed). The symbol is not checked: feed one instrument per instance.
 /// </para>
 /// </summary>
-public sealed class MicrostructureFeatures : IIndicatorOutputs
+public sealed class MicrostructureFeatures
 {
     /// <summary>The largest <see cref="Window"/> accepted (the instance holds about a dozen doubles per tick of window).</summary>
     public const int MaxWindow = 1_000_000;

@@ -1,3 +1,5 @@
+using AiTrading.Core.Indicators;
+
 namespace AiTrading.Core.Features.Microstructure;
 
 /// <summary>

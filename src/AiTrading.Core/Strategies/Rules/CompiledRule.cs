@@ -32,8 +32,9 @@ public sealed class RuleEvaluationException(int column, string detail) : Excepti
 /// </code>
 /// Functions: <c>abs, sqrt, log, exp</c> (one number), <c>min, max</c> (two or more), <c>clamp(x, lo, hi)</c>,
 /// <c>prev(x)</c> (x at the previous evaluation), <c>cross_above(a, b)</c> / <c>cross_below(a, b)</c> (a was at or
-/// below / above b at the previous evaluation and is now strictly above / below it). Keywords are case-insensitive;
-/// variable names are not.
+/// below / above b at the previous evaluation and is now strictly above / below it). Comparisons and crosses treat
+/// numbers within <see cref="RuleComparison.RelativeTolerance"/> of each other as equal (see <see cref="RuleComparison"/>).
+/// Keywords are case-insensitive; variable names are not.
 /// <para>
 /// Evaluation: while any variable the rule reads is NaN or infinite (a feature warming up), or a <c>prev</c> has no
 /// previous value, the rule is not ready and evaluates to false. Otherwise every operand is evaluated (no
@@ -149,12 +150,12 @@ public sealed class CompiledRule
                 case "*": return Checked(a * b, "overflow in '*'");
                 case "/": return b == 0 ? throw new RuleEvaluationException(Column, "division by zero") : Checked(a / b, "overflow in '/'");
                 case "%": return b == 0 ? throw new RuleEvaluationException(Column, "remainder of a division by zero") : a % b;
-                case "<": return a < b ? 1 : 0;
-                case "<=": return a <= b ? 1 : 0;
-                case ">": return a > b ? 1 : 0;
-                case ">=": return a >= b ? 1 : 0;
-                case "==": return a == b ? 1 : 0;
-                case "!=": return a != b ? 1 : 0;
+                case "<": return RuleComparison.Compare(a, b) < 0 ? 1 : 0;
+                case "<=": return RuleComparison.Compare(a, b) <= 0 ? 1 : 0;
+                case ">": return RuleComparison.Compare(a, b) > 0 ? 1 : 0;
+                case ">=": return RuleComparison.Compare(a, b) >= 0 ? 1 : 0;
+                case "==": return RuleComparison.Compare(a, b) == 0 ? 1 : 0;
+                case "!=": return RuleComparison.Compare(a, b) != 0 ? 1 : 0;
                 case "and": return a != 0 & b != 0 ? 1 : 0;
                 default: return a != 0 | b != 0 ? 1 : 0; // or
             }
@@ -218,7 +219,8 @@ public sealed class CompiledRule
         {
             (_a, _b) = (a.Eval(ref frame), b.Eval(ref frame));
             if (double.IsNaN(_previousA)) return 0; // nothing to cross from yet
-            return above ? (_previousA <= _previousB && _a > _b ? 1 : 0) : (_previousA >= _previousB && _a < _b ? 1 : 0);
+            var (before, now) = (RuleComparison.Compare(_previousA, _previousB), RuleComparison.Compare(_a, _b));
+            return above ? (before <= 0 && now > 0 ? 1 : 0) : (before >= 0 && now < 0 ? 1 : 0);
         }
 
         public override void Commit() => (_previousA, _previousB) = (_a, _b);
