@@ -52,7 +52,7 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         var management = fixture.Client.GetGrain<IManagementGrain>(0);
         await Eventually.True(async () => !(await management.GetDetailedGrainStatistics())
                 .Any(s => s.GrainType.Contains(nameof(OrderGrain), StringComparison.Ordinal) && s.GrainId.Key.ToString() == submitted.Order.OrderId),
-            "the filled order's activation to be released", TimeSpan.FromSeconds(20));
+            "the filled order's activation to be released");
 
         var reread = await fixture.Client.GetGrain<IOrderGrain>(submitted.Order.OrderId).GetAsync();
         reread.ShouldNotBeNull().Status.ShouldBe(OrderStatus.Filled);

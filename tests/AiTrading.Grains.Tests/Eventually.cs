@@ -2,10 +2,13 @@ namespace AiTrading.Grains.Tests;
 
 public static class Eventually
 {
-    /// <summary>Polls until the condition holds; stream delivery is asynchronous, so tests wait instead of asserting at once.</summary>
+    /// <summary>
+    /// Polls until the condition holds; stream delivery is asynchronous, so tests wait instead of asserting at once. The
+    /// default limit is generous because a loaded 2-core machine can be many times slower; a passing wait ends early.
+    /// </summary>
     public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");

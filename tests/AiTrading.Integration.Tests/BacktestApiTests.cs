@@ -84,7 +84,7 @@ public sealed class BacktestApiTests(GatewayFixture fixture)
 
     private static async Task Eventually(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the backtest did not complete");

@@ -53,7 +53,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         Grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         Mt5Bridge = new Uri($"ws://127.0.0.1:{http}/v1/mt5/bridge");
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (await Cluster.GetGrain<IInstrumentGrain>("USDJPY").GetQuoteAsync() is null || await Cluster.GetGrain<IInstrumentGrain>("EURUSD").GetQuoteAsync() is null)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("no quotes from the synthetic feed");

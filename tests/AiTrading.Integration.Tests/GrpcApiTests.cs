@@ -72,7 +72,7 @@ public sealed class GrpcApiTests(GatewayFixture fixture)
     [Fact]
     public async Task Subscribe_streams_live_quotes_of_the_named_symbols()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         using var call = new MarketData.MarketDataClient(fixture.Grpc).Subscribe(new SubscribeRequest { Symbols = { "EURUSD", "usdjpy" } }, cancellationToken: cts.Token);
         var seen = new HashSet<string>();
         var received = 0;

@@ -33,7 +33,7 @@ public sealed class HttpApiTests(GatewayFixture fixture)
     [Fact]
     public async Task Instrument_shows_quote_bars_and_features()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         JsonElement body;
         do
         {

@@ -92,7 +92,7 @@ public sealed class Mt5TerminalSimulator(Uri bridge, string venue, string token,
     /// <summary>Waits for a message from the bridge that matches, and returns it.</summary>
     public async Task<JsonObject> WaitForAsync(Func<JsonObject, bool> match, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             if (Received.FirstOrDefault(match) is { } found) return found;

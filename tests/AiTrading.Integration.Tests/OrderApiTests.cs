@@ -65,7 +65,7 @@ public sealed class OrderApiTests(GatewayFixture fixture)
             $$$"""{"clientOrderId":"h-brk","account":"HTTP-BRK","symbol":"USDJPY","side":"BUY","quantity":500,"bracket":{"stopLossPrice":{{{Price(mid * 0.98m)}}},"takeProfitPrice":{{{Price(mid * 1.02m)}}}}}""");
         created.ShouldBe(HttpStatusCode.Created, entry.ToString());
         entry.GetProperty("status").GetString().ShouldBe("Filled");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         JsonElement leg;
         while ((leg = (await Send(HttpMethod.Get, "/v1/orders/HTTP-BRK:h-brk/sl")).Body).TryGetProperty("error", out _))
         {

@@ -26,7 +26,7 @@ public sealed class SplitProcessTests
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var deadline = DateTime.UtcNow.AddSeconds(120);
             while ((await client.GetFromJsonAsync<JsonElement>("/v1/instruments/EURUSD")).GetProperty("quote").ValueKind != JsonValueKind.Object)
             {
                 if (DateTime.UtcNow > deadline) throw new TimeoutException("no EURUSD quote through the standalone gateway");
@@ -38,7 +38,7 @@ public sealed class SplitProcessTests
             (await order.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().ShouldBe("Filled");
 
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             using var call = new MarketData.MarketDataClient(channel).Subscribe(new SubscribeRequest { Symbols = { "EURUSD" } }, cancellationToken: cts.Token);
             var times = new List<DateTime>();
             await foreach (var quote in call.ResponseStream.ReadAllAsync(cts.Token))

@@ -141,7 +141,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         (await Grpc.GetAsync(new StrategyRequest { Id = "grpc-sma" })).SpecHash.ShouldBe(reply.SpecHash);
         (await Grpc.ListAsync(new ListStrategiesRequest())).Strategies.Select(s => s.Id).ShouldContain("grpc-sma");
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         using var events = Grpc.StreamEvents(new StrategyRequest { Id = "grpc-sma" }, cancellationToken: cts.Token);
         // The subscription is in place once the call has answered its headers.
         await events.ResponseHeadersAsync;
