@@ -7,14 +7,19 @@ namespace AiTrading.Core.Indicators;
 public sealed class Sma(int period) : WindowIndicator($"SMA_{period}", period, period)
 {
     // Sum of the newest period-1 values between updates (TA-Lib adds the new value, divides, then drops the oldest).
+    // Once warm, one compensated add per update: the new value less the one leaving, a difference that is exact for
+    // prices within a factor of two of each other (Sterbenz), so the sum keeps no drift at the cost of one add.
     private CompensatedSum _sum;
 
     protected override double Step(double value, double periodAgo)
     {
-        _sum.Add(value);
-        if (Samples < Period) return double.NaN;
-        var mean = _sum.Value / Period;
-        _sum.Add(-Window.Oldest); // the oldest value of the window just used
+        if (Samples < Period)
+        {
+            _sum.Add(value);
+            return double.NaN;
+        }
+        var mean = (_sum.Value + value) / Period;
+        _sum.Add(value - Window.Oldest); // the oldest value of the window just used leaves
         return mean;
     }
 
