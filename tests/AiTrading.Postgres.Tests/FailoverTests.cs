@@ -82,8 +82,18 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var last = Start.AddSeconds(5 * (Minutes * TicksPerMinute - 1));
         foreach (var symbol in Symbols)
-            await Eventually.True(async () => (await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
-                $"{symbol} to take its last tick", TimeSpan.FromSeconds(90));
+        {
+            InstrumentSnapshot? seen = null;
+            try
+            {
+                await Eventually.True(async () => (seen = await client.GetGrain<IInstrumentGrain>(symbol).GetSnapshotAsync(0)).LastTickTime == last,
+                    $"{symbol} to take its last tick", TimeSpan.FromMinutes(3));
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message}: it took {seen?.TickCount} ticks, {seen?.FirstTickTime:O} to {seen?.LastTickTime:O}, refused {seen?.RejectedTicks}", e);
+            }
+        }
         long length = -1;
         await Eventually.True(async () =>
         {
@@ -91,7 +101,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(1000);
             length = (await client.GetGrain<IAuditStreamGrain>(Account).GetInfoAsync()).Length;
             return length == before;
-        }, "the strategy to trade the last bars", TimeSpan.FromSeconds(60));
+        }, "the strategy to trade the last bars");
     }
 
     /// <summary>The account's whole audit stream, after checking its chain.</summary>
