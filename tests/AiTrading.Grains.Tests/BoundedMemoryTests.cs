@@ -93,9 +93,7 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
     [Fact]
     public async Task Finished_orders_past_the_newest_count_are_purged_oldest_first_once_old_enough()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-        var inner = new DictionaryStorage();
-        var storage = new FinishedOrderPurgingStorage(inner, new() { Count = 100, MinAge = TimeSpan.FromMinutes(1) }, clock);
+        var (clock, inner, storage) = Purging(TimeSpan.FromMinutes(1));
         for (var i = 0; i < 150; i++)
         {
             await storage.WriteStateAsync("order", OrderKey(i), Stored(OrderStatus.Rejected));
@@ -123,9 +121,7 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
     [Fact]
     public async Task Working_orders_orders_owing_effects_and_other_state_are_never_purged()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-        var inner = new DictionaryStorage();
-        var storage = new FinishedOrderPurgingStorage(inner, new() { Count = 100, MinAge = TimeSpan.FromSeconds(10) }, clock);
+        var (clock, inner, storage) = Purging(TimeSpan.FromSeconds(10));
         for (var i = 0; i < 200; i++)
         {
             await storage.WriteStateAsync("order", OrderKey(i), Stored(OrderStatus.Accepted));
@@ -167,6 +163,14 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         (await order.GetAsync()).ShouldBeNull();
         var records = await fixture.Client.GetGrain<IAuditStreamGrain>(account).ReadAsync(1, 100);
         records.ShouldContain(r => r.Kind == Core.Audit.AuditKinds.RiskRejected && r.Payload.Contains(submitted.Order.OrderId, StringComparison.Ordinal));
+    }
+
+    /// <summary>A purge keeping 100 finished orders, over a dictionary, on a fake clock.</summary>
+    private static (FakeTimeProvider Clock, DictionaryStorage Inner, FinishedOrderPurgingStorage Storage) Purging(TimeSpan minAge)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var inner = new DictionaryStorage();
+        return (clock, inner, new FinishedOrderPurgingStorage(inner, new() { Count = 100, MinAge = minAge }, clock));
     }
 
     private static GrainId OrderKey(int i) => GrainId.Create("order", $"ACC:c{i}");
