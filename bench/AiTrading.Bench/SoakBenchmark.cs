@@ -65,6 +65,12 @@ public static class SoakBenchmark
             Console.WriteLine($"resident memory slope after {warmUp.TotalMinutes:0.##} min: {slope:+0.00;-0.00} MB/min over {measured.Count} samples " +
                               $"(RSS {first.ResidentMb:0} → {last.ResidentMb:0} MB, max {samples.Max(s => s.ResidentMb):0} MB); GC heap slope {Slope(measured, s => s.HeapMb):+0.00;-0.00} MB/min");
             Console.WriteLine($"{last.Fills - first.Fills} fills after the warm-up");
+            var account = app.Services.GetRequiredService<LiveFeedSettings>().DemoAccount;
+            var valuation = await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync();
+            var limits = await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync();
+            if (app.Services.GetKeyedService<Orleans.Storage.IGrainStorage>(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME) is FinishedOrderPurgingStorage storage)
+                Console.WriteLine($"finished orders retained in memory: {storage.Retained:N0}");
+            Console.WriteLine($"account {account}: equity {valuation.Equity:N0} (peak {valuation.PeakEquity:N0}), daily P&L {valuation.DailyPnl:N0}, gross notional {valuation.GrossNotional:N0}, kill switch {(limits.KillSwitch ? "engaged" : "off")}");
             if (audit is not null)
             {
                 var perMinute = (last.AuditRecords - first.AuditRecords) / (span / 60);
@@ -79,6 +85,12 @@ public static class SoakBenchmark
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+
+    private static string RejectedLimit(AuditRecord record)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(record.Payload);
+        return json.RootElement.TryGetProperty("decision", out var decision) && decision.TryGetProperty("limit", out var limit) ? limit.GetString() ?? "?" : "?";
     }
 
     private sealed record Sample(TimeSpan Time, double ResidentMb, double HeapMb, long Ticks, long Fills, long AuditRecords);
@@ -122,6 +134,9 @@ public static class SoakBenchmark
         if (sample.Count == 0) return double.NaN;
         Console.WriteLine($"audit records of the run's last {sample.Count:N0}, by kind: " +
                           string.Join(", ", sample.CountBy(r => r.Kind).OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value:N0}")));
+        var rejections = sample.Where(r => r.Kind == AuditKinds.RiskRejected).ToList();
+        if (rejections.Count > 0)
+            Console.WriteLine("  risk rejections by limit: " + string.Join(", ", rejections.CountBy(RejectedLimit).OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value:N0}")));
         var copies = new MemoryAuditStore();
         var before = GC.GetTotalMemory(forceFullCollection: true);
         AuditAnchor? previous = null;

@@ -217,7 +217,9 @@ public sealed class OrderGrain(
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         await state.WriteStateAsync();
         await PerformEffectsAsync();
-        if (fill is not null) await state.WriteStateAsync();
+        // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of the
+        // audit record leaves storage).
+        if (fill is not null || order.IsTerminal) await state.WriteStateAsync();
         ReleaseIfFinished();
     }
 

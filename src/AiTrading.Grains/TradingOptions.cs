@@ -23,6 +23,8 @@ public sealed class TradingOptions
     /// after); the window must exceed the fills the account books until that order's next activation.
     /// </summary>
     public int FillIdWindow { get; set; } = Core.Portfolio.Portfolio.DefaultFillIdWindow;
+    /// <summary>How many finished orders, and for how long, the embedded default's in-memory storage keeps.</summary>
+    public FinishedOrderRetentionOptions FinishedOrderRetention { get; set; } = new();
 
     public const string PaperVenue = "paper";
 
@@ -51,6 +53,7 @@ public sealed class TradingOptions
         errors.AddRange(VenueCircuit.Validate().Select(e => e with { Field = "Trading:VenueCircuit:" + e.Field }));
         errors.AddRange(DefaultLimits.Validate().Select(e => e with { Field = "Trading:DefaultLimits:" + e.Field }));
         errors.AddRange(Paper.Validate().Select(e => e with { Field = "Trading:Paper:" + e.Field }));
+        errors.AddRange(FinishedOrderRetention.Validate().Select(e => e with { Field = "Trading:FinishedOrderRetention:" + e.Field }));
         return errors;
     }
 }

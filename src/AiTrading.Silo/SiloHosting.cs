@@ -7,12 +7,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Providers;
 using Orleans.Storage;
 
 namespace AiTrading.Silo;
 
 public static class SiloHosting
 {
+    /// <summary>The embedded default's in-memory grain storage, under the purge of finished orders that is the default storage.</summary>
+    public const string MemoryStorageName = "memory";
+
     /// <summary>
     /// Membership as configured (<see cref="ClusteringSettings"/>): localhost clustering by default, or the
     /// PostgreSQL membership table, with the membership timings of the "Clustering:Membership" section.
@@ -42,6 +46,8 @@ public static class SiloHosting
     {
         var streams = StreamSettings.From(configuration);
         var storage = StorageSettings.From(configuration);
+        var directoryCacheSize = ClusteringSettings.From(configuration).DirectoryCacheSize;
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = directoryCacheSize);
 
         // Grain state is stored in the Orleans wire format (the [GenerateSerializer] ids and the Core surrogates), so
         // stored and sent state are one versioned shape; Orleans' default storage serializer is Newtonsoft JSON, which
@@ -53,7 +59,13 @@ public static class SiloHosting
         }
         else
         {
-            silo.AddMemoryGrainStorageAsDefault();
+            // Finished orders are purged past their retention: the embedded default is not durable, and keeping every
+            // order (most of a long run's are risk rejections) grows memory without bound. Their audit records stay.
+            silo.AddMemoryGrainStorage(MemoryStorageName);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new FinishedOrderPurgingStorage(
+                sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorageName), sp.GetRequiredService<IOptions<TradingOptions>>().Value.FinishedOrderRetention,
+                sp.GetRequiredService<TimeProvider>()));
+            silo.Services.AddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Services.AddSingleton<IAuditStore, MemoryAuditStore>();
         }
