@@ -220,16 +220,16 @@ public sealed class OrderGrain(
         // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of the
         // audit record leaves storage).
         if (fill is not null || order.IsTerminal) await state.WriteStateAsync();
-        ReleaseIfFinished();
+        ReleaseIfFinished(order);
     }
 
     /// <summary>
     /// A finished order with nothing owed leaves memory once idle after its last step; its storage still answers for it.
     /// (Not on activation: a read of a finished order would deactivate each activation its own message is forwarded to.)
     /// </summary>
-    private void ReleaseIfFinished()
+    private void ReleaseIfFinished(Order order)
     {
-        if (state.State is { Effects.Count: 0, Order: { } order } && order.ToOrder().IsTerminal) this.DeactivateOnIdle();
+        if (order.IsTerminal && state.State.Effects.Count == 0) this.DeactivateOnIdle();
     }
 
     private async Task PerformEffectsAsync()
