@@ -18,7 +18,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), Order(), Quotes(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ModelCommands.Models()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), TokenCommands.Token(), Order(), Quotes(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ModelCommands.Models()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic, csv, or none (a silo without feed and demo strategies)", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
@@ -106,10 +106,10 @@ public static class Commands
         var takeProfit = new Option<string?>("--take-profit") { Description = "bracket: take-profit price placed once the order fills" };
         var clientId = new Option<string?>("--client-order-id") { Description = "idempotency key (default: a new one)" };
         var command = new Command("order", "Submit a manual order through the gateway's gRPC API.")
-            { GrpcAddress, account, symbol, side, quantity, limit, stop, tif, stopLoss, takeProfit, clientId };
+            { GrpcAddress, TokenCommands.TokenOption, account, symbol, side, quantity, limit, stop, tif, stopLoss, takeProfit, clientId };
         command.SetAction((result, token) => Guarded(async () =>
         {
-            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
+            using var channel = TokenCommands.Channel(result.GetValue(GrpcAddress)!, TokenCommands.Resolve(result.GetValue(TokenCommands.TokenOption)));
             var client = new Proto.Orders.OrdersClient(channel);
             var sideText = result.GetValue(side)!.ToUpperInvariant();
             var reply = await client.SubmitAsync(new Proto.SubmitOrderRequest
@@ -148,10 +148,10 @@ public static class Commands
     private static Command Quotes()
     {
         var count = new Option<int>("--count") { Description = "stop after this many quotes", DefaultValueFactory = _ => 20 };
-        var command = new Command("quotes", "Stream live quotes from the gateway's gRPC API.") { GrpcAddress, Symbols, count };
+        var command = new Command("quotes", "Stream live quotes from the gateway's gRPC API.") { GrpcAddress, TokenCommands.TokenOption, Symbols, count };
         command.SetAction((result, token) => Guarded(async () =>
         {
-            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
+            using var channel = TokenCommands.Channel(result.GetValue(GrpcAddress)!, TokenCommands.Resolve(result.GetValue(TokenCommands.TokenOption)));
             var client = new Proto.MarketData.MarketDataClient(channel);
             var request = new Proto.SubscribeRequest();
             request.Symbols.AddRange(Hosting.ParseSymbols(result.GetValue(Symbols)!));

@@ -4,6 +4,7 @@ using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
+using AiTrading.Gateway.Security;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,7 @@ public static class GatewayHosting
             kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
@@ -37,6 +39,8 @@ public static class GatewayHosting
 
     public static WebApplication MapAiTradingGateway(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();
@@ -49,8 +53,8 @@ public static class GatewayHosting
         app.MapGrpcService<StrategiesService>();
         app.MapGrpcService<BacktestService>();
         app.MapGrpcService<ModelsService>();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 

@@ -15,8 +15,12 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     private WebApplication _app = null!;
 
+    /// <summary>Clients that act as a superuser (every role, every account); <see cref="Tokens"/> mints narrower ones.</summary>
     public HttpClient Http { get; private set; } = null!;
     public GrpcChannel Grpc { get; private set; } = null!;
+    public TestTokens Tokens { get; } = new();
+    public string HttpAddress { get; private set; } = "";
+    public string GrpcAddress { get; private set; } = "";
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
     public Uri Mt5Bridge { get; private set; } = null!;
 
@@ -45,12 +49,15 @@ public sealed class GatewayFixture : IAsyncLifetime
                 ["Trading:VenueCircuit:BreakSeconds"] = "1",
                 ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
                 [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
+                ["Gateway:Auth:SigningKeyFile"] = Tokens.KeyFile,
             },
         });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<LiveFeedService>().Ready;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-        Grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+        HttpAddress = $"http://127.0.0.1:{http}";
+        GrpcAddress = $"http://127.0.0.1:{grpc}";
+        Http = TestTokens.Http(HttpAddress, Tokens.Superuser);
+        Grpc = TestTokens.Grpc(GrpcAddress, Tokens.Superuser);
         Mt5Bridge = new Uri($"ws://127.0.0.1:{http}/v1/mt5/bridge");
 
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -67,6 +74,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         Grpc.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        File.Delete(Tokens.KeyFile);
     }
 
     public static int FreePort()

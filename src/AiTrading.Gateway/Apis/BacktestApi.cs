@@ -31,12 +31,12 @@ public static class BacktestApi
             var run = await grain.StartAsync(new BacktestRequest(body.Spec!.Value.GetRawText(), body.Data ?? [], body.Cash ?? 100_000m, body.Fill ?? "next-open",
                 body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To));
             return Results.Json(View(run), Views.Json, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
-        }));
+        })).RequireAuthorization(Security.Policies.Research);
 
         api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             return Results.Json(View(await RequireAsync(cluster, id)), Views.Json);
-        }));
+        })).RequireAuthorization(Security.Policies.Read);
 
         api.MapGet("/{id}/report", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
@@ -44,7 +44,7 @@ public static class BacktestApi
             if (run.State != BacktestRunState.Completed)
                 throw new ConflictException($"backtest '{id}' is {run.State.ToString().ToLowerInvariant()}: the report comes once it completes");
             return Results.Content(await cluster.GetGrain<IBacktestGrain>(id).GetReportAsync() ?? "", "text/html; charset=utf-8");
-        }));
+        })).RequireAuthorization(Security.Policies.Read);
         return app;
     }
 

@@ -14,7 +14,7 @@ public static class ModelApi
 {
     public static IEndpointRouteBuilder MapModelApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/models");
+        var api = app.MapGroup("/v1/models").RequireAuthorization(Security.Policies.Read);
         api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
             Results.Json(new { models = await ListAsync(cluster) }, Views.Json)));
         api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>

@@ -1,6 +1,7 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Strategies;
+using AiTrading.Gateway.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,25 +25,25 @@ public static class StrategyApi
             var submission = await SubmitAsync(cluster, spec);
             return Results.Json(View(submission.Strategy, submission.Duplicate), Views.Json,
                 statusCode: submission.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
-        }));
+        })).RequireAuthorization(Policies.Trade);
 
         api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(new { strategies = (await ListAsync(cluster)).Select(v => View(v, duplicate: false)) }, Views.Json)));
+            Results.Json(new { strategies = (await ListAsync(cluster)).Select(v => View(v, duplicate: false)) }, Views.Json))).RequireAuthorization(Policies.Read);
 
         api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await RequireAsync(cluster, id), duplicate: false), Views.Json)));
+            Results.Json(View(await RequireAsync(cluster, id), duplicate: false), Views.Json))).RequireAuthorization(Policies.Read);
 
         api.MapPost("/{id}/pause", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var body = await RequestBody.ReadAsync<PauseBody>(http);
             return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
-        }));
+        })).RequireAuthorization(Policies.Trade);
 
         api.MapPost("/{id}/resume", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync(), duplicate: false), Views.Json)));
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
 
         api.MapPost("/{id}/stop", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).StopAsync(), duplicate: false), Views.Json)));
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).StopAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
 
         return app;
     }

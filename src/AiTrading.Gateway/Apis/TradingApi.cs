@@ -3,6 +3,7 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Trading;
+using AiTrading.Gateway.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,15 +22,15 @@ public static class TradingApi
 
         api.MapGet("/instruments/{symbol}", (string symbol, int? bars, IClusterClient cluster) => ErrorMapping.Handle(async () =>
             Results.Json(Views.Instrument(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol))
-                .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json)));
+                .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json))).RequireAuthorization(Policies.Read);
 
         api.MapGet("/portfolio/{account}", (string account, IClusterClient cluster) => ErrorMapping.Handle(async () =>
             Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(),
-                await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json)));
+                await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json))).RequireAuthorization(Policies.Read);
 
         // Order ids are account:clientOrderId, and bracket legs add /sl or /tp: the id is the rest of the path.
         api.MapGet("/orders/{**id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Order(await RequireOrderAsync(cluster, id)), Views.Json)));
+            Results.Json(Views.Order(await RequireOrderAsync(cluster, id)), Views.Json))).RequireAuthorization(Policies.Read);
 
         api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
@@ -38,13 +39,13 @@ public static class TradingApi
             if (!submission.Risk.Approved) return RiskRejected(submission);
             var view = Views.Order(submission.Order);
             return submission.Duplicate ? Results.Json(view, Views.Json) : Results.Json(view, Views.Json, statusCode: StatusCodes.Status201Created);
-        }));
+        })).RequireAuthorization(Policies.Trade);
 
         api.MapDelete("/orders/{**id}", (string id, string? reason, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             await RequireOrderAsync(cluster, id);
             return Results.Json(Views.Order(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)), Views.Json);
-        }));
+        })).RequireAuthorization(Policies.Trade);
 
         api.MapPatch("/orders/{**id}", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
@@ -52,24 +53,24 @@ public static class TradingApi
             var order = await RequireOrderAsync(cluster, id);
             var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
             return submission.Risk.Approved ? Results.Json(Views.Order(submission.Order), Views.Json) : RiskRejected(submission);
-        }));
+        })).RequireAuthorization(Policies.Trade);
 
         api.MapGet("/audit", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var streams = await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync();
             var infos = await Task.WhenAll(streams.Select(s => cluster.GetGrain<IAuditStreamGrain>(s).GetInfoAsync()));
             return Results.Json(new { streams = infos }, Views.Json);
-        }));
+        })).RequireAuthorization(Policies.Compliance);
 
         api.MapGet("/audit/{stream}", (string stream, long? from, int? limit, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var grain = await ExistingStream(cluster, stream);
             var records = await grain.ReadAsync(from ?? 1, limit ?? DefaultAuditLimit);
             return Results.Json(new { stream, records }, Views.Json);
-        }));
+        })).RequireAuthorization(Policies.Compliance);
 
         api.MapGet("/audit/{stream}/verify", (string stream, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(await (await ExistingStream(cluster, stream)).VerifyAsync(), Views.Json)));
+            Results.Json(await (await ExistingStream(cluster, stream)).VerifyAsync(), Views.Json))).RequireAuthorization(Policies.Compliance);
 
         return app;
     }

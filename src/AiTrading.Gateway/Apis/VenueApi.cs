@@ -10,7 +10,7 @@ public static class VenueApi
 {
     public static IEndpointRouteBuilder MapVenueApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/venues");
+        var api = app.MapGroup("/v1/venues").RequireAuthorization(Security.Policies.Read);
 
         api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {

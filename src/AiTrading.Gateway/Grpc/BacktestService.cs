@@ -3,7 +3,9 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Backtesting;
 using AiTrading.Gateway.Apis;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Gateway.Grpc;
@@ -12,6 +14,7 @@ internal sealed class BacktestService(IClusterClient cluster) : Proto.BacktestSe
 {
     public static readonly TimeSpan ProgressPeriod = TimeSpan.FromMilliseconds(100);
 
+    [Authorize(Policy = Policies.Research)]
     public override async Task<Proto.BacktestReply> Run(Proto.RunBacktestRequest request, ServerCallContext context)
     {
         var errors = new List<FieldError>();
@@ -33,9 +36,11 @@ internal sealed class BacktestService(IClusterClient cluster) : Proto.BacktestSe
         return Reply(await cluster.GetGrain<IBacktestGrain>(request.Id).StartAsync(run));
     }
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.BacktestReply> Get(Proto.BacktestId request, ServerCallContext context) =>
         Reply(await BacktestApi.RequireAsync(cluster, request.Id));
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task StreamProgress(Proto.BacktestId request, IServerStreamWriter<Proto.BacktestReply> responseStream, ServerCallContext context)
     {
         var run = await BacktestApi.RequireAsync(cluster, request.Id);

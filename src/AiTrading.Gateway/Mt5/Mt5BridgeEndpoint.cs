@@ -29,7 +29,7 @@ public static class Mt5BridgeEndpoint
             }
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             await new Mt5BridgeConnection(socket, cluster, clock, logs.CreateLogger<Mt5BridgeConnection>()).RunAsync(http.RequestAborted);
-        });
+        }).AllowAnonymous(); // a terminal proves itself with its venue's token in the hello, not with a bearer token
         return app;
     }
 }
