@@ -9,6 +9,7 @@ using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,14 +34,33 @@ public static class GatewayHosting
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(); // the standard grpc.health.v1 service, answering from the checks below
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddAiTradingOpenApi();
         return builder;
     }
 
     public static WebApplication MapAiTradingGateway(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        // Answers without a body (401, 403, 404 of an unknown route, 405, 415, ...) get a problem body too; gRPC keeps its own statuses.
+        app.UseStatusCodePages(async context =>
+        {
+            if (ErrorMapping.IsGrpc(context.HttpContext)) return;
+            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .TryWriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext });
+        });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapAiTradingApiDescription(app.Configuration.GetValue<bool>(ApiDescription.AnonymousSetting));
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();
@@ -53,6 +73,8 @@ public static class GatewayHosting
         app.MapGrpcService<StrategiesService>();
         app.MapGrpcService<BacktestService>();
         app.MapGrpcService<ModelsService>();
+        app.MapGrpcReflectionService().RequireAuthorization(Policies.Read);
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;

@@ -22,6 +22,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public string HttpAddress { get; private set; } = "";
     public string GrpcAddress { get; private set; } = "";
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
+    public IServiceProvider Services => _app.Services;
     public Uri Mt5Bridge { get; private set; } = null!;
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
