@@ -16,6 +16,9 @@ internal static class ErrorMapping
         ResourceNotFoundException n => Results.Json(new { error = n.Message }, statusCode: StatusCodes.Status404NotFound),
         ConflictException c => Results.Json(new { error = c.Message }, statusCode: StatusCodes.Status409Conflict),
         NoGpuSiloException g => Results.Json(new { error = g.Message }, statusCode: StatusCodes.Status503ServiceUnavailable),
+        QuotaExceededException q => Results.Json(new { error = q.Message }, statusCode: StatusCodes.Status429TooManyRequests),
+        ResourceGoneException g => Results.Json(new { error = g.Message }, statusCode: StatusCodes.Status410Gone),
+        RequestRefusedException r => Results.Json(new { error = r.Message }, statusCode: r.Status),
         _ => throw e,
     };
 
@@ -29,6 +32,8 @@ internal static class ErrorMapping
         ResourceNotFoundException n => new RpcException(new Status(StatusCode.NotFound, n.Message)),
         ConflictException c => new RpcException(new Status(StatusCode.AlreadyExists, c.Message)),
         NoGpuSiloException g => new RpcException(new Status(StatusCode.Unavailable, g.Message)),
+        QuotaExceededException q => new RpcException(new Status(StatusCode.ResourceExhausted, q.Message)),
+        ResourceGoneException g => new RpcException(new Status(StatusCode.NotFound, g.Message)),
         _ => null,
     };
 
@@ -36,7 +41,8 @@ internal static class ErrorMapping
     public static async Task<IResult> Handle(Func<Task<IResult>> handler)
     {
         try { return await handler(); }
-        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException)
+        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException
+                                       or QuotaExceededException or ResourceGoneException or RequestRefusedException)
         {
             return ToHttp(e);
         }
@@ -58,4 +64,10 @@ internal sealed class ErrorMappingInterceptor : Interceptor
         try { await continuation(request, responseStream, context); }
         catch (Exception e) when (ErrorMapping.ToRpc(e) is { } rpc) { throw rpc; }
     }
+}
+
+/// <summary>A request refused as a whole before its content is looked at (wrong media type, too large): an HTTP status and why.</summary>
+internal sealed class RequestRefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
 }

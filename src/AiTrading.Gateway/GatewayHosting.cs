@@ -32,11 +32,15 @@ public static class GatewayHosting
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.Services.AddAiTradingRateLimits(builder.Configuration);
+        builder.Services.AddMt5Bridge(builder.Configuration);
         return builder;
     }
 
     public static WebApplication MapAiTradingGateway(this WebApplication app)
     {
+        // After authentication (which the host adds before its own middleware), so limits count by principal.
+        app.UseRateLimiter();
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();

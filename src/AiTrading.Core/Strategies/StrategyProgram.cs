@@ -238,6 +238,10 @@ public sealed class StrategyProgram
         }
         if (sizing.MaxQuantity is <= 0) errors.Add(new("sizing.maxQuantity", $"must be greater than 0 (got {sizing.MaxQuantity})"));
         if (sizing.LotSize <= 0) errors.Add(new("sizing.lotSize", $"must be greater than 0 (got {sizing.LotSize})"));
+        if (sizing.Quantity is { } quantity) Bounds.Quantity(errors, "sizing.quantity", quantity);
+        if (sizing.MaxQuantity is { } maxQuantity) Bounds.Quantity(errors, "sizing.maxQuantity", maxQuantity);
+        Bounds.Quantity(errors, "sizing.lotSize", sizing.LotSize);
+        Bounds.Money(errors, "sizing.notional", sizing.Notional);
     }
 
     private static void CheckExit(List<FieldError> errors, string field, ProtectiveExit? exit, IReadOnlyList<string>? features)
@@ -272,6 +276,9 @@ public sealed class StrategyProgram
         if (limits.MaxPosition is <= 0) errors.Add(new("limits.maxPosition", $"must be greater than 0 (got {limits.MaxPosition})"));
         if (limits.MaxOrderNotional is <= 0) errors.Add(new("limits.maxOrderNotional", $"must be greater than 0 (got {limits.MaxOrderNotional})"));
         if (limits.MaxDailyLoss is <= 0) errors.Add(new("limits.maxDailyLoss", $"must be greater than 0 (got {limits.MaxDailyLoss})"));
+        if (limits.MaxPosition is { } maxPosition) Bounds.Quantity(errors, "limits.maxPosition", maxPosition);
+        Bounds.Money(errors, "limits.maxOrderNotional", limits.MaxOrderNotional);
+        Bounds.Money(errors, "limits.maxDailyLoss", limits.MaxDailyLoss);
         if (limits.MaxOrdersPerMinute is < 1 or > 10_000) errors.Add(new("limits.maxOrdersPerMinute", $"must be between 1 and 10000 (got {limits.MaxOrdersPerMinute})"));
     }
 

@@ -23,13 +23,13 @@ public static class BacktestApi
         {
             var body = await RequestBody.ReadAsync<RunBody>(http);
             var errors = new List<FieldError>();
-            if (string.IsNullOrWhiteSpace(body.Id)) errors.Add(new("id", "is required"));
+            Identifiers.Require(errors, "id", body.Id);
             if (body.Spec is not { ValueKind: JsonValueKind.Object } spec) errors.Add(new("spec", "is required: the strategy spec as a JSON object"));
             if (errors.Count > 0) throw new ValidationException(errors);
             var grain = cluster.GetGrain<IBacktestGrain>(body.Id!);
             var existed = await grain.GetAsync() is not null;
             var run = await grain.StartAsync(new BacktestRequest(body.Spec!.Value.GetRawText(), body.Data ?? [], body.Cash ?? 100_000m, body.Fill ?? "next-open",
-                body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To));
+                body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To, Principals.Name(http.HttpContext)));
             return Results.Json(View(run), Views.Json, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
         }));
 
@@ -58,9 +58,13 @@ public static class BacktestApi
         Result = run.ResultJson is { } json ? JsonNode.Parse(json) : null,
     };
 
+    /// <summary>The run; one whose result expired is gone (410), one that never was is not found (404).</summary>
     public static async Task<BacktestView> RequireAsync(IClusterClient cluster, string id)
     {
-        if (string.IsNullOrWhiteSpace(id)) throw new ValidationException("id", "is required");
-        return await cluster.GetGrain<IBacktestGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("backtest", id);
+        var errors = new List<FieldError>();
+        Identifiers.Require(errors, "id", id);
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var run = await cluster.GetGrain<IBacktestGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("backtest", id);
+        return run.State == BacktestRunState.Expired ? throw new ResourceGoneException($"backtest '{id}' expired: {run.Error}") : run;
     }
 }

@@ -43,6 +43,7 @@ public static class VenueApi
         {
             venue, kind = "mt5", connected = s.Connected, terminal = s.Terminal, session = s.Session, lastHeartbeat = s.LastHeartbeat,
             pendingCommands = s.PendingCommands, workingOrders = s.WorkingOrders, positions = s.Positions, positionsAt = s.PositionsAt, circuit = s.Circuit,
+            rejectedTicks = s.RejectedTicks,
         };
     }
 }
