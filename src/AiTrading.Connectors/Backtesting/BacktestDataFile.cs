@@ -36,7 +36,7 @@ public static class BacktestDataFile
     }
 
     internal static DataFileFormatException TooManyRows(string path, int maxRows) =>
-        new(path, 0, null, $"has more than {maxRows} rows, more than this run may read", unit: "row");
+        new(path, 0, null, $"has more than {maxRows} rows, more than the run may read", unit: "row");
 
     /// <summary>
     /// Reads <c>--data</c> arguments, each <c>FILE</c> or <c>SYMBOL=FILE</c>: a bare file is the data of the strategy's

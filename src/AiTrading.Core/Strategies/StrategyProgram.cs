@@ -121,7 +121,11 @@ public sealed class StrategyProgram
             errors.Add(new("instruments", "must name at least one instrument"));
             return;
         }
-        if (spec.Instruments.Count > MaxInstruments) errors.Add(new("instruments", $"must name at most {MaxInstruments} instruments (got {spec.Instruments.Count})"));
+        if (spec.Instruments.Count > MaxInstruments)
+        {
+            errors.Add(new("instruments", $"must name at most {MaxInstruments} instruments (got {spec.Instruments.Count})"));
+            return;
+        }
         for (var i = 0; i < spec.Instruments.Count; i++)
         {
             var symbol = spec.Instruments[i];
@@ -160,7 +164,7 @@ public sealed class StrategyProgram
     {
         var models = spec.Models ?? [];
         if (models.Count > MaxModels) errors.Add(new("models", $"must name at most {MaxModels} models (got {models.Count})"));
-        for (var i = 0; i < models.Count; i++)
+        for (var i = 0; i < Math.Min(models.Count, MaxModels); i++)
         {
             var model = models[i];
             if (model is null || string.IsNullOrWhiteSpace(model.Model)) errors.Add(new($"models[{i}].model", "is required"));

@@ -27,7 +27,7 @@ public static class BacktestApi
             if (body.Spec is not { ValueKind: JsonValueKind.Object } spec) errors.Add(new("spec", "is required: the strategy spec as a JSON object"));
             if (errors.Count > 0) throw new ValidationException(errors);
             var grain = cluster.GetGrain<IBacktestGrain>(body.Id!);
-            var existed = await grain.GetAsync() is not null;
+            var existed = await grain.GetAsync() is { State: not BacktestRunState.Expired };
             var run = await grain.StartAsync(new BacktestRequest(body.Spec!.Value.GetRawText(), body.Data ?? [], body.Cash ?? 100_000m, body.Fill ?? "next-open",
                 body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To, Principals.Name(http.HttpContext)));
             return Results.Json(View(run), Views.Json, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
