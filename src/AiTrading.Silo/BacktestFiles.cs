@@ -24,7 +24,9 @@ public sealed class BacktestFiles(string directory) : IBacktestData
 
     public BacktestSeries Load(string symbol, string path, int maxRows)
     {
-        if (string.IsNullOrWhiteSpace(symbol)) throw new ValidationException("symbol", "is required");
+        var errors = new List<FieldError>();
+        Identifiers.Require(errors, "symbol", symbol);
+        if (errors.Count > 0) throw new ValidationException(errors);
         if (string.IsNullOrWhiteSpace(path)) throw new ValidationException("path", "is required");
         if (path.Length > MaxPathLength) throw new ValidationException("path", $"must be at most {MaxPathLength} characters (got {path.Length})");
         if (Path.IsPathRooted(path)) throw new ValidationException("path", $"{Bounds.Echo(path)} must be relative to the backtest data directory");

@@ -11,6 +11,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Proto = AiTrading.Contracts.Grpc;
 
+using AiTrading.Grains.Tests;
+
 namespace AiTrading.Integration.Tests;
 
 /// <summary>
@@ -63,15 +65,6 @@ public sealed class GatewayLimitsTests(StrictGatewayFixture fixture) : IClassFix
     private static string Backtest(string id, string path) =>
         $$"""{"id":"{{id}}","spec":{{Spec[Spec.IndexOf('{')..]}},"data":[{"symbol":"INDEX","path":"{{path}}"}]}""";
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 
     [Fact]
     public async Task Order_writes_over_the_callers_limit_answer_429_over_http_and_resource_exhausted_over_grpc()
@@ -138,7 +131,7 @@ public sealed class GatewayLimitsTests(StrictGatewayFixture fixture) : IClassFix
         await backtests.ReleaseAsync("running-elsewhere");
         using var started = await fixture.Http.PostAsync("/v1/backtests", Json(Backtest("limit-bt", "small.csv")));
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        await Eventually(async () => (await backtests.GetHoldersAsync()).Count == 0, "the finished run to give its slot back");
+        await Eventually.True(async () => (await backtests.GetHoldersAsync()).Count == 0, "the finished run to give its slot back");
 
         var training = fixture.Cluster.GetGrain<IJobSlotsGrain>(JobSlots.Key(JobSlots.Training, Callers.Anonymous));
         (await training.TryAcquireAsync("training-elsewhere", 1, TimeSpan.FromMinutes(10))).ShouldBeTrue();
@@ -158,7 +151,7 @@ public sealed class GatewayLimitsTests(StrictGatewayFixture fixture) : IClassFix
         using var started = await fixture.Http.PostAsync("/v1/backtests", Json(Backtest("expiring", "small.csv")));
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
         HttpResponseMessage? gone = null;
-        await Eventually(async () =>
+        await Eventually.True(async () =>
         {
             gone?.Dispose();
             gone = await fixture.Http.GetAsync("/v1/backtests/expiring");
@@ -176,7 +169,7 @@ public sealed class GatewayLimitsTests(StrictGatewayFixture fixture) : IClassFix
         again.StatusCode.ShouldBe(HttpStatusCode.Accepted, "a new run under the expired one's id");
         (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString().ShouldBeOneOf("RUNNING", "COMPLETED");
         var slots = fixture.Cluster.GetGrain<IJobSlotsGrain>(JobSlots.Key(JobSlots.Backtests, Callers.Anonymous));
-        await Eventually(async () => (await slots.GetHoldersAsync()).Count == 0, "the second run to end and give its slot back");
+        await Eventually.True(async () => (await slots.GetHoldersAsync()).Count == 0, "the second run to end and give its slot back");
     }
 
     [Theory]

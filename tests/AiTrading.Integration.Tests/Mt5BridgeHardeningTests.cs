@@ -2,21 +2,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using AiTrading.Grains.Tests;
+
 namespace AiTrading.Integration.Tests;
 
 /// <summary>The MT5 bridge against ticks that would freeze a symbol and against a second terminal for a connected venue.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class Mt5BridgeHardeningTests(GatewayFixture fixture)
 {
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(25);
-        }
-    }
 
     private async Task<JsonElement> VenueAsync(string venue) => await fixture.Http.GetFromJsonAsync<JsonElement>($"/v1/venues/{venue}");
 
@@ -39,7 +32,7 @@ public sealed class Mt5BridgeHardeningTests(GatewayFixture fixture)
         ((string?)(await terminal.ConnectAsync())["type"]).ShouldBe("welcome");
         var now = DateTimeOffset.UtcNow;
         await terminal.SendAsync(Tick(symbol, now, 0.93001));
-        await Eventually(async () => await BidAsync(symbol) == 0.93001, "the first tick's quote");
+        await Eventually.True(async () => await BidAsync(symbol) == 0.93001, "the first tick's quote");
 
         await terminal.SendAsync(Tick(symbol, now.AddHours(1), 0.95001));
         var future = await terminal.WaitForAsync(m => (string?)m["type"] == "error" && m.ToJsonString().Contains("ahead of the bridge"));
@@ -52,8 +45,8 @@ public sealed class Mt5BridgeHardeningTests(GatewayFixture fixture)
 
         // The symbol is not frozen: the next tick in order is the quote, neither refused tick ever was.
         await terminal.SendAsync(Tick(symbol, now.AddMilliseconds(100), 0.93501));
-        await Eventually(async () => await BidAsync(symbol) == 0.93501, "the next good tick's quote");
-        await Eventually(async () => (await VenueAsync("mt5-ticks")).GetProperty("rejectedTicks").GetInt64() == 2, "the venue to count both refused ticks");
+        await Eventually.True(async () => await BidAsync(symbol) == 0.93501, "the next good tick's quote");
+        await Eventually.True(async () => (await VenueAsync("mt5-ticks")).GetProperty("rejectedTicks").GetInt64() == 2, "the venue to count both refused ticks");
         terminal.IsOpen.ShouldBeTrue();
     }
 
@@ -76,7 +69,7 @@ public sealed class Mt5BridgeHardeningTests(GatewayFixture fixture)
 
         // Once it is gone, another terminal is accepted.
         await first.AbortAsync();
-        await Eventually(async () => (string?)(await second.ConnectAsync())["type"] == "welcome", "the second terminal to be accepted");
+        await Eventually.True(async () => (string?)(await second.ConnectAsync())["type"] == "welcome", "the second terminal to be accepted");
         (await VenueAsync("mt5-busy")).GetProperty("terminal").GetString().ShouldBe("Second 2002@Broker");
     }
 }
