@@ -14,7 +14,7 @@ namespace AiTrading.Gateway;
 /// <summary>Who is calling: the authenticated principal's name, or <see cref="Anonymous"/>.</summary>
 public static class Principals
 {
-    public const string Anonymous = "anonymous";
+    public const string Anonymous = Contracts.Callers.Anonymous;
 
     public static string Name(HttpContext http) =>
         http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : Anonymous;
