@@ -6,12 +6,14 @@ using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AiTrading.Gateway;
 
 /// <summary>What an exception means to a client: one classification for HTTP (ProblemDetails) and gRPC (status codes).</summary>
-internal enum Outcome { Invalid, NotFound, Conflict, Unavailable, Internal }
+internal enum Outcome { Invalid, NotFound, Conflict, Gone, Exhausted, Refused, Unavailable, Internal }
 
 /// <summary>The one mapping from the platform's exceptions to HTTP problems and gRPC statuses.</summary>
 internal static class ErrorMapping
@@ -24,6 +26,9 @@ internal static class ErrorMapping
         InvalidRequestException or ValidationException => Outcome.Invalid,
         ResourceNotFoundException => Outcome.NotFound,
         ConflictException => Outcome.Conflict,
+        ResourceGoneException => Outcome.Gone,
+        QuotaExceededException => Outcome.Exhausted,
+        RequestRefusedException => Outcome.Refused,
         NoGpuSiloException => Outcome.Unavailable,
         _ when IsInfrastructureFailure(e) => Outcome.Unavailable,
         _ => Outcome.Internal,
@@ -54,6 +59,9 @@ internal static class ErrorMapping
         Outcome.Invalid => Invalid(FieldErrors(e)),
         Outcome.NotFound => new() { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = e.Message },
         Outcome.Conflict => new() { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = e.Message },
+        Outcome.Gone => new() { Status = StatusCodes.Status410Gone, Title = "Gone", Detail = e.Message },
+        Outcome.Exhausted => new() { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = e.Message },
+        Outcome.Refused when e is RequestRefusedException r => new() { Status = r.Status, Title = ReasonPhrases.GetReasonPhrase(r.Status), Detail = e.Message },
         Outcome.Unavailable when e is NoGpuSiloException => new() { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = e.Message },
         Outcome.Unavailable => new()
         {
@@ -77,9 +85,19 @@ internal static class ErrorMapping
         Outcome.Invalid => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", FieldErrors(e)))),
         Outcome.NotFound => new RpcException(new Status(StatusCode.NotFound, e.Message)),
         Outcome.Conflict => new RpcException(new Status(StatusCode.AlreadyExists, e.Message)),
+        Outcome.Gone => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        Outcome.Exhausted => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
         Outcome.Unavailable => new RpcException(new Status(StatusCode.Unavailable, e is NoGpuSiloException ? e.Message : "storage or the cluster did not answer; retry later")),
         _ => null,
     };
+
+    /// <summary>Writes the problem <paramref name="e"/> stands for, outside an endpoint (middleware that refuses a request).</summary>
+    public static async Task WriteProblemAsync(HttpContext http, Exception e)
+    {
+        var problem = Problem(e);
+        http.Response.StatusCode = problem.Status!.Value;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
 
     public static bool IsGrpc(HttpContext http) => http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 }
@@ -120,4 +138,10 @@ internal sealed class ErrorMappingInterceptor : Interceptor
         try { await continuation(request, responseStream, context); }
         catch (Exception e) when (ErrorMapping.ToRpc(e) is { } rpc) { throw rpc; }
     }
+}
+
+/// <summary>A request refused as a whole before its content is looked at (wrong media type, too large): an HTTP status and why.</summary>
+internal sealed class RequestRefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
 }

@@ -45,6 +45,8 @@ public static class GatewayHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddAiTradingOpenApi();
+        builder.Services.AddAiTradingRateLimits(builder.Configuration);
+        builder.Services.AddMt5Bridge(builder.Configuration);
         return builder;
     }
 
@@ -59,6 +61,7 @@ public static class GatewayHosting
                 .TryWriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext });
         });
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication, so limits count by principal; before authorization, so a refused flood is limited too
         app.UseAuthorization();
         app.MapAiTradingApiDescription(app.Configuration.GetValue<bool>(ApiDescription.AnonymousSetting));
         app.MapTradingApiV1();

@@ -11,8 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AiTrading.Integration.Tests;
 
 /// <summary>The embedded product (`aitrading run`) on free loopback ports, reached through real sockets.</summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
+    /// <summary>Settings a derived fixture adds to (or changes in) the product's configuration.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraConfiguration { get; } = new Dictionary<string, string?>();
+
     private WebApplication _app = null!;
 
     /// <summary>Clients that act as a superuser (every role, every account); <see cref="Tokens"/> mints narrower ones.</summary>
@@ -26,7 +29,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public Uri Mt5Bridge { get; private set; } = null!;
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
-    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input"];
+    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy"];
     public const string Mt5Token = "bridge-test-token-0123456789";
 
     public async Task InitializeAsync()
@@ -51,7 +54,7 @@ public sealed class GatewayFixture : IAsyncLifetime
                 ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
                 [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
                 ["Gateway:Auth:SigningKeyFile"] = Tokens.KeyFile,
-            },
+            }.Concat(ExtraConfiguration).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<LiveFeedService>().Ready;

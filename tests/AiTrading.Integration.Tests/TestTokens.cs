@@ -20,7 +20,9 @@ public sealed class TestTokens
     public string KeyFile { get; }
 
     /// <summary>Every role on every account: what tests that are not about authorization act as.</summary>
-    public string Superuser => Mint("test-superuser", Roles.All, [Claims.AllAccounts]);
+    public string Superuser => Mint(SuperuserName, Roles.All, [Claims.AllAccounts]);
+
+    public const string SuperuserName = "test-superuser";
 
     public string Mint(string subject, IReadOnlyCollection<string> roles, IReadOnlyCollection<string> accounts) =>
         _issuer.Mint(subject, roles, accounts, TimeSpan.FromHours(2));

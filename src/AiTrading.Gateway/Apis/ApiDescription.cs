@@ -23,8 +23,20 @@ public static class ApiDescription
     public const string AnonymousSetting = "Gateway:ApiReference:Anonymous";
     private const string Bearer = "Bearer";
 
-    /// <summary>Declares the JSON body an endpoint reads itself (bodies are read and checked by <see cref="RequestBody"/>, not bound).</summary>
-    public static RouteHandlerBuilder WithBody<T>(this RouteHandlerBuilder endpoint) where T : notnull => endpoint.Accepts<T>("application/json");
+    /// <summary>
+    /// Describes the JSON body an endpoint reads itself (bodies are read and checked by <see cref="RequestBody"/>, not
+    /// bound). Only in the document: accepts-metadata would make routing refuse other media types before
+    /// <see cref="RequestBody"/> can say what it received.
+    /// </summary>
+    public static RouteHandlerBuilder WithBody<T>(this RouteHandlerBuilder endpoint) where T : notnull =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken) },
+            },
+        });
 
     /// <summary>Declares the problems (RFC 9457) an endpoint answers besides 401/403, which every protected endpoint has.</summary>
     public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder endpoint, params int[] statuses)

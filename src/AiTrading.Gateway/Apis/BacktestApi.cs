@@ -18,10 +18,10 @@ public static class BacktestApi
     public static IEndpointRouteBuilder MapBacktestApiV1(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/backtests").WithTags("Backtests");
-        api.MapPost("", StartBacktestAsync).RequireAuthorization(Security.Policies.Research).WithBody<RunBody>().WithProblems(400, 409);
-        api.MapGet("/{id}", GetBacktestAsync).RequireAuthorization(Security.Policies.Read).WithProblems(400, 404);
+        api.MapPost("", StartBacktestAsync).RequireAuthorization(Security.Policies.Research).WithBody<RunBody>().WithProblems(400, 409, 429);
+        api.MapGet("/{id}", GetBacktestAsync).RequireAuthorization(Security.Policies.Read).WithProblems(400, 404, 410);
         api.MapGet("/{id}/report", GetBacktestReportAsync).RequireAuthorization(Security.Policies.Read)
-            .Produces<string>(StatusCodes.Status200OK, "text/html").WithProblems(400, 404, 409);
+            .Produces<string>(StatusCodes.Status200OK, "text/html").WithProblems(400, 404, 409, 410);
         return app;
     }
 
@@ -30,13 +30,14 @@ public static class BacktestApi
     {
         var body = await RequestBody.ReadAsync<RunBody>(http);
         var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(body.Id)) errors.Add(new("id", "is required"));
+        Identifiers.Require(errors, "id", body.Id);
         if (body.Spec is not { ValueKind: JsonValueKind.Object }) errors.Add(new("spec", "is required: the strategy spec as a JSON object"));
         if (errors.Count > 0) throw new ValidationException(errors);
         var grain = cluster.GetGrain<IBacktestGrain>(body.Id!);
-        var existed = await grain.GetAsync() is not null;
+        var existed = await grain.GetAsync() is { State: not BacktestRunState.Expired };
         var run = BacktestResponse.From(await grain.StartAsync(new BacktestRequest(body.Spec!.Value.GetRawText(), body.Data ?? [], body.Cash ?? 100_000m,
-            body.Fill ?? "next-open", body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To)));
+            body.Fill ?? "next-open", body.SpreadBps ?? 0, body.SlippageBps ?? 0, body.Commission, body.Financing, body.WarmupBars ?? 0, body.From, body.To,
+            Principals.Name(http.HttpContext))));
         return existed ? TypedResults.Ok(run) : TypedResults.Accepted($"/v1/backtests/{run.Id}", run);
     }
 
@@ -56,9 +57,13 @@ public static class BacktestApi
     public sealed record RunBody(string? Id, JsonElement? Spec, IReadOnlyList<BacktestDataFile>? Data, decimal? Cash, string? Fill, decimal? SpreadBps,
         decimal? SlippageBps, string? Commission, string? Financing, int? WarmupBars, DateTimeOffset? From, DateTimeOffset? To);
 
+    /// <summary>The run; one whose result expired is gone (410), one that never was is not found (404).</summary>
     public static async Task<BacktestView> RequireAsync(IClusterClient cluster, string id)
     {
-        if (string.IsNullOrWhiteSpace(id)) throw new ValidationException("id", "is required");
-        return await cluster.GetGrain<IBacktestGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("backtest", id);
+        var errors = new List<FieldError>();
+        Identifiers.Require(errors, "id", id);
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var run = await cluster.GetGrain<IBacktestGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("backtest", id);
+        return run.State == BacktestRunState.Expired ? throw new ResourceGoneException($"backtest '{id}' expired: {run.Error}") : run;
     }
 }

@@ -98,10 +98,10 @@ public sealed record PaperBook(string Symbol, VenueCircuitView Circuit);
 
 public sealed record Mt5VenueResponse(
     string Venue, bool Connected, string? Terminal, long Session, DateTimeOffset? LastHeartbeat, int PendingCommands, int WorkingOrders,
-    IReadOnlyList<TerminalPosition> Positions, DateTimeOffset? PositionsAt, VenueCircuitView Circuit) : VenueResponse(Venue)
+    IReadOnlyList<TerminalPosition> Positions, DateTimeOffset? PositionsAt, VenueCircuitView Circuit, long RejectedTicks) : VenueResponse(Venue)
 {
     public static Mt5VenueResponse From(Mt5VenueStatus s) => new(s.Venue, s.Connected, s.Terminal, s.Session, s.LastHeartbeat, s.PendingCommands,
-        s.WorkingOrders, s.Positions, s.PositionsAt, s.Circuit);
+        s.WorkingOrders, s.Positions, s.PositionsAt, s.Circuit, s.RejectedTicks);
 }
 
 public sealed record VenueListResponse(IReadOnlyList<VenueResponse> Venues);

@@ -30,8 +30,9 @@ internal sealed class BacktestService(IClusterClient cluster) : Proto.BacktestSe
             request.Financing.Length == 0 ? null : request.Financing,
             request.WarmupBars,
             request.From?.ToDateTimeOffset(),
-            request.To?.ToDateTimeOffset());
-        if (string.IsNullOrWhiteSpace(request.Id)) errors.Add(new("id", "is required"));
+            request.To?.ToDateTimeOffset(),
+            Principals.Name(context.GetHttpContext()));
+        Identifiers.Require(errors, "id", request.Id);
         if (errors.Count > 0) throw new ValidationException(errors);
         return Reply(await cluster.GetGrain<IBacktestGrain>(request.Id).StartAsync(run));
     }

@@ -17,7 +17,7 @@ internal sealed class ModelsService(IClusterClient cluster) : Proto.Models.Model
     public override async Task<Proto.TrainingJob> Train(Proto.TrainModelRequest request, ServerCallContext context)
     {
         var id = ModelApi.RequireId(request.Model);
-        return Job(await cluster.GetGrain<IModelGrain>(id).TrainAsync(ToRequest(request)));
+        return Job(await cluster.GetGrain<IModelGrain>(id).TrainAsync(ToRequest(request) with { RequestedBy = Principals.Name(context.GetHttpContext()) }));
     }
 
     [Authorize(Policy = Policies.Read)]
