@@ -20,13 +20,14 @@ public sealed class ClientTests(GatewayFixture fixture)
 {
     private int GatewayPort => new Uri(fixture.GrpcAddress).Port;
 
+    /// <summary>A client whose attempts <paramref name="attempts"/> sees; the most attempts, with pauses up to a second, outlast a slow start by far.</summary>
     private AiTradingClient Client(string address, Attempts attempts, int maxAttempts = 3, TimeSpan? deadline = null) =>
         new(new AiTradingClientOptions
         {
             Address = address,
             Token = fixture.Tokens.Superuser,
             Deadline = deadline ?? TimeSpan.FromSeconds(30),
-            Retry = new RetryOptions { MaxAttempts = maxAttempts, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) },
+            Retry = new RetryOptions { MaxAttempts = maxAttempts, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(1) },
             Interceptors = { attempts },
         });
 

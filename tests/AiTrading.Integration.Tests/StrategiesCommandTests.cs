@@ -117,8 +117,8 @@ public sealed class StrategiesCommandTests(GatewayFixture fixture) : IDisposable
     [Fact]
     public async Task Order_and_quotes_run_on_the_client_as_text_or_json()
     {
-        var (code, stdout, stderr) = await Cli(Superuser, "order", "--account", "DEMO", "--symbol", "EURUSD", "--side", "BUY", "--quantity", "1000",
-            "--client-order-id", "cli-order-1");
+        var (code, stdout, stderr) = await Cli(null, "order", "--account", "DEMO", "--symbol", "EURUSD", "--side", "BUY", "--quantity", "1000",
+            "--client-order-id", "cli-order-1", "--token", Superuser);
         code.ShouldBe(0, stderr);
         stdout.Trim().ShouldStartWith("DEMO:cli-order-1 BUY 1000 EURUSD MARKET GTC: ");
         (code, stdout, stderr) = await Cli(Superuser, "order", "--account", "DEMO", "--symbol", "EURUSD", "--side", "BUY", "--quantity", "1000",
