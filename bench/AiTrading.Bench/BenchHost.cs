@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AiTrading.Cli;
+using AiTrading.Client;
 using AiTrading.Contracts;
 using AiTrading.Gateway;
 using AiTrading.Gateway.Security;
@@ -34,7 +35,7 @@ internal static class BenchHost
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(KeyFile);
         var token = new TokenIssuer(SigningKey.LoadOrCreate(KeyFile)).Mint("bench", [Roles.Trader], [Claims.AllAccounts], TimeSpan.FromHours(4));
-        return TokenCommands.Channel($"http://127.0.0.1:{settings.Gateway.GrpcPort}", token);
+        return AiTradingClient.CreateChannel(new AiTradingClientOptions { Address = $"http://127.0.0.1:{settings.Gateway.GrpcPort}", Token = token });
     }
 
     /// <summary>Ticks the instrument grains of <paramref name="symbols"/> have taken.</summary>

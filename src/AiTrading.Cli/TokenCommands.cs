@@ -1,22 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using AiTrading.Client;
 using AiTrading.Core;
 using AiTrading.Gateway.Security;
-using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace AiTrading.Cli;
 
-/// <summary>`aitrading token`, and the bearer token the CLI's own clients send.</summary>
+/// <summary>`aitrading token`: mints a token with the embedded default's signing key; the client package finds it (<see cref="BearerToken"/>).</summary>
 public static class TokenCommands
 {
-    public const string TokenVariable = "AITRADING_TOKEN";
-
-    public static readonly Option<string?> TokenOption = new("--token")
-    {
-        Description = $"bearer token (default: ${TokenVariable}, else the one `aitrading token` saved last)",
-    };
-
     public static Command Token()
     {
         var roles = new Option<string[]>("--role")
@@ -41,7 +33,7 @@ public static class TokenCommands
                 throw new ValidationException("Gateway:Auth:Authority", "is set: tokens come from that identity provider, not from `aitrading token`");
             var token = new TokenIssuer(SigningKey.LoadOrCreate(options.SigningKeyFile)).Mint(result.GetValue(subject)!,
                 Split(result.GetValue(roles)), Split(result.GetValue(accounts)), ParseLifetime(result.GetValue(expires)!));
-            if (!result.GetValue(noSave)) Save(token);
+            if (!result.GetValue(noSave)) BearerToken.Save(token);
             Console.WriteLine(token);
             return Task.CompletedTask;
         }));
@@ -63,36 +55,6 @@ public static class TokenCommands
             }
         }
         throw new ValidationException("expires", $"'{text}' is not a lifetime (use a number and s, m, h or d: 8h)");
-    }
-
-    /// <summary>The token for a client command: --token, then $AITRADING_TOKEN, then the saved one.</summary>
-    public static string Resolve(string? explicitToken)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitToken)) return explicitToken.Trim();
-        if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment) return fromEnvironment.Trim();
-        if (File.Exists(UserData.TokenFile)) return File.ReadAllText(UserData.TokenFile).Trim();
-        throw new ValidationException("token", $"none given: pass --token, set {TokenVariable}, or run `aitrading token --role trader --account DEMO`");
-    }
-
-    /// <summary>A channel that sends the bearer token with every call (the gateway's gRPC port is cleartext HTTP/2 on loopback by default).</summary>
-    public static GrpcChannel Channel(string address, string token) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        Credentials = ChannelCredentials.Create(address.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
-            CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", $"Bearer {token}");
-                return Task.CompletedTask;
-            })),
-        UnsafeUseInsecureChannelCallCredentials = true,
-    });
-
-    private static void Save(string token)
-    {
-        Directory.CreateDirectory(UserData.Directory);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var writer = new StreamWriter(new FileStream(UserData.TokenFile, options));
-        writer.Write(token);
     }
 
     private static string[] Split(string[]? values) =>

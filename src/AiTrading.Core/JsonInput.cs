@@ -40,19 +40,20 @@ public static class JsonInput
     }
 
     /// <summary>Reads and parses a file; an unreadable file is a <see cref="FormatException"/> too.</summary>
-    public static T Read<T>(string path, string what)
+    public static T Read<T>(string path, string what) => Parse<T>(ReadText(path, what), path);
+
+    /// <summary>A file's text; an unreadable file is a <see cref="FormatException"/> naming it and <paramref name="what"/> it should hold.</summary>
+    public static string ReadText(string path, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FormatException($"{path}: cannot read the {what} ({e.Message})", e);
         }
-        return Parse<T>(text, path);
     }
 
     private static string Describe<T>() => typeof(T).IsArray || typeof(T).IsAssignableTo(typeof(System.Collections.IEnumerable)) ? "array" : "object";
