@@ -16,6 +16,7 @@ internal static class ErrorMapping
         ResourceNotFoundException n => Results.Json(new { error = n.Message }, statusCode: StatusCodes.Status404NotFound),
         ConflictException c => Results.Json(new { error = c.Message }, statusCode: StatusCodes.Status409Conflict),
         NoGpuSiloException g => Results.Json(new { error = g.Message }, statusCode: StatusCodes.Status503ServiceUnavailable),
+        Security.AccountAccessDeniedException a => Results.Json(new { error = a.Message, account = a.Account }, statusCode: StatusCodes.Status403Forbidden),
         _ => throw e,
     };
 
@@ -29,6 +30,7 @@ internal static class ErrorMapping
         ResourceNotFoundException n => new RpcException(new Status(StatusCode.NotFound, n.Message)),
         ConflictException c => new RpcException(new Status(StatusCode.AlreadyExists, c.Message)),
         NoGpuSiloException g => new RpcException(new Status(StatusCode.Unavailable, g.Message)),
+        Security.AccountAccessDeniedException a => new RpcException(new Status(StatusCode.PermissionDenied, a.Message)),
         _ => null,
     };
 
@@ -36,7 +38,8 @@ internal static class ErrorMapping
     public static async Task<IResult> Handle(Func<Task<IResult>> handler)
     {
         try { return await handler(); }
-        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException)
+        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException
+                                       or Security.AccountAccessDeniedException)
         {
             return ToHttp(e);
         }

@@ -32,6 +32,7 @@ public static class GatewayHosting
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
+        builder.Services.AddAiTradingRefusalAudit(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
@@ -42,6 +43,7 @@ public static class GatewayHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTradingApiV1();
+        app.MapAccountApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });

@@ -22,7 +22,7 @@ public static class StrategyApi
         api.MapPost("", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var spec = await RequestBody.ReadAsync<StrategySpec>(http);
-            var submission = await SubmitAsync(cluster, spec);
+            var submission = await SubmitAsync(http.HttpContext, cluster, spec);
             return Results.Json(View(submission.Strategy, submission.Duplicate), Views.Json,
                 statusCode: submission.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
         })).RequireAuthorization(Policies.Trade);
@@ -36,14 +36,14 @@ public static class StrategyApi
         api.MapPost("/{id}/pause", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var body = await RequestBody.ReadAsync<PauseBody>(http);
-            return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
+            return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http.HttpContext, cluster, id, AccountAct.Trade)).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
         })).RequireAuthorization(Policies.Trade);
 
-        api.MapPost("/{id}/resume", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
+        api.MapPost("/{id}/resume", (string id, HttpContext http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http, cluster, id, AccountAct.Trade)).ResumeAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
 
-        api.MapPost("/{id}/stop", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).StopAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
+        api.MapPost("/{id}/stop", (string id, HttpContext http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http, cluster, id, AccountAct.Trade)).StopAsync(), duplicate: false), Views.Json))).RequireAuthorization(Policies.Trade);
 
         return app;
     }
@@ -51,14 +51,27 @@ public static class StrategyApi
     /// <summary>The body of a pause: why (required, audited).</summary>
     public sealed record PauseBody(string? Reason);
 
-    /// <summary>Submits a spec; one whose id cannot name a grain is answered with all its structural problems here.</summary>
-    internal static async Task<StrategySubmission> SubmitAsync(IClusterClient cluster, StrategySpec spec)
+    /// <summary>
+    /// Submits a spec for an account the caller trades; one whose id cannot name a grain is answered with all its
+    /// structural problems here (a malformed account among them, which then needs no access check).
+    /// </summary>
+    internal static async Task<StrategySubmission> SubmitAsync(HttpContext http, IClusterClient cluster, StrategySpec spec)
     {
         spec = spec.Normalized();
         var idErrors = new List<FieldError>();
         Identifiers.Require(idErrors, "id", spec.Id);
         if (idErrors.Count > 0) throw new ValidationException(StrategyProgram.Validate(spec, LiveStrategyCatalog.For(spec.Instruments, spec.Models.Select(m => m?.Model ?? ""))));
+        var accountErrors = new List<FieldError>();
+        Identifiers.Require(accountErrors, "account", spec.Account);
+        if (accountErrors.Count == 0) http.RequireAccount(spec.Account, AccountAct.Trade);
         return await cluster.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec);
+    }
+
+    /// <summary>The id of a strategy once the caller may <paramref name="act"/> on its account (an unknown strategy is not found).</summary>
+    internal static async Task<string> RequireOwnAsync(HttpContext http, IClusterClient cluster, string id, AccountAct act)
+    {
+        http.RequireAccount((await RequireAsync(cluster, id)).Spec.Account, act);
+        return id;
     }
 
     internal static async Task<StrategyView> RequireAsync(IClusterClient cluster, string id) =>

@@ -24,31 +24,33 @@ public static class TradingApi
             Results.Json(Views.Instrument(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol))
                 .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json))).RequireAuthorization(Policies.Read);
 
-        api.MapGet("/portfolio/{account}", (string account, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(),
+        api.MapGet("/portfolio/{account}", (string account, HttpContext http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(http.RequireAccount(account, AccountAct.Read)).GetValuationAsync(),
                 await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json))).RequireAuthorization(Policies.Read);
 
         // Order ids are account:clientOrderId, and bracket legs add /sl or /tp: the id is the rest of the path.
-        api.MapGet("/orders/{**id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Order(await RequireOrderAsync(cluster, id)), Views.Json))).RequireAuthorization(Policies.Read);
+        api.MapGet("/orders/{**id}", (string id, HttpContext http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+            Results.Json(Views.Order(await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Read))), Views.Json))).RequireAuthorization(Policies.Read);
 
         api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
             var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
+            http.HttpContext.RequireAccount(request.Account, AccountAct.Trade);
             var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
             if (!submission.Risk.Approved) return RiskRejected(submission);
             var view = Views.Order(submission.Order);
             return submission.Duplicate ? Results.Json(view, Views.Json) : Results.Json(view, Views.Json, statusCode: StatusCodes.Status201Created);
         })).RequireAuthorization(Policies.Trade);
 
-        api.MapDelete("/orders/{**id}", (string id, string? reason, IClusterClient cluster) => ErrorMapping.Handle(async () =>
+        api.MapDelete("/orders/{**id}", (string id, string? reason, HttpContext http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
-            await RequireOrderAsync(cluster, id);
+            await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Trade));
             return Results.Json(Views.Order(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)), Views.Json);
         })).RequireAuthorization(Policies.Trade);
 
         api.MapPatch("/orders/{**id}", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
         {
+            http.HttpContext.RequireOrderAccount(id, AccountAct.Trade);
             var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
             var order = await RequireOrderAsync(cluster, id);
             var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
