@@ -161,11 +161,8 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
             using var client = TestTokens.Http(fixture.HttpAddress, TokenOf(Callers[c]));
             foreach (var (route, expect, path, body) in HttpRows)
             {
-                var method = route[..route.IndexOf(' ')] is "*" ? "GET" : route[..route.IndexOf(' ')];
-                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) };
-                using var response = await client.SendAsync(request);
-                var got = Outcome(response.StatusCode);
-                if (got != expect[c]) wrong.Add($"{route} as {Callers[c]}: expected {expect[c]}, got {got} ({(int)response.StatusCode})");
+                var status = await SendAsync(client, route, path, body);
+                if (Outcome(status) != expect[c]) wrong.Add($"{route} as {Callers[c]}: expected {expect[c]}, got {Outcome(status)} ({(int)status})");
             }
         }
         wrong.ShouldBeEmpty();
@@ -194,17 +191,21 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
         using var client = TestTokens.Http(fixture.HttpAddress, null);
         var open = new List<string>();
         foreach (var (route, _, path, body) in HttpRows)
-        {
-            var method = route[..route.IndexOf(' ')] is "*" ? "GET" : route[..route.IndexOf(' ')];
-            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) };
-            using var response = await client.SendAsync(request);
-            if (response.StatusCode != HttpStatusCode.Unauthorized) open.Add(route);
-        }
+            if (await SendAsync(client, route, path, body) != HttpStatusCode.Unauthorized) open.Add(route);
         open.ShouldBe(["* /v1/mt5/bridge", "* /healthz", "* /readyz"], ignoreOrder: true);
 
         using var channel = TestTokens.Grpc(fixture.GrpcAddress, null);
         foreach (var (method, _, call) in GrpcRows)
             (await StatusOf(call(channel.CreateCallInvoker()))).ShouldBe(StatusCode.Unauthenticated, method);
+    }
+
+    /// <summary>Sends a row's request with the row's method (GET for a route of any method).</summary>
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string route, string path, string? body)
+    {
+        var method = route[..route.IndexOf(' ')];
+        using var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path) { Content = body is null ? null : Json(body) };
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private static char Outcome(HttpStatusCode status) => status switch
