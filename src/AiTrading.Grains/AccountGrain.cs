@@ -13,6 +13,8 @@ public sealed class AccountState
     [Id(0)] public AccountRecord? Account { get; set; }
     /// <summary>The limits it opened with: the same opening request stays a duplicate after the limits changed.</summary>
     [Id(1)] public RiskLimits? OpeningLimits { get; set; }
+    /// <summary>Whether the opening's audit record is stored (a call that died between the two finishes it when repeated).</summary>
+    [Id(2)] public bool OpeningAudited { get; set; }
 }
 
 /// <summary>
@@ -46,10 +48,15 @@ public sealed class AccountGrain(
             state.State.OpeningLimits = terms.Limits;
             await state.WriteStateAsync();
         }
-        // Repeated on a duplicate too (the audit key and the index make both idempotent), in case the first call died after storing.
+        // A repeated request finishes what a call that died after storing the account left undone (both steps are idempotent).
         var account = state.State.Account;
-        await AuditJson.AppendAsync(GrainFactory, Id, AuditKinds.AccountOpened,
-            new { account.Currency, account.Cash, limits = state.State.OpeningLimits, by = account.CreatedBy }, key: AuditKinds.AccountOpened);
+        if (!state.State.OpeningAudited)
+        {
+            await AuditJson.AppendAsync(GrainFactory, Id, AuditKinds.AccountOpened,
+                new { account.Currency, account.Cash, limits = state.State.OpeningLimits, by = account.CreatedBy }, key: AuditKinds.AccountOpened);
+            state.State.OpeningAudited = true;
+            await state.WriteStateAsync();
+        }
         await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.Accounts).RegisterAsync(Id);
         return new AccountCreation(await ViewAsync(account), created);
     }

@@ -174,6 +174,8 @@ public sealed class AccountTests(ClusterFixture fixture)
         (configured.Currency, configured.Cash, configured.Limits.MaxOrderNotional, configured.CreatedBy)
             .ShouldBe(("EUR", 250_000m, 123_456m, ConfiguredAccounts.Principal));
 
+        // The in-memory audit store is each silo's own, and the stream may have moved since the silos started: compare lengths now.
+        var audited = (await fixture.Client.GetGrain<IAuditStreamGrain>(ClusterFixture.ConfiguredAccount).GetInfoAsync()).Length;
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
         var options = silo.GetRequiredService<IOptions<TradingOptions>>();
         await new ConfiguredAccounts(fixture.Client, options, NullLogger<ConfiguredAccounts>.Instance).Execute(CancellationToken.None);
@@ -181,7 +183,7 @@ public sealed class AccountTests(ClusterFixture fixture)
         await new ConfiguredAccounts(fixture.Client, changed, NullLogger<ConfiguredAccounts>.Instance).Execute(CancellationToken.None);
 
         (await Account(ClusterFixture.ConfiguredAccount).GetAsync()).ShouldBe(configured, "an open account is kept as stored");
-        (await AuditKindsAsync(ClusterFixture.ConfiguredAccount)).ShouldBe([AuditKinds.AccountOpened]);
+        (await fixture.Client.GetGrain<IAuditStreamGrain>(ClusterFixture.ConfiguredAccount).GetInfoAsync()).Length.ShouldBe(audited, "opening it again audits nothing");
     }
 
     [Fact]
