@@ -37,6 +37,18 @@ public sealed class RiskGrain(
     private string Account => this.GetPrimaryKeyString();
     private RiskLimits Limits => state.State.Limits ?? options.Value.DefaultLimits;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        TradingMetrics.ReportKillSwitch(this, Account, Limits.KillSwitch);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        TradingMetrics.ForgetKillSwitch(this);
+        return Task.CompletedTask;
+    }
+
     public async Task<OrderSubmission> SubmitOrderAsync(OrderRequest request)
     {
         request.EnsureValid();
@@ -55,7 +67,11 @@ public sealed class RiskGrain(
         }
 
         var decision = await CheckAsync(request);
-        if (!decision.Approved) return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
+        if (!decision.Approved)
+        {
+            TradingMetrics.RecordRiskRejection(decision);
+            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
+        }
         var placed = await order.ExecuteAsync(request, venue);
         if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
         return new OrderSubmission(placed, decision, Duplicate: false);
@@ -88,6 +104,7 @@ public sealed class RiskGrain(
         var decision = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
         if (!decision.Approved)
         {
+            TradingMetrics.RecordRiskRejection(decision);
             await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, replace = new { quantity, limitPrice, stopPrice }, decision });
             return new OrderSubmission(existing, decision, Duplicate: false);
         }
@@ -100,6 +117,7 @@ public sealed class RiskGrain(
         if (errors.Count > 0) throw new ValidationException(errors);
         state.State.Limits = limits;
         await state.WriteStateAsync();
+        TradingMetrics.ReportKillSwitch(this, Account, limits.KillSwitch);
     }
 
     public Task<RiskLimits> GetLimitsAsync() => Task.FromResult(Limits);
@@ -110,6 +128,7 @@ public sealed class RiskGrain(
         state.State.Limits = Limits with { KillSwitch = engaged };
         state.State.KillSwitchReason = engaged ? reason : null;
         await state.WriteStateAsync();
+        TradingMetrics.ReportKillSwitch(this, Account, engaged);
         await AuditJson.AppendAsync(GrainFactory, Account, "risk.kill_switch", new { engaged, reason });
         if (!engaged) return;
         foreach (var orderId in state.State.WorkingOrders.ToList())

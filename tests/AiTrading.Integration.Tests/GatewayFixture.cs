@@ -7,6 +7,7 @@ using AiTrading.Silo;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace AiTrading.Integration.Tests;
 
@@ -19,6 +20,8 @@ public sealed class GatewayFixture : IAsyncLifetime
     public GrpcChannel Grpc { get; private set; } = null!;
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
     public Uri Mt5Bridge { get; private set; } = null!;
+    /// <summary>Finished spans of the traces a test started (<see cref="SpanLog.NewTrace"/>), from the product's in-memory exporter.</summary>
+    public SpanLog Spans { get; } = new();
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
     public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input"];
@@ -34,6 +37,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = grpc },
             SiloPort = silo,
             SiloGatewayPort = siloGateway,
+            Tracing = tracing => tracing.AddInMemoryExporter(Spans),
             Configuration = new Dictionary<string, string?>(Mt5Venues.SelectMany(v => new[]
             {
                 KeyValuePair.Create($"Trading:Mt5Terminals:{v}:Token", (string?)Mt5Token),
