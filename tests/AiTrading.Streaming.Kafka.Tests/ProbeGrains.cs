@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -53,6 +54,7 @@ public abstract class ProbeGrainBase : Grain, IProbeGrain, IAsyncObserver<ProbeE
         var delivery = new Delivery(item.Seq, token.SequenceNumber, token.EventIndex, duplicate);
         deliveries.Add(delivery);
         ProbeLog.Record(this.GetPrimaryKeyString(), delivery);
+        ProbeLog.RecordTrace(this.GetPrimaryKeyString(), Activity.Current?.TraceId);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -99,6 +101,13 @@ public static class ProbeLog
     public static void Record(string probe, Delivery delivery) => Log.GetOrAdd(probe, _ => new()).Enqueue(delivery);
 
     public static IReadOnlyList<Delivery> Of(string probe) => Log.TryGetValue(probe, out var q) ? q.ToList() : [];
+
+    private static readonly ConcurrentDictionary<string, ActivityTraceId?> Traces = new();
+
+    /// <summary>The trace the probe's handler last ran in (null: none).</summary>
+    public static void RecordTrace(string probe, ActivityTraceId? trace) => Traces[probe] = trace;
+
+    public static ActivityTraceId? TraceOf(string probe) => Traces.GetValueOrDefault(probe);
 }
 
 /// <summary>Holds deliveries of "Hold" events until a test releases them.</summary>
