@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Tests;
 using AiTrading.Grains.Tests;
+using Orleans.Streams;
 
 namespace AiTrading.Integration.Tests;
 
@@ -17,8 +19,9 @@ namespace AiTrading.Integration.Tests;
 public sealed partial class MetricsTests(GatewayFixture fixture)
 {
     private const string Dashboard = "deploy/grafana/aitrading.json";
-    private static readonly SemaphoreSlim TrafficGate = new(1, 1);
-    private static bool _trafficDone;
+    private const string Unlisted = "OBSUNLISTED";
+    private static readonly SemaphoreSlim ModelGate = new(1, 1);
+    private static bool _modelTrained;
 
     [Fact]
     public async Task Trading_series_move_with_traffic_and_framework_meters_are_included()
@@ -27,11 +30,12 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
         await TrafficAsync();
 
         var after = before;
-        await Eventually.True(async () =>
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (NotMoved(before, after = await Scrape.ReadAsync(fixture.Http)) is { Count: > 0 } still)
         {
-            after = await Scrape.ReadAsync(fixture.Http);
-            return Moved(before, after).Count == 0;
-        }, "every trading series to move");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"these series did not move: {string.Join(", ", still)}");
+            await Task.Delay(200);
+        }
 
         after.Sum("aitrading_risk_kill_switch", L("account", "OBS-HALTED")).ShouldBe(1);
         after.Has("aitrading_risk_kill_switch", L("account", "DEMO")).ShouldBeTrue();
@@ -46,11 +50,12 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
     }
 
     /// <summary>The series that should have grown from <paramref name="before"/> to <paramref name="after"/> and did not.</summary>
-    private static List<string> Moved(Scrape before, Scrape after)
+    private static List<string> NotMoved(Scrape before, Scrape after)
     {
         (string Name, string[] Labels)[] growing =
         [
             ("aitrading_ticks_total", [L("symbol", "EURUSD")]),
+            ("aitrading_ticks_rejected_total", [L("symbol", Unlisted)]),
             ("aitrading_bars_total", [L("symbol", "EURUSD"), L("timeframe", "M1")]),
             ("aitrading_stream_lag_seconds_count", [L("stream", "ticks")]),
             ("aitrading_orders_total", [L("outcome", "accepted"), L("venue", "paper")]),
@@ -134,36 +139,41 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
     private static partial Regex Identifier();
 
     /// <summary>
-    /// Once per test run: a market order and a refused one on DEMO over HTTP, an engaged kill switch, and a verdict of a
-    /// pattern validator over a freshly trained model (the only source of verdicts and registry inference).
+    /// A market order and a refused one on DEMO over HTTP, an engaged kill switch, refused ticks, and a verdict of a
+    /// pattern validator (the only source of verdicts and registry inference) over a model trained once per run.
     /// </summary>
     private async Task TrafficAsync()
     {
-        await TrafficGate.WaitAsync();
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var (status, body) = await PostOrder($$"""{"clientOrderId":"obs-{{id}}","account":"DEMO","symbol":"EURUSD","side":"BUY","quantity":1000}""");
+        status.ShouldBe(HttpStatusCode.Created, body);
+        (status, body) = await PostOrder($$"""{"clientOrderId":"obs-big-{{id}}","account":"DEMO","symbol":"EURUSD","side":"BUY","quantity":100000000}""");
+        status.ShouldBe(HttpStatusCode.Conflict, body);
+        body.ShouldContain("max_order_notional");
+
+        await fixture.Cluster.GetGrain<IRiskGrain>("OBS-HALTED").SetKillSwitchAsync(true, "metrics test");
+        // Ticks for an instrument no one configured are refused (the feed's own instruments stay untouched).
+        await fixture.Cluster.GetStreamProvider(StreamNames.Provider).GetStream<TickBatch>(StreamNames.Ticks, Unlisted)
+            .OnNextAsync(new TickBatch(Unlisted, [new Tick(Unlisted, DateTimeOffset.UtcNow, 1.0, 1.1, 1, 1)], DateTimeOffset.UtcNow));
+
+        var validator = fixture.Cluster.GetGrain<IPatternValidatorGrain>("obs-validator");
+        await ModelGate.WaitAsync();
         try
         {
-            if (_trafficDone) return;
-            var id = Guid.NewGuid().ToString("N")[..8];
-            var (status, body) = await PostOrder($$"""{"clientOrderId":"obs-{{id}}","account":"DEMO","symbol":"EURUSD","side":"BUY","quantity":1000}""");
-            status.ShouldBe(HttpStatusCode.Created, body);
-            (status, body) = await PostOrder($$"""{"clientOrderId":"obs-big-{{id}}","account":"DEMO","symbol":"EURUSD","side":"BUY","quantity":100000000}""");
-            status.ShouldBe(HttpStatusCode.Conflict, body);
-            body.ShouldContain("max_order_notional");
-
-            await fixture.Cluster.GetGrain<IRiskGrain>("OBS-HALTED").SetKillSwitchAsync(true, "metrics test");
-
-            var model = fixture.Cluster.GetGrain<IModelGrain>("obs-lgbm");
-            await ModelTestData.TrainedAsync(model, ModelTestData.Request("lightgbm"));
-            await model.PromoteAsync(1);
-            var validator = fixture.Cluster.GetGrain<IPatternValidatorGrain>("obs-validator");
-            await validator.ConfigureAsync(new PatternValidatorConfig([new("obs-lgbm")], AuditStream: "OBS-MODELS"));
-            await validator.ValidateAsync("SYN", ModelTestData.Input(ModelTestData.Dataset.Count - 1));
-            _trafficDone = true;
+            if (!_modelTrained)
+            {
+                var model = fixture.Cluster.GetGrain<IModelGrain>("obs-lgbm");
+                await ModelTestData.TrainedAsync(model, ModelTestData.Request("lightgbm"));
+                await model.PromoteAsync(1);
+                await validator.ConfigureAsync(new PatternValidatorConfig([new("obs-lgbm")], AuditStream: "OBS-MODELS"));
+                _modelTrained = true;
+            }
         }
         finally
         {
-            TrafficGate.Release();
+            ModelGate.Release();
         }
+        await validator.ValidateAsync("SYN", ModelTestData.Input(ModelTestData.Dataset.Count - 1));
     }
 
     private async Task<(HttpStatusCode, string)> PostOrder(string json)
