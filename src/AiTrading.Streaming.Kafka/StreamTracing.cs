@@ -58,7 +58,9 @@ public static class StreamTracing
     /// <summary>
     /// Starts the consumer span of a stream delivery under the producer's context found in the request context.
     /// Deliveries are calls of Orleans' stream consumer extension; Orleans traces those only on its runtime source,
-    /// which we leave off (it would parent them on the pulling agent, not the producer).
+    /// which we leave off (it would parent them on the pulling agent, not the producer). Inside a traced grain call
+    /// (registered after Orleans' activity propagation), it names the call's span as the trace parent in the request
+    /// context, which a memory stream stores with each batch the grain publishes.
     /// </summary>
     internal sealed class DeliveryFilter : IIncomingGrainCallFilter
     {
@@ -66,7 +68,15 @@ public static class StreamTracing
 
         public Task Invoke(IIncomingGrainCallContext context)
         {
-            if (!Source.HasListeners() || Activity.Current is not null || context.Request.GetInterfaceType().FullName != ConsumerExtension
+            if (!Source.HasListeners()) return context.Invoke();
+            if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current)
+            {
+                RequestContext.Set(TraceParent, current.Id!);
+                if (current.TraceStateString is { } state) RequestContext.Set(TraceState, state);
+                else RequestContext.Remove(TraceState);
+                return context.Invoke();
+            }
+            if (context.Request.GetInterfaceType().FullName != ConsumerExtension
                 || RequestContext.Get(TraceParent) is not string parent
                 || !ActivityContext.TryParse(parent, RequestContext.Get(TraceState) as string, isRemote: true, out var producer))
                 return context.Invoke();

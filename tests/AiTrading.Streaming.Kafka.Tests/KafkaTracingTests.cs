@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ public sealed class KafkaTracingTests(KafkaFixture fixture) : IDisposable
 {
     private const string TestSource = "kafka-tests";
     private static readonly ActivitySource Source = new(TestSource);
-    private readonly Spans _spans = new();
+    private readonly SpanCollection _spans = new();
     private TracerProvider? _tracing;
 
     private TracerProvider Tracing => _tracing ??= Sdk.CreateTracerProviderBuilder().AddSource(TestSource, StreamTracing.SourceName).AddInMemoryExporter(_spans).Build();
@@ -60,7 +59,8 @@ public sealed class KafkaTracingTests(KafkaFixture fixture) : IDisposable
             await producer.ProduceAsync(new Confluent.Kafka.TopicPartition(fixture.Topic, fixture.PartitionOf(ImplicitProbeGrain.Namespace, key)), message);
         }
 
-        await Eventually.True(() => ProbeLog.Of(traced).Count == 1 && ProbeLog.Of(garbled).Count == 1, "both events delivered");
+        await Eventually.True(() => ProbeLog.Of(traced).Count == 1 && ProbeLog.Of(garbled).Count == 1
+                                    && _spans.Find(s => s.Kind == ActivityKind.Consumer && s.TraceId == traceId) is not null, "both events delivered, the traced one's span");
         ProbeLog.TraceOf(traced).ShouldBe(traceId);
         _spans.Find(s => s.Kind == ActivityKind.Consumer && s.TraceId == traceId)!.ParentSpanId.ShouldBe(spanId);
         ProbeLog.TraceOf(garbled).ShouldBeNull("a header that is no trace context starts no span");
@@ -68,33 +68,4 @@ public sealed class KafkaTracingTests(KafkaFixture fixture) : IDisposable
     }
 
     public void Dispose() => _tracing?.Dispose();
-
-    /// <summary>The exporter's target: spans arrive from the threads that end them.</summary>
-    private sealed class Spans : ICollection<Activity>
-    {
-        private readonly List<Activity> _items = [];
-
-        public Activity? Find(Predicate<Activity> match)
-        {
-            lock (_items) return _items.Find(match);
-        }
-
-        public void Add(Activity item)
-        {
-            lock (_items) _items.Add(item);
-        }
-
-        public int Count
-        {
-            get { lock (_items) return _items.Count; }
-        }
-
-        public bool IsReadOnly => false;
-        public void Clear() { lock (_items) _items.Clear(); }
-        public bool Contains(Activity item) { lock (_items) return _items.Contains(item); }
-        public void CopyTo(Activity[] array, int arrayIndex) { lock (_items) _items.CopyTo(array, arrayIndex); }
-        public bool Remove(Activity item) { lock (_items) return _items.Remove(item); }
-        public IEnumerator<Activity> GetEnumerator() { lock (_items) return _items.ToList().GetEnumerator(); }
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }

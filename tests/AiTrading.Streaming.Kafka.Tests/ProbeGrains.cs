@@ -121,3 +121,15 @@ public static class ProbeGate
 
     public static void Release(int seq) => Gates.GetOrAdd(seq, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
+
+public interface IPublisherGrain : IGrainWithStringKey
+{
+    /// <summary>Publishes one event on the stream of this grain's key in <paramref name="ns"/>.</summary>
+    Task PublishAsync(string ns, int seq);
+}
+
+public sealed class PublisherGrain : Grain, IPublisherGrain
+{
+    public Task PublishAsync(string ns, int seq) =>
+        this.GetStreamProvider(KafkaFixture.Provider).GetStream<ProbeEvent>(ns, this.GetPrimaryKeyString()).OnNextAsync(new ProbeEvent(seq));
+}
