@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AiTrading.Cli;
+using AiTrading.Client;
 using AiTrading.Contracts;
 using AiTrading.Gateway;
+using AiTrading.Gateway.Security;
+using Grpc.Net.Client;
 using AiTrading.Silo;
 
 namespace AiTrading.Bench;
@@ -11,14 +14,29 @@ namespace AiTrading.Bench;
 /// <summary>What the load drivers share: the embedded product on free loopback ports, and percentiles of sorted samples.</summary>
 internal static class BenchHost
 {
+    /// <summary>A signing key of the bench run's own, so the drivers can mint tokens (removed when the process exits).</summary>
+    private static readonly string KeyFile = Path.Combine(Path.GetTempPath(), $"aitrading-bench-key-{Environment.ProcessId}.json");
+
     /// <summary>The embedded product's settings on free ports, logging warnings only, plus <paramref name="configuration"/>.</summary>
     public static HostSettings OnFreePorts(IReadOnlyDictionary<string, string?>? configuration = null) => new()
     {
         Gateway = new GatewayOptions { HttpPort = FreePort(), GrpcPort = FreePort() },
         SiloPort = FreePort(),
         SiloGatewayPort = FreePort(),
-        Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Logging:LogLevel:Default"] = "Warning" },
+        Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>())
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Gateway:Auth:SigningKeyFile"] = KeyFile,
+        },
     };
+
+    /// <summary>A gRPC channel to the gateway of <paramref name="settings"/> that sends a trader token for every account.</summary>
+    public static GrpcChannel TraderChannel(HostSettings settings)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(KeyFile);
+        var token = new TokenIssuer(SigningKey.LoadOrCreate(KeyFile)).Mint("bench", [Roles.Trader], [Claims.AllAccounts], TimeSpan.FromHours(4));
+        return AiTradingClient.CreateChannel(new AiTradingClientOptions { Address = $"http://127.0.0.1:{settings.Gateway.GrpcPort}", Token = token });
+    }
 
     /// <summary>Ticks the instrument grains of <paramref name="symbols"/> have taken.</summary>
     public static async Task<long> TickCount(IClusterClient cluster, IEnumerable<string> symbols)

@@ -31,7 +31,7 @@ public static class VenueFailoverBenchmark
         await using var app = Hosting.BuildEmbedded(settings);
         await app.StartAsync();
         await app.Services.GetRequiredService<LiveFeedService>().Ready;
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{settings.Gateway.GrpcPort}");
+        using var channel = BenchHost.TraderChannel(settings);
         var client = new Proto.Orders.OrdersClient(channel);
         var sequence = 0;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AiTrading.Client;
 using AiTrading.Connectors.Features;
 using AiTrading.Connectors.Feeds;
 using AiTrading.Core;
@@ -8,7 +9,6 @@ using AiTrading.Contracts;
 using AiTrading.Gateway;
 using AiTrading.Storage.Postgres;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +18,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), Order(), Quotes(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ModelCommands.Models()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), TokenCommands.Token(), Order(), Quotes(), StrategyCommands.Strategies(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ModelCommands.Models()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic, csv, or none (a silo without feed and demo strategies)", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };
@@ -33,7 +33,6 @@ public static class Commands
     private static readonly Option<int> SiloGatewayPort = new("--silo-gateway-port") { Description = "port Orleans clients (gateways) connect to", DefaultValueFactory = _ => 30000 };
     private static readonly Option<string?> LogFormat = new("--log-format") { Description = "console log format: text, or json (one object a line, for log collectors); default: Logging:Console:FormatterName, else text" };
     private static readonly Option<double> StatusInterval = new("--status-interval") { Description = "seconds between status lines (0: none)", DefaultValueFactory = _ => 5 };
-    private static readonly Option<string> GrpcAddress = new("--grpc") { Description = "gateway gRPC address", DefaultValueFactory = _ => "http://127.0.0.1:8001" };
 
     private static Command Run()
     {
@@ -107,14 +106,14 @@ public static class Commands
         var stopLoss = new Option<string?>("--stop-loss") { Description = "bracket: stop-loss price placed once the order fills" };
         var takeProfit = new Option<string?>("--take-profit") { Description = "bracket: take-profit price placed once the order fills" };
         var clientId = new Option<string?>("--client-order-id") { Description = "idempotency key (default: a new one)" };
-        var command = new Command("order", "Submit a manual order through the gateway's gRPC API.")
-            { GrpcAddress, account, symbol, side, quantity, limit, stop, tif, stopLoss, takeProfit, clientId };
+        var command = GatewayClient.With(new Command("order", "Submit a manual order through the gateway's gRPC API.")
+            { account, symbol, side, quantity, limit, stop, tif, stopLoss, takeProfit, clientId });
         command.SetAction((result, token) => Guarded(async () =>
         {
-            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
-            var client = new Proto.Orders.OrdersClient(channel);
+            using var client = GatewayClient.Connect(result);
             var sideText = result.GetValue(side)!.ToUpperInvariant();
-            var reply = await client.SubmitAsync(new Proto.SubmitOrderRequest
+            // The client order id is made once: a retried submit (after a lost connection) carries the same id and is answered with the first order.
+            var reply = await client.Orders.SubmitAsync(new Proto.SubmitOrderRequest
             {
                 ClientOrderId = result.GetValue(clientId) ?? $"cli-{Guid.NewGuid():N}",
                 Account = result.GetValue(account)!,
@@ -142,7 +141,7 @@ public static class Commands
                     ? null
                     : new Proto.Bracket { StopLossPrice = result.GetValue(stopLoss) ?? "", TakeProfitPrice = result.GetValue(takeProfit) ?? "" },
             }, cancellationToken: token);
-            Console.WriteLine(reply);
+            GatewayClient.Print(result, reply, OrderLine(reply));
         }));
         return command;
     }
@@ -150,22 +149,32 @@ public static class Commands
     private static Command Quotes()
     {
         var count = new Option<int>("--count") { Description = "stop after this many quotes", DefaultValueFactory = _ => 20 };
-        var command = new Command("quotes", "Stream live quotes from the gateway's gRPC API.") { GrpcAddress, Symbols, count };
+        var command = GatewayClient.With(new Command("quotes", "Stream live quotes from the gateway's gRPC API.") { Symbols, count });
         command.SetAction((result, token) => Guarded(async () =>
         {
-            using var channel = GrpcChannel.ForAddress(result.GetValue(GrpcAddress)!);
-            var client = new Proto.MarketData.MarketDataClient(channel);
+            using var client = GatewayClient.Connect(result);
             var request = new Proto.SubscribeRequest();
             request.Symbols.AddRange(Hosting.ParseSymbols(result.GetValue(Symbols)!));
-            using var call = client.Subscribe(request, cancellationToken: token);
+            using var call = client.MarketData.Subscribe(request, cancellationToken: token);
             var left = result.GetValue(count);
-            await foreach (var q in call.ResponseStream.ReadAllAsync(token))
+            await GatewayClient.Follow(call.ResponseStream, token, q =>
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{q.Time.ToDateTimeOffset():O} {q.Symbol,-8} {q.Bid,12} {q.Ask,12}"));
-                if (--left <= 0) break;
-            }
+                GatewayClient.Print(result, q, string.Create(CultureInfo.InvariantCulture, $"{q.Time.ToDateTimeOffset():O} {q.Symbol,-8} {q.Bid,12} {q.Ask,12}"));
+                return --left > 0;
+            });
         }));
         return command;
+    }
+
+    /// <summary>"DEMO:cli-1 BUY 10000 EURUSD MARKET GTC: FILLED 10000 at 1.0843".</summary>
+    private static string OrderLine(Proto.OrderReply o)
+    {
+        var side = o.Side switch { Proto.OrderSide.Buy => "BUY", Proto.OrderSide.Sell => "SELL", _ => "-" };
+        var type = o.Type switch { Proto.OrderType.Limit => "LIMIT", Proto.OrderType.Stop => "STOP", Proto.OrderType.StopLimit => "STOP_LIMIT", _ => "MARKET" };
+        var prices = (o.LimitPrice.Length > 0 ? $" limit {o.LimitPrice}" : "") + (o.StopPrice.Length > 0 ? $" stop {o.StopPrice}" : "");
+        var fill = o.FilledQuantity is { Length: > 0 } filled && filled != "0" ? $" {filled} at {o.AverageFillPrice}" : "";
+        return $"{o.OrderId} {side} {o.Quantity} {o.Symbol} {type}{prices} {o.TimeInForce.ToString().ToUpperInvariant()}: {o.Status}{fill}"
+               + (o.Reason.Length > 0 ? $" ({o.Reason})" : "") + (o.Duplicate ? " (already submitted)" : "");
     }
 
     private static Command Indicators()
@@ -230,7 +239,12 @@ public static class Commands
             await action();
             return 0;
         }
-        catch (Exception e) when (e is ValidationException or FormatException or IOException or UnauthorizedAccessException or RpcException
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine($"error: {RpcErrors.Describe(e)}");
+            return 2;
+        }
+        catch (Exception e) when (e is ValidationException or FormatException or IOException or UnauthorizedAccessException
                                        or MigrationException or System.Data.Common.DbException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

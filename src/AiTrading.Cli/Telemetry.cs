@@ -1,4 +1,5 @@
 using AiTrading.Core;
+using AiTrading.Gateway.Security;
 using AiTrading.Grains;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -129,8 +130,9 @@ public static class Telemetry
 
     public static IClientBuilder AddAiTradingTracing(this IClientBuilder client) => client.AddActivityPropagation();
 
-    /// <summary>The Prometheus scrape endpoint of the gateway (and of the embedded process, which it covers whole).</summary>
-    public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) => endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+    /// <summary>The Prometheus scrape endpoint of the gateway (and of the embedded process, which it covers whole): any role may read it.</summary>
+    public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Read);
 
     private static bool IsProbeOrScrape(PathString path) =>
         path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");

@@ -2,8 +2,9 @@ namespace AiTrading.Contracts;
 
 /// <summary>
 /// One backtest run (key: run id): replays the request's data through its spec with the Core backtester, off the
-/// grain's turn, and keeps the result (JSON) and the HTML report. The same request again is idempotent; another under
-/// the same id is a conflict. A run that a restart interrupted starts again (the result is deterministic).
+/// grain's turn, and keeps the result (JSON) and the HTML report for the configured retention, after which reads
+/// answer gone and the id may be used again. The same request again is idempotent; another under the same id is a
+/// conflict. A run that a restart interrupted starts again (the result is deterministic).
 /// </summary>
 [Alias("backtest")]
 public interface IBacktestGrain : IGrainWithStringKey
@@ -20,6 +21,7 @@ public interface IBacktestGrain : IGrainWithStringKey
 /// What to backtest: the strategy spec (JSON, as submitted live), the data files (paths under the silo's backtest data
 /// directory, each the bars or ticks of one instrument) and the settings, written as the CLI takes them
 /// (<c>fill</c> next-open or close; <c>commission</c> like <c>0.005/unit,min=1</c>; <c>financing</c> like <c>long=3%,short=1%</c>).
+/// <see cref="RequestedBy"/> is the caller, whose concurrent runs are limited.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("backtest-request")]
 public sealed record BacktestRequest(
@@ -33,7 +35,8 @@ public sealed record BacktestRequest(
     [property: Id(7)] string? Financing = null,
     [property: Id(8)] int WarmupBars = 0,
     [property: Id(9)] DateTimeOffset? From = null,
-    [property: Id(10)] DateTimeOffset? To = null)
+    [property: Id(10)] DateTimeOffset? To = null,
+    [property: Id(11)] string RequestedBy = Callers.Anonymous)
 {
     public bool SameAs(BacktestRequest other) =>
         this with { Data = [] } == other with { Data = [] } && Data.SequenceEqual(other.Data);
@@ -42,7 +45,8 @@ public sealed record BacktestRequest(
 [GenerateSerializer, Immutable, Alias("backtest-data-file")]
 public sealed record BacktestDataFile([property: Id(0)] string Symbol, [property: Id(1)] string Path);
 
-public enum BacktestRunState { Running = 0, Completed = 1, Failed = 2 }
+/// <summary>Expired: the run ended longer ago than the result retention, and its result and report were discarded.</summary>
+public enum BacktestRunState { Running = 0, Completed = 1, Failed = 2, Expired = 3 }
 
 /// <summary>A run as it stands: progress while running; the result (the CLI's JSON) once completed; why, once failed.</summary>
 [GenerateSerializer, Immutable, Alias("backtest-view")]

@@ -31,3 +31,11 @@ public sealed class ResourceNotFoundException : Exception
 /// <summary>The request contradicts what exists, e.g. a client order id reused for a different order (HTTP 409, gRPC AlreadyExists).</summary>
 [GenerateSerializer, Alias("conflict")]
 public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>The caller already runs as many jobs of a kind (backtests, training) as it may at once (HTTP 429, gRPC ResourceExhausted).</summary>
+[GenerateSerializer, Alias("quota-exceeded")]
+public sealed class QuotaExceededException(string message) : Exception(message);
+
+/// <summary>The thing asked for existed but was discarded after its retention (HTTP 410, gRPC NotFound).</summary>
+[GenerateSerializer, Alias("resource-gone")]
+public sealed class ResourceGoneException(string message) : Exception(message);

@@ -89,6 +89,8 @@ public interface IPortfolioGrain : IGrainWithStringKey
     [Alias("apply-fill")] Task<decimal> ApplyFillAsync(Fill fill);
     [Alias("exposure"), ReadOnly] Task<AccountExposure> GetExposureAsync(string symbol);
     [Alias("valuation"), ReadOnly] Task<PortfolioValuation> GetValuationAsync();
+    /// <summary>The valuation with the margin and drawdown the account's risk limits give it.</summary>
+    [Alias("statement"), ReadOnly] Task<PortfolioStatement> GetStatementAsync();
 }
 
 /// <summary>An append-only, SHA-256 hash-chained log (key: stream name, one per account).</summary>

@@ -9,6 +9,7 @@ namespace AiTrading.Contracts;
 /// train on, the label horizon and labelling (fixed or triple-barrier), the task (direction or return), the features
 /// (default: the scale-free model set), walk-forward folds and embargo, and hyper-parameter overrides by name
 /// (trees, leaves, learningRate, minLeafSamples, window, hidden, layers, epochs, batchSize, networkLearningRate, seed).
+/// <see cref="RequestedBy"/> is the caller, whose concurrent jobs are limited.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("model-training-request")]
 public sealed record ModelTrainingRequest(
@@ -22,7 +23,8 @@ public sealed record ModelTrainingRequest(
     [property: Id(7)] int Folds = 4,
     [property: Id(8)] int Embargo = 5,
     [property: Id(9)] double BarrierWidth = 1,
-    [property: Id(10)] string Device = "auto");
+    [property: Id(10)] string Device = "auto",
+    [property: Id(11)] string RequestedBy = Callers.Anonymous);
 
 /// <summary>A training job: queued → running → completed (with the version it produced) / failed / cancelled.</summary>
 [GenerateSerializer, Immutable, Alias("training-job")]

@@ -35,11 +35,16 @@ public sealed record VenueCircuitView(
 [Alias("mt5-bridge")]
 public interface IMt5BridgeGrain : IExecutionVenue
 {
-    /// <summary>Checks the hello; a refused one names why. A new session replaces the previous one.</summary>
+    /// <summary>
+    /// Checks the hello; a refused one names why. A new session of the same terminal replaces its previous one; another
+    /// terminal is refused (<see cref="TerminalSession.VenueBusy"/>) while the connected one keeps its heartbeat.
+    /// </summary>
     [Alias("connect")] Task<TerminalSession> ConnectAsync(TerminalHello hello, IMt5Terminal terminal);
     /// <summary>False when the session was replaced by a newer one (the caller should close its connection).</summary>
     [Alias("heartbeat"), AlwaysInterleave] Task<bool> HeartbeatAsync(long session);
     [Alias("disconnect")] Task DisconnectAsync(long session);
+    /// <summary>Ticks of the terminal the gateway refused (far ahead of its clock, out of order), for the venue's status.</summary>
+    [Alias("rejected-ticks"), AlwaysInterleave] Task ReportRejectedTicksAsync(long count);
     [Alias("acknowledge")] Task AcknowledgeAsync(TerminalAck ack);
     /// <summary>Applies one execution to its order (once per execution id); the terminal may be told once this returns.</summary>
     [Alias("execution")] Task<ExecutionOutcome> ReportExecutionAsync(TerminalExecution execution);
@@ -85,7 +90,12 @@ public sealed record TerminalSession(
     [property: Id(1)] string? Refusal,
     [property: Id(2)] long Session,
     [property: Id(3)] int HeartbeatSeconds,
-    [property: Id(4)] IReadOnlyList<TerminalCommand> Pending);
+    [property: Id(4)] IReadOnlyList<TerminalCommand> Pending,
+    [property: Id(5)] string? RefusalCode = null)
+{
+    /// <summary>Refusal codes, as the bridge's <c>error</c> message carries them.</summary>
+    public const string Unauthorized = "unauthorized", VenueBusy = "venue_busy";
+}
 
 /// <summary>The terminal's answer to a command: done (with the terminal's ticket) or refused (with its reason).</summary>
 [GenerateSerializer, Immutable, Alias("terminal-ack")]
@@ -130,4 +140,5 @@ public sealed record Mt5VenueStatus(
     [property: Id(6)] int WorkingOrders,
     [property: Id(7)] IReadOnlyList<TerminalPosition> Positions,
     [property: Id(8)] DateTimeOffset? PositionsAt,
-    [property: Id(9)] VenueCircuitView Circuit);
+    [property: Id(9)] VenueCircuitView Circuit,
+    [property: Id(10)] long RejectedTicks = 0);

@@ -52,6 +52,23 @@ public sealed record OrderSubmission(
     [property: Id(2)] bool Duplicate);
 
 
+/// <summary>An account's valuation with what its risk limits make of it: the margin its positions use, the margin left, its drawdown.</summary>
+[GenerateSerializer, Immutable, Alias("portfolio-statement")]
+public sealed record PortfolioStatement(
+    [property: Id(0)] Core.Portfolio.PortfolioValuation Valuation,
+    [property: Id(1)] decimal MarginRate,
+    [property: Id(2)] decimal MarginUsed,
+    [property: Id(3)] decimal FreeMargin,
+    [property: Id(4)] decimal Drawdown,
+    [property: Id(5)] bool KillSwitch)
+{
+    public static PortfolioStatement Of(Core.Portfolio.PortfolioValuation valuation, RiskLimits limits)
+    {
+        var marginUsed = valuation.MarginUsed(limits.MarginRate);
+        return new(valuation, limits.MarginRate, marginUsed, valuation.Equity - marginUsed, valuation.Drawdown, limits.KillSwitch);
+    }
+}
+
 [GenerateSerializer, Immutable, Alias("audit-stream-info")]
 public sealed record AuditStreamInfo([property: Id(0)] string Stream, [property: Id(1)] long Length, [property: Id(2)] string HeadHash);
 

@@ -1,45 +1,125 @@
+using System.Data.Common;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AiTrading.Gateway;
 
-/// <summary>One mapping from the platform's exceptions to HTTP and gRPC answers; anything else is a 500/Internal.</summary>
+/// <summary>What an exception means to a client: one classification for HTTP (ProblemDetails) and gRPC (status codes).</summary>
+internal enum Outcome { Invalid, NotFound, Conflict, Gone, Exhausted, Refused, Unavailable, Internal }
+
+/// <summary>The one mapping from the platform's exceptions to HTTP problems and gRPC statuses.</summary>
 internal static class ErrorMapping
 {
-    public static IResult ToHttp(Exception e) => e switch
+    /// <summary>Seconds a client is told to wait before retrying a 503.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public static Outcome Classify(Exception e) => e switch
     {
-        InvalidRequestException v => BadRequest(v.Errors),
-        ValidationException v => BadRequest(v.Errors),
-        ResourceNotFoundException n => Results.Json(new { error = n.Message }, statusCode: StatusCodes.Status404NotFound),
-        ConflictException c => Results.Json(new { error = c.Message }, statusCode: StatusCodes.Status409Conflict),
-        NoGpuSiloException g => Results.Json(new { error = g.Message }, statusCode: StatusCodes.Status503ServiceUnavailable),
-        _ => throw e,
+        InvalidRequestException or ValidationException => Outcome.Invalid,
+        ResourceNotFoundException => Outcome.NotFound,
+        ConflictException => Outcome.Conflict,
+        ResourceGoneException => Outcome.Gone,
+        QuotaExceededException => Outcome.Exhausted,
+        RequestRefusedException => Outcome.Refused,
+        NoGpuSiloException => Outcome.Unavailable,
+        _ when IsInfrastructureFailure(e) => Outcome.Unavailable,
+        _ => Outcome.Internal,
     };
 
-    public static IResult BadRequest(IEnumerable<FieldError> errors) =>
-        Results.Json(new { errors = errors.Select(x => new { field = x.Field, message = x.Message }) }, statusCode: StatusCodes.Status400BadRequest);
-
-    public static RpcException? ToRpc(Exception e) => e switch
+    /// <summary>Storage or cluster out of reach: the request may succeed later, so it is a 503, not a 500.</summary>
+    private static bool IsInfrastructureFailure(Exception e)
     {
-        InvalidRequestException v => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", v.Errors))),
-        ValidationException v => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", v.Errors))),
-        ResourceNotFoundException n => new RpcException(new Status(StatusCode.NotFound, n.Message)),
-        ConflictException c => new RpcException(new Status(StatusCode.AlreadyExists, c.Message)),
-        NoGpuSiloException g => new RpcException(new Status(StatusCode.Unavailable, g.Message)),
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is DbException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                or Orleans.Storage.InconsistentStateException)
+                return true;
+            if (x.GetType().FullName?.StartsWith("Npgsql.", StringComparison.Ordinal) == true) return true;
+        }
+        return false;
+    }
+
+    public static IReadOnlyList<FieldError> FieldErrors(Exception e) => e switch
+    {
+        InvalidRequestException v => v.Errors,
+        ValidationException v => v.Errors,
+        _ => [],
+    };
+
+    public static ProblemDetails Problem(Exception e) => Classify(e) switch
+    {
+        Outcome.Invalid => Invalid(FieldErrors(e)),
+        Outcome.NotFound => new() { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = e.Message },
+        Outcome.Conflict => new() { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = e.Message },
+        Outcome.Gone => new() { Status = StatusCodes.Status410Gone, Title = "Gone", Detail = e.Message },
+        Outcome.Exhausted => new() { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = e.Message },
+        Outcome.Refused when e is RequestRefusedException r => new() { Status = r.Status, Title = ReasonPhrases.GetReasonPhrase(r.Status), Detail = e.Message },
+        Outcome.Unavailable when e is NoGpuSiloException => new() { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = e.Message },
+        Outcome.Unavailable => new()
+        {
+            Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable",
+            Detail = "storage or the cluster did not answer; retry later",
+        },
+        _ => new() { Status = StatusCodes.Status500InternalServerError, Title = "Internal error", Detail = "the error is logged under this trace id" },
+    };
+
+    /// <summary>A 400 whose <c>errors</c> list names each field and what is wrong with it.</summary>
+    public static ProblemDetails Invalid(IEnumerable<FieldError> errors) => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request is invalid",
+        Detail = "see errors: each names a field and what is wrong with it",
+        Extensions = { ["errors"] = errors.Select(x => new { field = x.Field, message = x.Message }).ToList() },
+    };
+
+    public static RpcException? ToRpc(Exception e) => Classify(e) switch
+    {
+        Outcome.Invalid => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", FieldErrors(e)))),
+        Outcome.NotFound => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        Outcome.Conflict => new RpcException(new Status(StatusCode.AlreadyExists, e.Message)),
+        Outcome.Gone => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+        Outcome.Exhausted => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
+        Outcome.Unavailable => new RpcException(new Status(StatusCode.Unavailable, e is NoGpuSiloException ? e.Message : "storage or the cluster did not answer; retry later")),
         _ => null,
     };
 
-    /// <summary>Runs an HTTP handler, answering the platform's errors with their status codes.</summary>
-    public static async Task<IResult> Handle(Func<Task<IResult>> handler)
+    /// <summary>Writes the problem <paramref name="e"/> stands for, outside an endpoint (middleware that refuses a request).</summary>
+    public static async Task WriteProblemAsync(HttpContext http, Exception e)
     {
-        try { return await handler(); }
-        catch (Exception e) when (e is InvalidRequestException or ValidationException or ResourceNotFoundException or ConflictException or NoGpuSiloException)
+        var problem = Problem(e);
+        http.Response.StatusCode = problem.Status!.Value;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
+    public static bool IsGrpc(HttpContext http) => http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+}
+
+/// <summary>
+/// Answers every exception an HTTP endpoint lets out as a problem (RFC 9457): the platform's as 400/404/409/503,
+/// anything else as a 500 that carries the trace id and nothing of the exception (it is logged here).
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (ErrorMapping.IsGrpc(http)) return false;
+        var problem = ErrorMapping.Problem(exception);
+        if (problem.Status == StatusCodes.Status500InternalServerError) log.LogError(exception, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            return ToHttp(e);
+            log.LogWarning("{Method} {Path}: {Error}", http.Request.Method, http.Request.Path, exception.Message);
+            http.Response.Headers.RetryAfter = ErrorMapping.RetryAfterSeconds.ToString();
         }
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 }
 
@@ -58,4 +138,10 @@ internal sealed class ErrorMappingInterceptor : Interceptor
         try { await continuation(request, responseStream, context); }
         catch (Exception e) when (ErrorMapping.ToRpc(e) is { } rpc) { throw rpc; }
     }
+}
+
+/// <summary>A request refused as a whole before its content is looked at (wrong media type, too large): an HTTP status and why.</summary>
+internal sealed class RequestRefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
 }

@@ -4,10 +4,12 @@ using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
+using AiTrading.Gateway.Security;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,13 +32,38 @@ public static class GatewayHosting
             kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(); // the standard grpc.health.v1 service, answering from the checks below
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]).AddDependencyChecks(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddAiTradingOpenApi();
+        builder.Services.AddAiTradingRateLimits(builder.Configuration);
+        builder.Services.AddMt5Bridge(builder.Configuration);
         return builder;
     }
 
     public static WebApplication MapAiTradingGateway(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        // Answers without a body (401, 403, 404 of an unknown route, 405, 415, ...) get a problem body too; gRPC keeps its own statuses.
+        app.UseStatusCodePages(async context =>
+        {
+            if (ErrorMapping.IsGrpc(context.HttpContext)) return;
+            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .TryWriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext });
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication, so limits count by principal; before authorization, so a refused flood is limited too
+        app.UseAuthorization();
+        app.MapAiTradingApiDescription(app.Configuration.GetValue<bool>(ApiDescription.AnonymousSetting));
         app.MapTradingApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();
@@ -49,8 +76,10 @@ public static class GatewayHosting
         app.MapGrpcService<StrategiesService>();
         app.MapGrpcService<BacktestService>();
         app.MapGrpcService<ModelsService>();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGrpcReflectionService().RequireAuthorization(Policies.Read);
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness }).AllowAnonymous();
         return app;
     }
 
@@ -85,6 +114,13 @@ public static class GatewayHosting
             ? client.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration))
             : client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
     }
+
+    /// <summary>Each check's verdict and why, so an operator sees which dependency holds readiness back (no secrets in the descriptions).</summary>
+    private static Task WriteReadiness(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+    });
 
     private sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
     {

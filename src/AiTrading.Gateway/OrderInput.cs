@@ -26,7 +26,7 @@ internal static class OrderInput
             "BUY" => OrderSide.Buy,
             "SELL" => OrderSide.Sell,
             null or "" => Fail<OrderSide>(errors, "side", "is required (BUY or SELL)"),
-            _ => Fail<OrderSide>(errors, "side", $"'{f.Side}' is not a side (use BUY or SELL)"),
+            _ => Fail<OrderSide>(errors, "side", $"{Bounds.Echo(f.Side)} is not a side (use BUY or SELL)"),
         };
         var type = f.Type?.Trim().ToUpperInvariant().Replace('-', '_') switch
         {
@@ -34,7 +34,7 @@ internal static class OrderInput
             "LIMIT" => OrderType.Limit,
             "STOP" => OrderType.Stop,
             "STOP_LIMIT" => OrderType.StopLimit,
-            _ => Fail<OrderType>(errors, "type", $"'{f.Type}' is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"),
+            _ => Fail<OrderType>(errors, "type", $"{Bounds.Echo(f.Type)} is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"),
         };
         var timeInForce = f.TimeInForce?.Trim().ToUpperInvariant() switch
         {
@@ -42,7 +42,7 @@ internal static class OrderInput
             "IOC" => TimeInForce.Ioc,
             "FOK" => TimeInForce.Fok,
             "DAY" => TimeInForce.Day,
-            _ => Fail<TimeInForce>(errors, "timeInForce", $"'{f.TimeInForce}' is not a time in force (use GTC, IOC, FOK or DAY)"),
+            _ => Fail<TimeInForce>(errors, "timeInForce", $"{Bounds.Echo(f.TimeInForce)} is not a time in force (use GTC, IOC, FOK or DAY)"),
         };
         var quantity = Decimal(errors, "quantity", f.Quantity, required: true) ?? 0m;
         var limit = Decimal(errors, "limitPrice", f.LimitPrice, required: false);
@@ -63,10 +63,12 @@ internal static class OrderInput
     public static OrderRequest ParseJson(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object) throw new ValidationException("body", "must be a JSON object");
+        Apis.RequestBody.RefuseUnknownFields(body, "$", "an order", OrderFieldNames);
         var bracket = Property(body, "bracket");
         if (bracket is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
             throw new ValidationException("bracket", "must be an object with stopLossPrice and/or takeProfitPrice");
         var hasBracket = bracket is { ValueKind: JsonValueKind.Object };
+        if (hasBracket) Apis.RequestBody.RefuseUnknownFields(bracket!.Value, "$.bracket", "a bracket", "stopLossPrice", "takeProfitPrice");
         return Parse(new OrderFields(Text(body, "clientOrderId"), Text(body, "account"), Text(body, "symbol"), Text(body, "side"),
             Text(body, "quantity"), Text(body, "type"), Text(body, "limitPrice"), Text(body, "stopPrice"), Text(body, "timeInForce"),
             hasBracket ? Text(bracket!.Value, "stopLossPrice") : null, hasBracket ? Text(bracket!.Value, "takeProfitPrice") : null, hasBracket, Text(body, "venue")));
@@ -82,10 +84,15 @@ internal static class OrderInput
         return parsed;
     }
 
-    public static (decimal Quantity, decimal? LimitPrice, decimal? StopPrice) ParseReplaceJson(JsonElement body) =>
-        body.ValueKind == JsonValueKind.Object
-            ? ParseReplace(Text(body, "quantity"), Text(body, "limitPrice"), Text(body, "stopPrice"))
-            : throw new ValidationException("body", "must be a JSON object");
+    public static (decimal Quantity, decimal? LimitPrice, decimal? StopPrice) ParseReplaceJson(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object) throw new ValidationException("body", "must be a JSON object");
+        Apis.RequestBody.RefuseUnknownFields(body, "$", "a replace", "quantity", "limitPrice", "stopPrice");
+        return ParseReplace(Text(body, "quantity"), Text(body, "limitPrice"), Text(body, "stopPrice"));
+    }
+
+    private static readonly string[] OrderFieldNames =
+        ["clientOrderId", "account", "symbol", "side", "quantity", "type", "limitPrice", "stopPrice", "timeInForce", "bracket", "venue"];
 
     private static JsonElement? Property(JsonElement body, string name)
     {
@@ -110,7 +117,7 @@ internal static class OrderInput
             return null;
         }
         if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
-        errors.Add(new(field, $"'{text}' is not a finite decimal number"));
+        errors.Add(new(field, $"{Bounds.Echo(text)} is not a finite decimal number"));
         return null;
     }
 

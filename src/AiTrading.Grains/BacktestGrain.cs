@@ -8,15 +8,20 @@ using AiTrading.Core.Strategies;
 using AiTrading.Grains.Models;
 using AiTrading.ML;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AiTrading.Grains;
 
 /// <summary>Where backtests get their data and reports: files under a directory the host chooses, and the HTML report.</summary>
 public interface IBacktestData
 {
+    /// <param name="maxRows">the most bars or ticks to read; a file with more is refused</param>
     /// <exception cref="ValidationException">The path is outside the data directory.</exception>
-    /// <exception cref="FormatException">The file is missing or malformed (file, line, column named).</exception>
-    BacktestSeries Load(string symbol, string path);
+    /// <exception cref="FormatException">
+    /// The file is missing or malformed: the message names the file as the request did, the line and column, and
+    /// repeats neither the file's content nor where the data directory is.
+    /// </exception>
+    BacktestSeries Load(string symbol, string path, int maxRows);
 
     string Report(BacktestResult result, IReadOnlyList<BacktestSeries> data);
 }
@@ -37,24 +42,40 @@ public sealed class BacktestGrainState
 }
 
 /// <summary>
-/// Runs one backtest (see <see cref="IBacktestGrain"/>): the request is checked on the call, the replay runs on the
-/// thread pool with its progress readable meanwhile, and the outcome is persisted when it ends.
+/// Runs one backtest (see <see cref="IBacktestGrain"/>): the request is checked on the call while the caller holds one
+/// of its run slots (<see cref="BacktestRunOptions.MaxConcurrentRuns"/>), its files are read and the replay runs on the
+/// thread pool with its progress readable meanwhile, and the outcome is persisted when it ends. A reminder discards the
+/// result and report once <see cref="BacktestRunOptions.ResultRetention"/> has passed; reads see them expired from then.
 /// </summary>
 public sealed class BacktestGrain(
     [PersistentState("backtest")] IPersistentState<BacktestGrainState> state,
     IBacktestData data,
+    IOptions<BacktestRunOptions> options,
     TimeProvider clock,
-    ILogger<BacktestGrain> logger) : Grain, IBacktestGrain, IProgress<BacktestProgress>
+    ILogger<BacktestGrain> logger) : Grain, IBacktestGrain, IProgress<BacktestProgress>, IRemindable
 {
+    private const string ExpiryReminder = "expire";
+    /// <summary>How long a run's slot is held at most: a silo that dies mid-run cannot hold it for ever.</summary>
+    private static readonly TimeSpan SlotLease = TimeSpan.FromHours(6);
+
     private long _bars, _total;
+
+    private string Id => this.GetPrimaryKeyString();
+    private BacktestRunOptions Limits => options.Value;
+
+    /// <summary>Ended longer ago than the retention: the result and report are gone (or about to be discarded).</summary>
+    private bool Expired => state.State.State == BacktestRunState.Expired ||
+                            state.State is { FinishedAt: { } finished, State: not BacktestRunState.Running } && clock.GetUtcNow() >= finished + Limits.ResultRetention;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (Expired) await ExpireAsync();
         if (state.State is { Request: { } request, State: BacktestRunState.Running })
         {
             // Interrupted (the silo stopped): the replay is deterministic, so run it again.
             try
             {
+                // Resumed without taking a slot: it was counted when it started, and a restart must not refuse it.
                 Start(await PrepareAsync(request));
             }
             catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
@@ -70,23 +91,61 @@ public sealed class BacktestGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<FieldError>();
-        Identifiers.Require(errors, "id", this.GetPrimaryKeyString());
+        Identifiers.Require(errors, "id", Id);
         if (errors.Count > 0) throw new ValidationException(errors);
+        if (Expired) await ExpireAsync(); // an expired run's id may be used again
         if (state.State.Request is { } existing)
         {
             if (existing.SameAs(request)) return View();
-            throw new ConflictException($"backtest '{this.GetPrimaryKeyString()}' exists with a different request; use another id");
+            throw new ConflictException($"backtest '{Id}' exists with a different request; use another id");
         }
-        var run = await PrepareAsync(request);
+        // The slot is taken before the files are read, so a caller's reading is bounded too; a refused request gives it back.
+        var slots = Slots(request);
+        if (!await slots.TryAcquireAsync(Id, Limits.MaxConcurrentRuns, SlotLease))
+            throw new QuotaExceededException($"'{request.RequestedBy}' already has {Limits.MaxConcurrentRuns} backtest(s) running, the most at once " +
+                                             $"({BacktestRunOptions.Section}:MaxConcurrentRuns); start this one when one of them has ended");
+        Run run;
+        try
+        {
+            run = await PrepareAsync(request);
+        }
+        catch
+        {
+            await slots.ReleaseAsync(Id);
+            throw;
+        }
         state.State = new BacktestGrainState { Request = request, State = BacktestRunState.Running, StartedAt = clock.GetUtcNow() };
         await state.WriteStateAsync();
         Start(run);
         return View();
     }
 
-    public Task<BacktestView?> GetAsync() => Task.FromResult(state.State.Request is null ? null : View());
+    public Task<BacktestView?> GetAsync() => Task.FromResult(state.State.Request is null && state.State.State != BacktestRunState.Expired ? null : View());
 
-    public Task<string?> GetReportAsync() => Task.FromResult(state.State.Report);
+    public Task<string?> GetReportAsync() => Task.FromResult(Expired ? null : state.State.Report);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder) return;
+        if (Expired || state.State.Request is null) await ExpireAsync();
+    }
+
+    /// <summary>Keeps only what says the run existed and when it ended; the request, result and report are discarded.</summary>
+    private async Task ExpireAsync()
+    {
+        if (state.State.State != BacktestRunState.Expired)
+        {
+            var s = state.State;
+            state.State = new BacktestGrainState
+            {
+                State = BacktestRunState.Expired, StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, Bars = s.Bars, Trades = s.Trades, FinalEquity = s.FinalEquity,
+            };
+            await state.WriteStateAsync();
+        }
+        if (await this.GetReminder(ExpiryReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private IJobSlotsGrain Slots(BacktestRequest request) => GrainFactory.GetGrain<IJobSlotsGrain>(JobSlots.Key(JobSlots.Backtests, request.RequestedBy));
 
     public void Report(BacktestProgress value)
     {
@@ -125,18 +184,15 @@ public sealed class BacktestGrain(
         errors.AddRange(options.Validate());
         var series = new List<BacktestSeries>();
         if (request.Data is not { Count: > 0 }) errors.Add(new("data", "name at least one file (symbol and path)"));
+        else if (request.Data.Count > Limits.MaxFiles)
+            errors.Add(new("data", $"must name at most {Limits.MaxFiles} files ({BacktestRunOptions.Section}:MaxFiles; got {request.Data.Count})"));
         else
-            for (var i = 0; i < request.Data.Count; i++)
-            {
-                try
-                {
-                    series.Add(data.Load(InstrumentSymbol(request.Data[i].Symbol), request.Data[i].Path));
-                }
-                catch (Exception e) when (e is FormatException or ValidationException)
-                {
-                    errors.Add(new($"data[{i}]", e.Message));
-                }
-            }
+        {
+            // Reading files blocks: off the grain's scheduler.
+            var (loaded, problems) = await Task.Run(() => Load(request.Data));
+            series.AddRange(loaded);
+            errors.AddRange(problems);
+        }
         if (errors.Count > 0) throw new ValidationException(errors);
         Backtester.Validate(spec!, series, options, RegistryNames(spec!));
         return await WithModelsAsync(spec!.Normalized(), series, options);
@@ -169,6 +225,26 @@ public sealed class BacktestGrain(
         var artifacts = await Task.WhenAll(grains.Select(g => g.GetActiveArtifactAsync()));
         var models = artifacts.Select(a => TrainedModel.FromArtifact(a.Bytes)).ToList();
         return new Run(spec, series, options, models, new BacktestModels(names, _ => new ValidatorReplay(models, ensemble, timeframe)));
+    }
+
+    /// <summary>The files' series, at most <see cref="BacktestRunOptions.MaxBars"/> bars and ticks over all of them, and each file's problem.</summary>
+    private (List<BacktestSeries> Series, List<FieldError> Errors) Load(IReadOnlyList<BacktestDataFile> files)
+    {
+        var (series, errors, budget) = (new List<BacktestSeries>(), new List<FieldError>(), Limits.MaxBars);
+        for (var i = 0; i < files.Count; i++)
+        {
+            try
+            {
+                var loaded = data.Load(InstrumentSymbol(files[i]?.Symbol), files[i]?.Path ?? "", budget);
+                budget -= loaded.IsTicks ? loaded.Ticks!.Count : loaded.Bars.Count;
+                series.Add(loaded);
+            }
+            catch (Exception e) when (e is FormatException or ValidationException)
+            {
+                errors.Add(new($"data[{i}]", e.Message));
+            }
+        }
+        return (series, errors);
     }
 
     private static string InstrumentSymbol(string? symbol) => Core.MarketData.InstrumentCatalog.NormalizeSymbol(symbol ?? "");
@@ -210,13 +286,19 @@ public sealed class BacktestGrain(
         }
         state.State.FinishedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
+        await Slots(state.State.Request!).ReleaseAsync(Id);
+        var retention = Limits.ResultRetention;
+        await this.RegisterOrUpdateReminder(ExpiryReminder, retention, retention < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retention);
     }
 
     private BacktestView View()
     {
         var s = state.State;
+        if (Expired)
+            return new BacktestView(Id, BacktestRunState.Expired, s.Bars, s.Bars, $"the run ended at {s.FinishedAt:O}; its result and report were discarded " +
+                $"{Limits.ResultRetention} later ({BacktestRunOptions.Section}:ResultRetention)", s.FinalEquity, s.Trades, null, s.StartedAt, s.FinishedAt);
         var running = s.State == BacktestRunState.Running;
-        return new BacktestView(this.GetPrimaryKeyString(), s.State, running ? Interlocked.Read(ref _bars) : s.Bars, running ? Interlocked.Read(ref _total) : s.Bars,
+        return new BacktestView(Id, s.State, running ? Interlocked.Read(ref _bars) : s.Bars, running ? Interlocked.Read(ref _total) : s.Bars,
             s.Error, s.FinalEquity, s.Trades, s.ResultJson, s.StartedAt, s.FinishedAt);
     }
 }

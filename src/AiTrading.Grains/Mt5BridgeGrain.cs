@@ -61,6 +61,7 @@ public sealed class Mt5BridgeGrain(
     private readonly SerializedWrites<Mt5BridgeState> _writes = new(state);
     private VenueCircuit _circuit = null!;
     private LiveSession? _session;
+    private long _rejectedTicks;
 
     private string Venue => this.GetPrimaryKeyString();
     private Mt5TerminalOptions? Terminal => options.Value.Mt5Terminals.GetValueOrDefault(Venue);
@@ -78,6 +79,14 @@ public sealed class Mt5BridgeGrain(
         if (hello.Protocol != SupportedProtocol) return Refused($"protocol {hello.Protocol} is not supported (this bridge speaks {SupportedProtocol})");
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(hello.Token ?? ""), Encoding.UTF8.GetBytes(configured.Token)))
             return Refused($"the token is not valid for venue '{Venue}'");
+        if (Live() is { } current && current.Name != hello.Terminal)
+        {
+            logger.LogWarning("MT5 terminal {Terminal} refused for {Venue}: {Connected} is connected (session {Session})", hello.Terminal, Venue, current.Name, current.Id);
+            return Refused($"venue '{Venue}' already has a connected terminal ({current.Name}); another is accepted once it disconnects or misses " +
+                           $"three heartbeats ({3 * configured.HeartbeatSeconds} s)", TerminalSession.VenueBusy);
+        }
+        if (_session is { } previous)
+            logger.LogWarning("MT5 terminal {Terminal} reconnected to {Venue}; its session {Session} is replaced", hello.Terminal, Venue, previous.Id);
 
         state.State.LastSession++;
         state.State.Terminal = hello.Terminal;
@@ -93,6 +102,12 @@ public sealed class Mt5BridgeGrain(
         if (_session?.Id != session) return Task.FromResult(false);
         _session.LastHeartbeat = clock.GetUtcNow();
         return Task.FromResult(true);
+    }
+
+    public Task ReportRejectedTicksAsync(long count)
+    {
+        if (count > 0) _rejectedTicks += count;
+        return Task.CompletedTask;
     }
 
     public Task DisconnectAsync(long session)
@@ -184,7 +199,7 @@ public sealed class Mt5BridgeGrain(
     {
         var live = Live();
         return Task.FromResult(new Mt5VenueStatus(Venue, live is not null, state.State.Terminal, state.State.LastSession, _session?.LastHeartbeat,
-            state.State.Pending.Count, state.State.Orders.Count, state.State.Positions, state.State.PositionsAt, _circuit.View()));
+            state.State.Pending.Count, state.State.Orders.Count, state.State.Positions, state.State.PositionsAt, _circuit.View(), _rejectedTicks));
     }
 
     public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request)
@@ -296,7 +311,7 @@ public sealed class Mt5BridgeGrain(
 
     private static string RefusalReason(TerminalAck ack) => $"terminal refused: {ack.Reason ?? "no reason given"}";
 
-    private static TerminalSession Refused(string why) => new(false, why, 0, 0, []);
+    private static TerminalSession Refused(string why, string code = TerminalSession.Unauthorized) => new(false, why, 0, 0, [], code);
 
     private Task WriteAsync() => _writes.WriteAsync();
 }

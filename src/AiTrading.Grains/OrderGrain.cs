@@ -130,7 +130,7 @@ public sealed class OrderGrain(
 
     public async Task<OrderView> CancelAsync(string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
+        Bounds.RequireReason("reason", reason);
         var current = state.State.Order ?? throw new NotFoundException("order", OrderId);
         if (current.ToOrder().IsTerminal) return current;
         if (await Book(current.Request.Symbol).CancelAsync(OrderId, reason) is { } report) await ApplyAsync(current.ToOrder(), report);

@@ -50,6 +50,9 @@ public sealed class PortfolioGrain(
 
     public Task<PortfolioValuation> GetValuationAsync() => ValueAsync();
 
+    public async Task<PortfolioStatement> GetStatementAsync() =>
+        PortfolioStatement.Of(await ValueAsync(), await GrainFactory.GetGrain<IRiskGrain>(this.GetPrimaryKeyString()).GetLimitsAsync());
+
     private async Task<PortfolioValuation> ValueAsync()
     {
         var account = _portfolio.Currency;

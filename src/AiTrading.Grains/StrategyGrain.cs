@@ -160,7 +160,7 @@ public sealed class StrategyGrain(
     public async Task<StrategyView> PauseAsync(string reason)
     {
         RequireSubmitted();
-        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
+        Bounds.RequireReason("reason", reason);
         if (state.State.State == StrategyLifecycle.Paused) return View();
         RequireState("pause", StrategyLifecycle.Running);
         await ChangeStateAsync(StrategyLifecycle.Paused, reason);

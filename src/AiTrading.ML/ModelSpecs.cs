@@ -8,6 +8,7 @@ public static class ModelSpecs
 {
     private static readonly string[] Integers = ["seed", "threads", "trees", "leaves", "minLeafSamples", "window", "hidden", "layers", "epochs", "batchSize"];
     private static readonly string[] Reals = ["learningRate", "networkLearningRate"];
+    public const int MaxHorizon = 10_000;
 
     /// <param name="options">Hyper-parameter overrides by name (see <see cref="TrainingOptions"/>).</param>
     /// <exception cref="ValidationException">Every problem at once, each naming its field.</exception>
@@ -26,7 +27,9 @@ public static class ModelSpecs
         };
         if (modelTask is null) errors.Add(new("task", $"'{task}' is not a task (use direction or return)"));
         if (horizon < 1) errors.Add(new("horizon", $"must be at least 1 bar (got {horizon})"));
+        else if (horizon > MaxHorizon) errors.Add(new("horizon", $"must be at most {MaxHorizon} bars (got {horizon})"));
         if (!(barrierWidth > 0) || !double.IsFinite(barrierWidth)) errors.Add(new("barrierWidth", $"must be a positive number (got {barrierWidth})"));
+        else if (barrierWidth > 100) errors.Add(new("barrierWidth", $"must be at most 100 (got {barrierWidth})"));
         Labeling? labeling = (labels ?? "fixed").ToLowerInvariant() switch
         {
             "fixed" => new FixedHorizon(horizon),
@@ -51,12 +54,14 @@ public static class ModelSpecs
             }
             else if (Reals.Contains(name))
                 o = name == "learningRate" ? o with { LearningRate = value } : o with { NetworkLearningRate = value };
-            else errors.Add(new($"options.{name}", $"unknown option (known: {string.Join(", ", Integers.Concat(Reals))})"));
+            else errors.Add(new($"options.{Clip(name)}", $"unknown option (known: {string.Join(", ", Integers.Concat(Reals))})"));
         }
-        if (errors.Count > 0) throw new ValidationException(errors);
+        if (errors.Count > 0) throw new ValidationException(errors.Take(20).ToList());
         var spec = new ModelSpec(modelKind, labeling!, modelTask!.Value, new WalkForwardOptions(folds, embargo), o);
         var problems = spec.Validate();
         if (problems.Count > 0) throw new ValidationException(problems);
         return spec;
     }
+
+    private static string Clip(string name) => name.Length <= Bounds.MaxEcho ? name : name[..Bounds.MaxEcho] + "…";
 }

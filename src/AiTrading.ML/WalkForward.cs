@@ -11,11 +11,13 @@ namespace AiTrading.ML;
 /// </summary>
 public sealed record WalkForwardOptions(int Folds = 4, int Embargo = 5, int? TrainWindow = null, int MinTrainSamples = 50, int MinTestSamples = 20)
 {
+    public const int MaxFolds = 50, MaxEmbargo = 10_000;
+
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
-        if (Folds < 1) errors.Add(new("validation.folds", $"must be at least 1 (got {Folds})"));
-        if (Embargo < 0) errors.Add(new("validation.embargo", $"must not be negative (got {Embargo})"));
+        if (Folds is < 1 or > MaxFolds) errors.Add(new("validation.folds", $"must be between 1 and {MaxFolds} (got {Folds})"));
+        if (Embargo is < 0 or > MaxEmbargo) errors.Add(new("validation.embargo", $"must be between 0 and {MaxEmbargo} (got {Embargo})"));
         if (TrainWindow is < 1) errors.Add(new("validation.trainWindow", $"must be at least 1 (got {TrainWindow})"));
         if (MinTrainSamples < 1) errors.Add(new("validation.minTrainSamples", $"must be at least 1 (got {MinTrainSamples})"));
         if (MinTestSamples < 1) errors.Add(new("validation.minTestSamples", $"must be at least 1 (got {MinTestSamples})"));

@@ -67,6 +67,7 @@ public static class SiloHosting
                 sp.GetRequiredService<TimeProvider>()));
             silo.Services.AddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
             silo.AddMemoryGrainStorage("PubSubStore");
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IAuditStore, MemoryAuditStore>();
         }
         if (streams.IsKafka)
@@ -98,6 +99,8 @@ public static class SiloHosting
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
         services.AddSingleton<IBacktestData>(BacktestFiles.From(configuration));
+        services.AddOptions<BacktestRunOptions>().Bind(configuration.GetSection(BacktestRunOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BacktestRunOptions>, BacktestRunOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         return silo;
     }
@@ -105,6 +108,11 @@ public static class SiloHosting
     private sealed class TradingOptionsValidator : IValidateOptions<TradingOptions>
     {
         public ValidateOptionsResult Validate(string? name, TradingOptions options) => Result(options.Validate());
+    }
+
+    private sealed class BacktestRunOptionsValidator : IValidateOptions<BacktestRunOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, BacktestRunOptions options) => Result(options.Validate());
     }
 
     private sealed class FeatureOptionsValidator : IValidateOptions<FeatureOptions>

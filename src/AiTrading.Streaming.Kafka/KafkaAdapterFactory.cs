@@ -68,7 +68,9 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
         {
             if (producer is null)
             {
-                await Task.Run(CheckTopics, cancellationToken);
+                var log = loggers.CreateLogger<KafkaAdapterFactory>();
+                await StartupRetry.RunAsync($"Kafka at {Options.BootstrapServers}", ct => Task.Run(() => { CheckTopics(); return true; }, ct),
+                    e => e is KafkaException, Options.StartupTimeout, message => log.LogWarning("{Message}", message), time, cancellationToken);
                 producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig()).Build();
                 deadLetters = new KafkaDeadLetters(producer, Options.DeadLetterTopic, loggers.CreateLogger<KafkaDeadLetters>());
             }
@@ -129,15 +131,8 @@ public sealed class KafkaAdapterFactory : IQueueAdapterFactory, IQueueAdapterCac
     private void CheckTopics()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig(ClientConfig())).Build();
-        Metadata metadata;
-        try
-        {
-            metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-        }
-        catch (KafkaException e)
-        {
-            throw new ValidationException($"{KafkaStreamOptions.Section}:BootstrapServers", $"no Kafka broker answered at {Options.BootstrapServers}: {e.Error.Reason}");
-        }
+        // A broker that does not answer throws KafkaException: the caller retries it until the start-up timeout.
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         var missing = new List<TopicSpecification>();
         foreach (var (topic, partitions) in new[] { (Options.Topic, Options.Partitions), (Options.DeadLetterTopic, 1) })
         {

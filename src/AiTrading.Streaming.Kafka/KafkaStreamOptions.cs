@@ -54,6 +54,9 @@ public sealed class KafkaStreamOptions
     /// <summary>Extra librdkafka settings for every client (e.g. security.protocol, sasl.*).</summary>
     public Dictionary<string, string> Client { get; set; } = new();
 
+    /// <summary>How long a silo waits for a broker to answer at start (retrying with backoff) before it gives up.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public string DeadLetterTopic => Topic + ".dlq";
 
     /// <summary>Reads section "Streams:Kafka" and the poll period all stream providers share ("Streams:PollPeriod").</summary>
@@ -89,6 +92,7 @@ public sealed class KafkaStreamOptions
         Check(CacheSize is >= 16 and <= 1_000_000, nameof(CacheSize), $"must be between 16 and 1000000 (got {CacheSize})");
         Check(ProducerLinger >= TimeSpan.Zero && ProducerLinger <= TimeSpan.FromSeconds(5), nameof(ProducerLinger), $"must be between 0 and 5 s (got {ProducerLinger})");
         Check(DeliveryTimeout >= TimeSpan.FromMilliseconds(100) && DeliveryTimeout <= TimeSpan.FromHours(1), nameof(DeliveryTimeout), $"must be between 100 ms and 1 h (got {DeliveryTimeout})");
+        Check(StartupTimeout >= TimeSpan.Zero && StartupTimeout <= TimeSpan.FromMinutes(30), nameof(StartupTimeout), $"must be between 0 and 30 min (got {StartupTimeout})");
         Check(PollPeriod > TimeSpan.Zero && PollPeriod <= TimeSpan.FromSeconds(10), nameof(PollPeriod), $"must be between 0 and 10 s (got {PollPeriod})");
         foreach (var key in Client.Keys.Where(k => k is "bootstrap.servers" or "group.id" or "enable.auto.commit" or "enable.auto.offset.store" or "acks" or "enable.idempotence"))
             Check(false, $"Client:{key}", "is set by the provider (use the provider's own setting)");

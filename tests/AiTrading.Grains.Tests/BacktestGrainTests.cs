@@ -29,7 +29,7 @@ public sealed class GatedData : IBacktestData
                 Math.Round(open, 2), Math.Round(Math.Max(open, close), 2), Math.Round(Math.Min(open, close), 2), Math.Round(close, 2), 0, 1);
         }).ToList(), "sine.csv");
 
-    public BacktestSeries Load(string symbol, string path) => path == "sine.csv" ? Series(symbol) : throw new FormatException($"{path}: the file does not exist");
+    public BacktestSeries Load(string symbol, string path, int maxRows) => path == "sine.csv" ? Series(symbol) : throw new FormatException($"{path}: the file does not exist");
 
     public string Report(BacktestResult result, IReadOnlyList<BacktestSeries> data)
     {

@@ -21,7 +21,7 @@ public sealed class ModelBacktestData : IBacktestData
     /// <summary>A random walk (no signal to learn): 3000 bars to train on and the 600 after them.</summary>
     public static readonly IReadOnlyList<Bar> RandomWalk = ML.Tests.SyntheticBars.Generate(3600, 0, seed: 5);
 
-    public BacktestSeries Load(string symbol, string path) => path switch
+    public BacktestSeries Load(string symbol, string path, int maxRows) => path switch
     {
         "random-later.csv" => new(InstrumentCatalog.Custom("SYN", 100), RandomWalk.Skip(3000).ToList(), path),
         "training.csv" => new(InstrumentCatalog.Custom("SYN", 100), ModelTestData.Bars, path),

@@ -71,7 +71,7 @@ public sealed class ModelRegistryTests(ClusterFixture fixture)
     public async Task A_network_training_job_shows_progress_and_can_be_cancelled()
     {
         var model = Client.GetGrain<IModelGrain>("reg-lstm");
-        var job = await model.TrainAsync(ModelTestData.Request("lstm", new Dictionary<string, double> { ["epochs"] = 100000, ["window"] = 8 }));
+        var job = await model.TrainAsync(ModelTestData.Request("lstm", new Dictionary<string, double> { ["epochs"] = ML.TrainingOptions.MaxEpochs, ["window"] = 8 }));
         job.State.ShouldBe(TrainingJobView.Running);
         await Should.ThrowAsync<ConflictException>(() => model.TrainAsync(ModelTestData.Request("lstm")));
 

@@ -17,6 +17,14 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Client_references_no_orleans_or_aspnet()
+    {
+        References("AiTrading.Client").ShouldAllBe(name =>
+            !name.StartsWith("Orleans") && !name.StartsWith("Microsoft.Orleans") && !name.StartsWith("Microsoft.AspNetCore")
+            && !name.StartsWith("Grpc.AspNetCore") && (!name.StartsWith("AiTrading.") || name == "AiTrading.Core"));
+    }
+
+    [Fact]
     public void Gateway_talks_to_grains_only_through_contracts()
     {
         var references = References("AiTrading.Gateway");

@@ -82,7 +82,7 @@ public sealed partial class ConsoleTests
                 // not listening yet
             }
         }
-        scrape.Sum("orleans_catalog_activations").ShouldBeGreaterThan(0);
+        scrape.Sum("orleans_catalog_activation_created_total").ShouldBeGreaterThan(0);
         scrape.Has("dotnet_gc_heap_total_allocated_bytes_total").ShouldBeTrue();
         scrape.Has("http_server_request_duration_seconds_count").ShouldBeFalse("a silo has no HTTP API");
     }

@@ -12,19 +12,27 @@ using OpenTelemetry.Trace;
 namespace AiTrading.Integration.Tests;
 
 /// <summary>The embedded product (`aitrading run`) on free loopback ports, reached through real sockets.</summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
+    /// <summary>Settings a derived fixture adds to (or changes in) the product's configuration.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraConfiguration { get; } = new Dictionary<string, string?>();
+
     private WebApplication _app = null!;
 
+    /// <summary>Clients that act as a superuser (every role, every account); <see cref="Tokens"/> mints narrower ones.</summary>
     public HttpClient Http { get; private set; } = null!;
     public GrpcChannel Grpc { get; private set; } = null!;
+    public TestTokens Tokens { get; } = new();
+    public string HttpAddress { get; private set; } = "";
+    public string GrpcAddress { get; private set; } = "";
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
+    public IServiceProvider Services => _app.Services;
     public Uri Mt5Bridge { get; private set; } = null!;
     /// <summary>Finished spans of the traces a test started (<see cref="SpanLog.NewTrace"/>), from the product's in-memory exporter.</summary>
     public SpanLog Spans { get; } = new();
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
-    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input"];
+    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy"];
     public const string Mt5Token = "bridge-test-token-0123456789";
 
     public async Task InitializeAsync()
@@ -49,12 +57,15 @@ public sealed class GatewayFixture : IAsyncLifetime
                 ["Trading:VenueCircuit:BreakSeconds"] = "1",
                 ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
                 [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
-            },
+                ["Gateway:Auth:SigningKeyFile"] = Tokens.KeyFile,
+            }.Concat(ExtraConfiguration).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         });
         await _app.StartAsync();
         await _app.Services.GetRequiredService<LiveFeedService>().Ready;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-        Grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+        HttpAddress = $"http://127.0.0.1:{http}";
+        GrpcAddress = $"http://127.0.0.1:{grpc}";
+        Http = TestTokens.Http(HttpAddress, Tokens.Superuser);
+        Grpc = TestTokens.Grpc(GrpcAddress, Tokens.Superuser);
         Mt5Bridge = new Uri($"ws://127.0.0.1:{http}/v1/mt5/bridge");
 
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -71,6 +82,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         Grpc.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        File.Delete(Tokens.KeyFile);
     }
 
     public static int FreePort()

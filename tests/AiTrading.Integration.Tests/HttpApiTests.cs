@@ -20,9 +20,6 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    private static string[] ErrorFields(JsonElement body) =>
-        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!).ToArray();
-
     [Fact]
     public async Task Health_and_readiness_answer()
     {
@@ -109,7 +106,7 @@ public sealed class HttpApiTests(GatewayFixture fixture)
     {
         var (status, body) = await Post(json);
         status.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(body).ShouldContain(field);
+        Problem.FieldsOf(body).ShouldContain(field);
     }
 
     [Fact]
@@ -132,7 +129,7 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         await Post("""{"clientOrderId":"p1","account":"HTTP-PAGE","symbol":"EURUSD","side":"BUY","quantity":1}""");
         var bad = await Http.GetAsync("/v1/audit/HTTP-PAGE?limit=0");
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(await bad.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe(["limit"]);
+        Problem.FieldsOf(await bad.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe(["limit"]);
     }
 
     [Fact]

@@ -38,6 +38,12 @@ public sealed class Mt5TerminalSimulator(Uri bridge, string venue, string token,
 
     public bool IsOpen => _socket?.State == WebSocketState.Open;
 
+    /// <summary>The name the hello gives (an MT5 terminal's account@server).</summary>
+    public string TerminalName { get; init; } = "Simulator 1001@Test-Server";
+
+    /// <summary>Why the bridge closed the last connection (the WebSocket close description), once it did.</summary>
+    public string? CloseReason => _socket?.CloseStatusDescription;
+
     /// <summary>Connects and says hello; returns the bridge's first answer (welcome or error).</summary>
     public async Task<JsonObject> ConnectAsync(int protocol = 1, string? withToken = null)
     {
@@ -47,7 +53,7 @@ public sealed class Mt5TerminalSimulator(Uri bridge, string venue, string token,
         await _socket.ConnectAsync(bridge, CancellationToken.None);
         await SendAsync(new JsonObject
         {
-            ["type"] = "hello", ["protocol"] = protocol, ["venue"] = venue, ["token"] = withToken ?? token, ["terminal"] = "Simulator 1001@Test-Server",
+            ["type"] = "hello", ["protocol"] = protocol, ["venue"] = venue, ["token"] = withToken ?? token, ["terminal"] = TerminalName,
             ["symbols"] = new JsonArray(symbols.Select(s => (JsonNode)new JsonObject
             {
                 ["symbol"] = s, ["baseCurrency"] = s[..3], ["quoteCurrency"] = s[3..], ["tickSize"] = s.EndsWith("JPY") ? 0.001 : 0.00001,

@@ -30,9 +30,6 @@ public sealed class OrderApiTests(GatewayFixture fixture)
 
     private static string Price(decimal value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static string[] ErrorFields(JsonElement body) =>
-        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!).ToArray();
-
     [Fact]
     public async Task A_working_order_can_be_read_replaced_and_cancelled_over_http()
     {
@@ -48,7 +45,7 @@ public sealed class OrderApiTests(GatewayFixture fixture)
         var (banded, bandedBody) = await Send(HttpMethod.Patch, "/v1/orders/HTTP-WORK:h-rest", $$"""{"quantity":"2000","limitPrice":"{{Price(mid * 0.5m)}}"}""");
         (banded, bandedBody.GetProperty("limit").GetString()).ShouldBe((HttpStatusCode.Conflict, "price_band"));
         var (badReplace, badBody) = await Send(HttpMethod.Patch, "/v1/orders/HTTP-WORK:h-rest", """{"quantity":"lots"}""");
-        (badReplace, ErrorFields(badBody).Single()).ShouldBe((HttpStatusCode.BadRequest, "quantity"));
+        (badReplace, Problem.FieldsOf(badBody).Single()).ShouldBe((HttpStatusCode.BadRequest, "quantity"));
 
         var (cancelled, cancelledBody) = await Send(HttpMethod.Delete, "/v1/orders/HTTP-WORK:h-rest?reason=end%20of%20test");
         (cancelled, cancelledBody.GetProperty("status").GetString(), cancelledBody.GetProperty("reason").GetString()).ShouldBe((HttpStatusCode.OK, "Cancelled", "end of test"));
@@ -67,7 +64,7 @@ public sealed class OrderApiTests(GatewayFixture fixture)
         entry.GetProperty("status").GetString().ShouldBe("Filled");
         var deadline = DateTime.UtcNow.AddSeconds(120);
         JsonElement leg;
-        while ((leg = (await Send(HttpMethod.Get, "/v1/orders/HTTP-BRK:h-brk/sl")).Body).TryGetProperty("error", out _))
+        while ((leg = (await Send(HttpMethod.Get, "/v1/orders/HTTP-BRK:h-brk/sl")).Body).TryGetProperty("detail", out _))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the stop-loss leg never appeared");
             await Task.Delay(50);
@@ -91,7 +88,7 @@ public sealed class OrderApiTests(GatewayFixture fixture)
     {
         var (status, body) = await Send(HttpMethod.Post, "/v1/orders", json);
         status.ShouldBe(HttpStatusCode.BadRequest, body.ToString());
-        ErrorFields(body).ShouldContain(field);
+        Problem.FieldsOf(body).ShouldContain(field);
     }
 
     [Fact]

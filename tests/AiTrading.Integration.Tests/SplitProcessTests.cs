@@ -15,17 +15,19 @@ public sealed class SplitProcessTests
     public async Task A_standalone_gateway_serves_orders_and_quotes_from_a_separate_silo()
     {
         var (siloPort, siloGatewayPort, http, grpc) = (GatewayFixture.FreePort(), GatewayFixture.FreePort(), GatewayFixture.FreePort(), GatewayFixture.FreePort());
+        var tokens = new TestTokens();
         using var silo = Hosting.BuildSilo(new HostSettings { Symbols = ["EURUSD"], Demo = false, SiloPort = siloPort, SiloGatewayPort = siloGatewayPort });
         await silo.StartAsync();
         await using var gateway = Hosting.BuildGateway(new HostSettings
         {
             SiloGatewayPort = siloGatewayPort,
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = grpc },
+            Configuration = new Dictionary<string, string?> { ["Gateway:Auth:SigningKeyFile"] = tokens.KeyFile },
         });
         await gateway.StartAsync();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+            using var client = TestTokens.Http($"http://127.0.0.1:{http}", tokens.Superuser);
             var deadline = DateTime.UtcNow.AddSeconds(120);
             while ((await client.GetFromJsonAsync<JsonElement>("/v1/instruments/EURUSD")).GetProperty("quote").ValueKind != JsonValueKind.Object)
             {
@@ -37,7 +39,7 @@ public sealed class SplitProcessTests
             order.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
             (await order.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().ShouldBe("Filled");
 
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+            using var channel = TestTokens.Grpc($"http://127.0.0.1:{grpc}", tokens.Superuser);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             using var call = new MarketData.MarketDataClient(channel).Subscribe(new SubscribeRequest { Symbols = { "EURUSD" } }, cancellationToken: cts.Token);
             var times = new List<DateTime>();
@@ -53,6 +55,7 @@ public sealed class SplitProcessTests
         {
             await gateway.StopAsync();
             await silo.StopAsync();
+            File.Delete(tokens.KeyFile);
         }
     }
 }

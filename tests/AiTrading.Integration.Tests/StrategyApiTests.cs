@@ -32,9 +32,6 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    private static string[] ErrorFields(JsonElement body) =>
-        body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!).ToArray();
-
     [Fact]
     public async Task Http_submits_the_example_idempotently_and_steers_its_lifecycle()
     {
@@ -63,7 +60,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         var changed = Example("http-ema");
         changed["minConfidence"] = 0.8;
         var (conflict, conflictBody) = await Send(HttpMethod.Post, "/v1/strategies", changed.ToJsonString());
-        (conflict, conflictBody.GetProperty("error").GetString()).ShouldBe((HttpStatusCode.Conflict,
+        (conflict, conflictBody.GetProperty("detail").GetString()).ShouldBe((HttpStatusCode.Conflict,
             "strategy 'http-ema' version 1 exists with different content; submit version 2 or higher to replace it"));
         changed["version"] = 2;
         (await Send(HttpMethod.Post, "/v1/strategies", changed.ToJsonString())).Status.ShouldBe(HttpStatusCode.Created);
@@ -80,7 +77,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         spec["stopLoss"]!["kind"] = "pips";
         var (status, body) = await Send(HttpMethod.Post, "/v1/strategies", spec.ToJsonString());
         status.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(body).ShouldBe(["instruments[1]", "rules.entryLong", "sizing.riskFraction", "stopLoss.kind"]);
+        Problem.FieldsOf(body).ShouldBe(["instruments[1]", "rules.entryLong", "sizing.riskFraction", "stopLoss.kind"]);
         body.GetProperty("errors")[1].GetProperty("message").GetString()!.ShouldStartWith("at column 21: unknown name 'EMA_99'");
         (await Send(HttpMethod.Get, "/v1/strategies/http-bad")).Status.ShouldBe(HttpStatusCode.NotFound, "a refused spec leaves no strategy");
 
@@ -88,7 +85,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         invalidId["timeframe"] = "H4";
         var (idStatus, idBody) = await Send(HttpMethod.Post, "/v1/strategies", invalidId.ToJsonString());
         idStatus.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(idBody).ShouldBe(["id", "timeframe"]);
+        Problem.FieldsOf(idBody).ShouldBe(["id", "timeframe"]);
     }
 
     [Theory]
@@ -100,7 +97,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
     {
         var (status, body) = await Send(HttpMethod.Post, "/v1/strategies", json);
         status.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(body).ShouldBe([field]);
+        Problem.FieldsOf(body).ShouldBe([field]);
         body.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldStartWith(where);
     }
 
@@ -112,7 +109,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         (await Send(HttpMethod.Post, "/v1/strategies", Example("http-life").ToJsonString())).Status.ShouldBe(HttpStatusCode.Created);
         var (missingReason, body) = await Send(HttpMethod.Post, "/v1/strategies/http-life/pause", "{}");
         missingReason.ShouldBe(HttpStatusCode.BadRequest);
-        ErrorFields(body).ShouldBe(["reason"]);
+        Problem.FieldsOf(body).ShouldBe(["reason"]);
         (await Send(HttpMethod.Post, "/v1/strategies/http-life/resume")).Status.ShouldBe(HttpStatusCode.OK, "resuming a running strategy changes nothing");
         await Send(HttpMethod.Post, "/v1/strategies/http-life/stop");
         (await Send(HttpMethod.Post, "/v1/strategies/http-life/resume")).Status.ShouldBe(HttpStatusCode.Conflict);

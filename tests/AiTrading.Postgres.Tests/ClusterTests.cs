@@ -4,6 +4,7 @@ using AiTrading.Contracts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Trading;
 using AiTrading.Gateway;
+using AiTrading.Gateway.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -58,19 +59,23 @@ public sealed class ClusterTests(ThreeSiloCluster fixture) : IClassFixture<Three
     public async Task A_gateway_process_finds_the_silos_through_the_membership_table()
     {
         var http = Net.FreePort();
+        var keyFile = Path.Combine(Path.GetTempPath(), $"aitrading-test-key-{Guid.NewGuid():N}.json");
+        var token = new TokenIssuer(SigningKey.LoadOrCreate(keyFile)).Mint("test", [Roles.Compliance], [Claims.AllAccounts], TimeSpan.FromHours(1));
         await using var gateway = Hosting.BuildGateway(new HostSettings
         {
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = Net.FreePort() },
             SiloGatewayPort = 1, // unused with Postgres clustering: the membership table names the gateways
-            Configuration = Cluster.Configuration,
+            Configuration = new Dictionary<string, string?>(Cluster.Configuration) { ["Gateway:Auth:SigningKeyFile"] = keyFile },
         });
         await gateway.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         (await client.GetAsync("/readyz")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await Cluster.Client.GetGrain<IAuditStreamGrain>("GW-ACC").AppendAsync(new AuditEntry("decision", "{}"));
         var audit = await client.GetStringAsync("/v1/audit/GW-ACC/verify");
         audit.ShouldContain("\"valid\":true");
         await gateway.StopAsync();
+        File.Delete(keyFile);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AiTrading.Connectors.Feeds;
 using AiTrading.Core.Backtesting;
 using AiTrading.Core.MarketData;
 using Parquet;
@@ -14,11 +15,11 @@ namespace AiTrading.Connectors.Backtesting;
 /// </summary>
 public static class ParquetBarFile
 {
-    public static BacktestSeries Read(string path, string symbol) => ReadAsync(path, symbol).GetAwaiter().GetResult();
+    public static BacktestSeries Read(string path, string symbol, int maxRows = int.MaxValue) => ReadAsync(path, symbol, maxRows).GetAwaiter().GetResult();
 
-    private static async Task<BacktestSeries> ReadAsync(string path, string symbol)
+    private static async Task<BacktestSeries> ReadAsync(string path, string symbol, int maxRows)
     {
-        if (!File.Exists(path)) throw new FormatException($"{path}: the file does not exist");
+        if (!File.Exists(path)) throw Problem(path, 0, null, "the file does not exist");
         ParquetReader reader;
         try
         {
@@ -26,13 +27,15 @@ public static class ParquetBarFile
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
         {
-            throw new FormatException($"{path}: not a readable Parquet file ({e.Message})", e);
+            throw new DataFileFormatException(path, 0, null, $"not a readable Parquet file ({e.Message})", "not a readable Parquet file", e, "row");
         }
         await using var _ = reader;
+        if (reader.Metadata?.NumRows > maxRows) throw BacktestDataFile.TooManyRows(path, maxRows);
         var fields = reader.Schema.GetDataFields();
         DataField Find(bool required, params string[] names) =>
             fields.FirstOrDefault(f => names.Any(n => n.Equals(f.Name, StringComparison.OrdinalIgnoreCase)))
-            ?? (required ? throw new FormatException($"{path}: required column '{names[0]}' is missing (columns: {string.Join(", ", fields.Select(f => f.Name))})") : null!);
+            ?? (required ? throw Problem(path, 0, null, $"required column '{names[0]}' is missing (columns: {string.Join(", ", fields.Select(f => f.Name))})",
+                $"required column '{names[0]}' is missing") : null!);
         var time = Find(true, "Datetime", "Date", "Time", "Timestamp");
         var (open, high, low, close) = (Find(true, "Open"), Find(true, "High"), Find(true, "Low"), Find(true, "Close"));
         var volume = Find(false, "Volume");
@@ -49,13 +52,15 @@ public static class ParquetBarFile
             for (var c = 0; c < priced.Length; c++)
                 columns[c].AddRange(priced[c] is null ? new double[rows] : await Numbers(path, group, priced[c], rows, times.Count - rows));
         }
-        if (times.Count == 0) throw new FormatException($"{path}: the file has no rows");
+        if (times.Count == 0) throw Problem(path, 0, null, "the file has no rows");
 
         var step = long.MaxValue;
         for (var i = 1; i < times.Count; i++)
         {
             if (times[i] <= times[i - 1])
-                throw new FormatException($"{path}: row {i + 1}, column '{time.Name}': {Utc(times[i]):O} is {(times[i] == times[i - 1] ? "the same as" : "before")} the previous row's {Utc(times[i - 1]):O}; rows must be in increasing time order");
+                throw new DataFileFormatException(path, i + 1, time.Name,
+                    $"{Utc(times[i]):O} is {(times[i] == times[i - 1] ? "the same as" : "before")} the previous row's {Utc(times[i - 1]):O}; rows must be in increasing time order",
+                    "rows must be in increasing time order", unit: "row");
             step = Math.Min(step, times[i] - times[i - 1]);
         }
         var timeframe = new Timeframe(step == long.MaxValue ? TimeSpan.FromDays(1) : TimeSpan.FromTicks(step));
@@ -65,7 +70,7 @@ public static class ParquetBarFile
             var (o, h, l, c, v) = (columns[0][i], columns[1][i], columns[2][i], columns[3][i], columns[4][i]);
             string? problem = h < l ? $"high {h} is below low {l}" : l > Math.Min(o, c) ? $"low {l} is above the open {o} or close {c}"
                 : h < Math.Max(o, c) ? $"high {h} is below the open {o} or close {c}" : v < 0 ? $"volume {v} is negative" : null;
-            if (problem is not null) throw new FormatException($"{path}: row {i + 1}: {problem}");
+            if (problem is not null) throw new DataFileFormatException(path, i + 1, null, problem, "the bar's prices or volume do not fit together", unit: "row");
             bars.Add(new Bar(symbol, timeframe, Utc(times[i]), o, h, l, c, v, 1));
         }
         var decimals = bars.Take(256).Max(b => Math.Max(Decimals(b.Open), Decimals(b.Close)));
@@ -81,7 +86,7 @@ public static class ParquetBarFile
             return (await Column<DateTime>(path, group, field, rows, offset)).Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc).Ticks).ToArray();
         if (field.ClrType == typeof(DateTimeOffset))
             return (await Column<DateTimeOffset>(path, group, field, rows, offset)).Select(t => t.UtcTicks).ToArray();
-        throw new FormatException($"{path}: column '{field.Name}' is {field.ClrType.Name}; a date/time type is needed");
+        throw Problem(path, 0, field.Name, $"is {field.ClrType.Name}; a date/time type is needed", "a date/time type is needed");
     }
 
     private static async Task<double[]> Numbers(string path, ParquetRowGroupReader group, DataField field, int rows, int offset)
@@ -90,9 +95,9 @@ public static class ParquetBarFile
         if (field.ClrType == typeof(double)) numbers = await Column<double>(path, group, field, rows, offset);
         else if (field.ClrType == typeof(float)) numbers = (await Column<float>(path, group, field, rows, offset)).Select(v => (double)v).ToArray();
         else if (field.ClrType == typeof(decimal)) numbers = (await Column<decimal>(path, group, field, rows, offset)).Select(v => (double)v).ToArray();
-        else throw new FormatException($"{path}: column '{field.Name}' is {field.ClrType.Name}; a number type is needed");
+        else throw Problem(path, 0, field.Name, $"is {field.ClrType.Name}; a number type is needed", "a number type is needed");
         for (var i = 0; i < rows; i++)
-            if (!double.IsFinite(numbers[i])) throw new FormatException($"{path}: row {offset + i + 1}, column '{field.Name}': {numbers[i]} is not a finite number");
+            if (!double.IsFinite(numbers[i])) throw Problem(path, offset + i + 1, field.Name, $"{numbers[i]} is not a finite number", "not a finite number");
         return numbers;
     }
 
@@ -111,7 +116,10 @@ public static class ParquetBarFile
         return filled;
     }
 
-    private static FormatException Empty(string path, int row, DataField field) => new($"{path}: row {row + 1}, column '{field.Name}': the cell is empty (a value is required)");
+    private static DataFileFormatException Empty(string path, int row, DataField field) => Problem(path, row + 1, field.Name, "the cell is empty (a value is required)");
+
+    private static DataFileFormatException Problem(string path, int row, string? column, string detail, string? reason = null) =>
+        new(path, row, column, detail, reason, unit: "row");
 
     private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 

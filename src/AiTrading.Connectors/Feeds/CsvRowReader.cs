@@ -58,7 +58,7 @@ internal sealed class CsvLayout
             return canonical;
         }
         CsvFormatException Missing(string column, string why) =>
-            new(path, 1, column, $"required column is missing ({why}); the header is '{header}'");
+            new(path, 1, column, $"required column is missing ({why}); the header is '{header}'", reason: $"required column is missing ({why})");
 
         var dateTime = Find("Datetime");
         var date = Find("Date");
@@ -66,7 +66,7 @@ internal sealed class CsvLayout
         var (open, high, low, close) = (Find("Open"), Find("High"), Find("Low"), Find("Close"));
         var volume = Find(volumeColumn ?? "Volume");
         if (volumeColumn is not null && volume < 0)
-            throw new CsvFormatException(path, 1, volumeColumn, $"the volume column is not in the header '{header}'");
+            throw new CsvFormatException(path, 1, volumeColumn, $"the volume column is not in the header '{header}'", reason: "the volume column is not in the header");
         var (bid, ask) = (Find("Bid"), Find("Ask"));
         var (bidSize, askSize) = (Find("BidSize", "BidVolume"), Find("AskSize", "AskVolume"));
 
@@ -165,7 +165,7 @@ internal sealed class CsvRowReader : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CsvFormatException(path, 0, null, $"the file cannot be read: {e.Message}", e);
+            throw new CsvFormatException(path, 0, null, $"the file cannot be read: {e.Message}", e, "the file cannot be read");
         }
         try
         {
@@ -224,14 +224,14 @@ internal sealed class CsvRowReader : IDisposable
                 var text = Field(line, count, Layout.Time);
                 if (!TimeSpan.TryParseExact(text, TimeOfDayFormats, CultureInfo.InvariantCulture, out var timeOfDay)
                     || timeOfDay < TimeSpan.Zero || timeOfDay >= TimeSpan.FromDays(1))
-                    throw Error(Layout.Time, $"'{text}' is not a time of day (expected HH:mm:ss)");
+                    throw Error(Layout.Time, $"'{text}' is not a time of day (expected HH:mm:ss)", "not a time of day (expected HH:mm:ss)");
                 time += timeOfDay.Ticks;
             }
         }
         if (time < _previousTime || (_strictlyIncreasing && time == _previousTime))
             throw new CsvFormatException(_path, _line, Layout.TimeColumn,
                 $"time {new DateTimeOffset(time, TimeSpan.Zero):O} is {(time == _previousTime ? "the same as" : "before")} the previous row's " +
-                $"{new DateTimeOffset(_previousTime, TimeSpan.Zero):O}; rows must be in increasing time order");
+                $"{new DateTimeOffset(_previousTime, TimeSpan.Zero):O}; rows must be in increasing time order", reason: "rows must be in increasing time order");
         _previousTime = time;
         return time;
     }
@@ -241,7 +241,8 @@ internal sealed class CsvRowReader : IDisposable
         if (DateTime.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, Utc, out var parsed)
             || DateTime.TryParse(text, CultureInfo.InvariantCulture, Utc, out parsed))
             return parsed.Ticks;
-        throw Error(column, $"'{text}' is not a date/time (expected e.g. 2006-01-02 or 2015-09-23T20:57:42.146)");
+        throw Error(column, $"'{text}' is not a date/time (expected e.g. 2006-01-02 or 2015-09-23T20:57:42.146)",
+            "not a date/time (expected e.g. 2006-01-02 or 2015-09-23T20:57:42.146)");
     }
 
     private double Price(ReadOnlySpan<char> line, int count, int column, ref int decimals)
@@ -257,7 +258,7 @@ internal sealed class CsvRowReader : IDisposable
     private double Size(ReadOnlySpan<char> line, int count, int column, ref int decimals)
     {
         var value = Price(line, count, column, ref decimals);
-        if (value < 0) throw Error(column, $"{value} is negative");
+        if (value < 0) throw Error(column, $"{value} is negative", "a negative size");
         return value;
     }
 
@@ -265,30 +266,30 @@ internal sealed class CsvRowReader : IDisposable
     {
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
             return value;
-        throw Error(column, text.IsEmpty ? "the cell is empty (a number is required)" : $"'{text}' is not a number");
+        throw text.IsEmpty ? Error(column, "the cell is empty (a number is required)") : Error(column, $"'{text}' is not a number", "not a number");
     }
 
     private void Check(in CsvRow row)
     {
         if (Layout.HasOhlc)
         {
-            if (row.High < row.Low) throw Error(Layout.High, $"high {row.High} is below low {row.Low}");
-            if (row.Low > Math.Min(row.Open, row.Close)) throw Error(Layout.Low, $"low {row.Low} is above the open {row.Open} or close {row.Close}");
-            if (row.High < Math.Max(row.Open, row.Close)) throw Error(Layout.High, $"high {row.High} is below the open {row.Open} or close {row.Close}");
+            if (row.High < row.Low) throw Error(Layout.High, $"high {row.High} is below low {row.Low}", "the high is below the low");
+            if (row.Low > Math.Min(row.Open, row.Close)) throw Error(Layout.Low, $"low {row.Low} is above the open {row.Open} or close {row.Close}", "the low is above the open or close");
+            if (row.High < Math.Max(row.Open, row.Close)) throw Error(Layout.High, $"high {row.High} is below the open {row.Open} or close {row.Close}", "the high is below the open or close");
         }
-        if (Layout.Kind == CsvKind.Quotes && row.Bid > row.Ask) throw Error(Layout.Ask, $"ask {row.Ask} is below bid {row.Bid}");
+        if (Layout.Kind == CsvKind.Quotes && row.Bid > row.Ask) throw Error(Layout.Ask, $"ask {row.Ask} is below bid {row.Bid}", "the ask is below the bid");
     }
 
     private ReadOnlySpan<char> Field(ReadOnlySpan<char> line, int count, int column)
     {
         if (column >= count)
-            throw Error(column, $"the row has {count} cells, fewer than the header's {Layout.FieldCount}");
+            throw Error(column, $"the row has {count} cells, fewer than the header's {Layout.FieldCount}", "the row has fewer cells than the header");
         var field = line[_fields[column]].Trim();
         if (field.Length >= 2 && field[0] == '"' && field[^1] == '"') field = field[1..^1].Trim();
         return field;
     }
 
-    private CsvFormatException Error(int column, string detail) => new(_path, _line, ColumnName(column), detail);
+    private CsvFormatException Error(int column, string detail, string? reason = null) => new(_path, _line, ColumnName(column), detail, reason: reason);
 
     private string ColumnName(int column) => Layout.ColumnNames[column];
 

@@ -304,7 +304,7 @@ void StreamTicks()
       g_lastTicks[i] = t;
       double contract = SymbolInfoDouble(g_symbols[i], SYMBOL_TRADE_CONTRACT_SIZE);
       SendText(StringFormat("{\"type\":\"tick\",\"symbol\":\"%s\",\"time\":%I64d,\"bid\":%s,\"ask\":%s,\"bidVolume\":%s,\"askVolume\":%s}",
-                            g_symbols[i], t.time_msc, Num(t.bid), Num(t.ask), Num(SymbolInfoDouble(g_symbols[i], SYMBOL_VOLUME_MAX) * contract),
+                            g_symbols[i], ToUtcMsc(t.time_msc), Num(t.bid), Num(t.ask), Num(SymbolInfoDouble(g_symbols[i], SYMBOL_VOLUME_MAX) * contract),
                             Num(SymbolInfoDouble(g_symbols[i], SYMBOL_VOLUME_MAX) * contract)));
      }
   }
@@ -548,4 +548,7 @@ double JsonNumber(string json, string key)
 string Escape(string s) { StringReplace(s, "\\", "\\\\"); StringReplace(s, "\"", "\\\""); return s; }
 string Num(double v)    { return DoubleToString(v, 10); }
 long   NowMsc()         { return (long)TimeGMT() * 1000; }
+// Tick times are the trade server's clock, usually hours off UTC; the bridge wants UTC (and refuses ticks far ahead of
+// its clock). The offset is whole quarter hours, so rounding removes the jitter between the two readings.
+long   ToUtcMsc(long serverMsc) { return serverMsc - (long)MathRound((double)(TimeTradeServer() - TimeGMT()) / 900.0) * 900 * 1000; }
 //+------------------------------------------------------------------+

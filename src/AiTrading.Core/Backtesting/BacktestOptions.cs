@@ -31,6 +31,8 @@ public sealed record CommissionModel(decimal PerUnit = 0, decimal PerNotional = 
         if (PerUnit < 0) yield return new($"{field}.perUnit", $"must be 0 or more (got {PerUnit})");
         if (PerNotional is < 0 or >= 1) yield return new($"{field}.perNotional", $"must be a fraction in [0, 1) (got {PerNotional})");
         if (Minimum < 0) yield return new($"{field}.minimum", $"must be 0 or more (got {Minimum})");
+        if (PerUnit > Bounds.MaxPrice) yield return new($"{field}.perUnit", $"must be at most {Bounds.MaxPrice} (got {PerUnit})");
+        if (Minimum > Bounds.MaxMoney) yield return new($"{field}.minimum", $"must be at most {Bounds.MaxMoney} (got {Minimum})");
     }
 }
 
@@ -90,6 +92,7 @@ public sealed record BacktestOptions
     {
         var errors = new List<FieldError>();
         if (InitialCash <= 0) errors.Add(new("cash", $"must be greater than 0 (got {InitialCash})"));
+        Bounds.Money(errors, "cash", InitialCash);
         if (AccountCurrency is not { Length: 3 } || !AccountCurrency.All(char.IsAsciiLetterUpper))
             errors.Add(new("currency", $"must be a three-letter upper-case ISO code (got '{AccountCurrency}')"));
         if (!Enum.IsDefined(Fill)) errors.Add(new("fill", $"'{(int)Fill}' is not a fill model"));

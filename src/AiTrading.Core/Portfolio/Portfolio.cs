@@ -52,7 +52,16 @@ public sealed record PortfolioValuation(
     IReadOnlyList<PositionValuation> Positions,
     decimal GrossNotional,
     decimal PeakEquity,
-    IReadOnlyDictionary<string, decimal> CurrencyExposure);
+    IReadOnlyDictionary<string, decimal> CurrencyExposure)
+{
+    /// <summary>How far equity is below its peak, as a fraction of the peak (0 at or above it).</summary>
+    public decimal Drawdown => DrawdownOf(Equity, PeakEquity);
+
+    public static decimal DrawdownOf(decimal equity, decimal peakEquity) => peakEquity > 0 && equity < peakEquity ? (peakEquity - equity) / peakEquity : 0m;
+
+    /// <summary>Margin the open positions tie up at <paramref name="marginRate"/>: gross notional × rate, in the account currency's minor units.</summary>
+    public decimal MarginUsed(decimal marginRate) => Money.Round(GrossNotional * marginRate, Currency);
+}
 
 /// <summary>
 /// Positions, cash and P&amp;L of one account. Cash is the deposit plus realised P&amp;L in the account

@@ -56,7 +56,7 @@ public sealed record AccountExposure(
     string AccountCurrency)
 {
     /// <summary>The fall from peak equity as a fraction (0 at or above the peak).</summary>
-    public decimal Drawdown => PeakEquity > 0 && Equity < PeakEquity ? (PeakEquity - Equity) / PeakEquity : 0;
+    public decimal Drawdown => Portfolio.PortfolioValuation.DrawdownOf(Equity, PeakEquity);
 }
 
 /// <summary>

@@ -121,7 +121,11 @@ public sealed class StrategyProgram
             errors.Add(new("instruments", "must name at least one instrument"));
             return;
         }
-        if (spec.Instruments.Count > MaxInstruments) errors.Add(new("instruments", $"must name at most {MaxInstruments} instruments (got {spec.Instruments.Count})"));
+        if (spec.Instruments.Count > MaxInstruments)
+        {
+            errors.Add(new("instruments", $"must name at most {MaxInstruments} instruments (got {spec.Instruments.Count})"));
+            return;
+        }
         for (var i = 0; i < spec.Instruments.Count; i++)
         {
             var symbol = spec.Instruments[i];
@@ -160,7 +164,7 @@ public sealed class StrategyProgram
     {
         var models = spec.Models ?? [];
         if (models.Count > MaxModels) errors.Add(new("models", $"must name at most {MaxModels} models (got {models.Count})"));
-        for (var i = 0; i < models.Count; i++)
+        for (var i = 0; i < Math.Min(models.Count, MaxModels); i++)
         {
             var model = models[i];
             if (model is null || string.IsNullOrWhiteSpace(model.Model)) errors.Add(new($"models[{i}].model", "is required"));
@@ -238,6 +242,10 @@ public sealed class StrategyProgram
         }
         if (sizing.MaxQuantity is <= 0) errors.Add(new("sizing.maxQuantity", $"must be greater than 0 (got {sizing.MaxQuantity})"));
         if (sizing.LotSize <= 0) errors.Add(new("sizing.lotSize", $"must be greater than 0 (got {sizing.LotSize})"));
+        if (sizing.Quantity is { } quantity) Bounds.Quantity(errors, "sizing.quantity", quantity);
+        if (sizing.MaxQuantity is { } maxQuantity) Bounds.Quantity(errors, "sizing.maxQuantity", maxQuantity);
+        Bounds.Quantity(errors, "sizing.lotSize", sizing.LotSize);
+        Bounds.Money(errors, "sizing.notional", sizing.Notional);
     }
 
     private static void CheckExit(List<FieldError> errors, string field, ProtectiveExit? exit, IReadOnlyList<string>? features)
@@ -272,6 +280,9 @@ public sealed class StrategyProgram
         if (limits.MaxPosition is <= 0) errors.Add(new("limits.maxPosition", $"must be greater than 0 (got {limits.MaxPosition})"));
         if (limits.MaxOrderNotional is <= 0) errors.Add(new("limits.maxOrderNotional", $"must be greater than 0 (got {limits.MaxOrderNotional})"));
         if (limits.MaxDailyLoss is <= 0) errors.Add(new("limits.maxDailyLoss", $"must be greater than 0 (got {limits.MaxDailyLoss})"));
+        if (limits.MaxPosition is { } maxPosition) Bounds.Quantity(errors, "limits.maxPosition", maxPosition);
+        Bounds.Money(errors, "limits.maxOrderNotional", limits.MaxOrderNotional);
+        Bounds.Money(errors, "limits.maxDailyLoss", limits.MaxDailyLoss);
         if (limits.MaxOrdersPerMinute is < 1 or > 10_000) errors.Add(new("limits.maxOrdersPerMinute", $"must be between 1 and 10000 (got {limits.MaxOrdersPerMinute})"));
     }
 

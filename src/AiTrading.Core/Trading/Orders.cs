@@ -59,6 +59,9 @@ public sealed record OrderRequest(
         if (!Enum.IsDefined(Type)) errors.Add(new("type", $"'{(int)Type}' is not an order type (use MARKET, LIMIT, STOP or STOP_LIMIT)"));
         if (!Enum.IsDefined(TimeInForce)) errors.Add(new("timeInForce", $"'{(int)TimeInForce}' is not a time in force (use GTC, IOC, FOK or DAY)"));
         if (Quantity <= 0) errors.Add(new("quantity", $"must be greater than 0 (got {Quantity})"));
+        Bounds.Quantity(errors, "quantity", Quantity);
+        Bounds.Price(errors, "limitPrice", LimitPrice);
+        Bounds.Price(errors, "stopPrice", StopPrice);
         if (UsesLimit && LimitPrice is null) errors.Add(new("limitPrice", $"is required for a {Describe(Type)} order"));
         if (!UsesLimit && LimitPrice is not null) errors.Add(new("limitPrice", $"must be empty for a {Describe(Type)} order"));
         if (LimitPrice is <= 0) errors.Add(new("limitPrice", $"must be greater than 0 (got {LimitPrice})"));
@@ -70,6 +73,8 @@ public sealed record OrderRequest(
             if (bracket.StopLossPrice is null && bracket.TakeProfitPrice is null) errors.Add(new("bracket", "needs a stopLossPrice, a takeProfitPrice or both"));
             if (bracket.StopLossPrice is <= 0) errors.Add(new("bracket.stopLossPrice", $"must be greater than 0 (got {bracket.StopLossPrice})"));
             if (bracket.TakeProfitPrice is <= 0) errors.Add(new("bracket.takeProfitPrice", $"must be greater than 0 (got {bracket.TakeProfitPrice})"));
+            Bounds.Price(errors, "bracket.stopLossPrice", bracket.StopLossPrice);
+            Bounds.Price(errors, "bracket.takeProfitPrice", bracket.TakeProfitPrice);
             if (bracket is { StopLossPrice: > 0 and var stop, TakeProfitPrice: > 0 and var profit } && (Side == OrderSide.Buy ? stop >= profit : stop <= profit))
                 errors.Add(new("bracket", $"a {(Side == OrderSide.Buy ? "buy" : "sell")}'s stop loss must be {(Side == OrderSide.Buy ? "below" : "above")} its take profit (got {stop} and {profit})"));
         }

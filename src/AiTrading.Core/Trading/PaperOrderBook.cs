@@ -17,8 +17,8 @@ public sealed record PaperFillOptions
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
-        if (SlippageBps < 0) errors.Add(new("slippageBps", $"must be 0 or more (got {SlippageBps})"));
-        if (RandomSlippageBps < 0) errors.Add(new("randomSlippageBps", $"must be 0 or more (got {RandomSlippageBps})"));
+        if (SlippageBps is < 0 or > 10_000) errors.Add(new("slippageBps", $"must be between 0 and 10000 (got {SlippageBps})"));
+        if (RandomSlippageBps is < 0 or > 10_000) errors.Add(new("randomSlippageBps", $"must be between 0 and 10000 (got {RandomSlippageBps})"));
         if (Latency < TimeSpan.Zero || Latency > TimeSpan.FromSeconds(10)) errors.Add(new("latency", $"must be between 0 and 10 s (got {Latency})"));
         return errors;
     }

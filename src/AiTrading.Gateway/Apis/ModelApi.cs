@@ -2,6 +2,7 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace AiTrading.Gateway.Apis;
@@ -14,15 +15,19 @@ public static class ModelApi
 {
     public static IEndpointRouteBuilder MapModelApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/models");
-        api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(new { models = await ListAsync(cluster) }, Views.Json)));
-        api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(await RequireAsync(cluster, id), Views.Json)));
-        api.MapGet("/{id}/job", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(await cluster.GetGrain<IModelGrain>(RequireId(id)).GetJobAsync() ?? throw new ResourceNotFoundException("training job of model", id), Views.Json)));
+        var api = app.MapGroup("/v1/models").WithTags("Models").RequireAuthorization(Security.Policies.Read);
+        api.MapGet("", ListModelsAsync);
+        api.MapGet("/{id}", GetModelAsync).WithProblems(400, 404);
+        api.MapGet("/{id}/job", GetTrainingJobAsync).WithProblems(400, 404);
         return app;
     }
+
+    public static async Task<Ok<ModelListResponse>> ListModelsAsync(IClusterClient cluster) => TypedResults.Ok(new ModelListResponse(await ListAsync(cluster)));
+
+    public static async Task<Ok<ModelView>> GetModelAsync(string id, IClusterClient cluster) => TypedResults.Ok(await RequireAsync(cluster, id));
+
+    public static async Task<Ok<TrainingJobView>> GetTrainingJobAsync(string id, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IModelGrain>(RequireId(id)).GetJobAsync() ?? throw new ResourceNotFoundException("training job of model", id));
 
     /// <exception cref="ValidationException">The id is empty or has characters other than letters, digits, '.', '_' and '-', or is longer than 64.</exception>
     public static string RequireId(string? id) =>

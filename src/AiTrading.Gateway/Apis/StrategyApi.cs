@@ -1,8 +1,10 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Strategies;
+using AiTrading.Gateway.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace AiTrading.Gateway.Apis;
@@ -16,36 +18,41 @@ public static class StrategyApi
 {
     public static IEndpointRouteBuilder MapStrategyApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/strategies");
-
-        api.MapPost("", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var spec = await RequestBody.ReadAsync<StrategySpec>(http);
-            var submission = await SubmitAsync(cluster, spec);
-            return Results.Json(View(submission.Strategy, submission.Duplicate), Views.Json,
-                statusCode: submission.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
-        }));
-
-        api.MapGet("", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(new { strategies = (await ListAsync(cluster)).Select(v => View(v, duplicate: false)) }, Views.Json)));
-
-        api.MapGet("/{id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await RequireAsync(cluster, id), duplicate: false), Views.Json)));
-
-        api.MapPost("/{id}/pause", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var body = await RequestBody.ReadAsync<PauseBody>(http);
-            return Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? ""), duplicate: false), Views.Json);
-        }));
-
-        api.MapPost("/{id}/resume", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync(), duplicate: false), Views.Json)));
-
-        api.MapPost("/{id}/stop", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(View(await cluster.GetGrain<IStrategyGrain>(id).StopAsync(), duplicate: false), Views.Json)));
-
+        var api = app.MapGroup("/v1/strategies").WithTags("Strategies");
+        api.MapPost("", SubmitStrategyAsync).RequireAuthorization(Policies.Trade).WithBody<StrategySpec>().WithProblems(400, 409);
+        api.MapGet("", ListStrategiesAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/{id}", GetStrategyAsync).RequireAuthorization(Policies.Read).WithProblems(404);
+        api.MapPost("/{id}/pause", PauseStrategyAsync).RequireAuthorization(Policies.Trade).WithBody<PauseBody>().WithProblems(400, 404);
+        api.MapPost("/{id}/resume", ResumeStrategyAsync).RequireAuthorization(Policies.Trade).WithProblems(404, 409);
+        api.MapPost("/{id}/stop", StopStrategyAsync).RequireAuthorization(Policies.Trade).WithProblems(404);
         return app;
     }
+
+    /// <summary>201 a new strategy, 200 the same spec again.</summary>
+    public static async Task<Results<Created<StrategyResponse>, Ok<StrategyResponse>>> SubmitStrategyAsync(HttpRequest http, IClusterClient cluster)
+    {
+        var submission = await SubmitAsync(cluster, await RequestBody.ReadAsync<StrategySpec>(http));
+        var view = StrategyResponse.From(submission.Strategy, submission.Duplicate);
+        return submission.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/strategies/{view.Id}", view);
+    }
+
+    public static async Task<Ok<StrategyListResponse>> ListStrategiesAsync(IClusterClient cluster) =>
+        TypedResults.Ok(new StrategyListResponse((await ListAsync(cluster)).Select(v => StrategyResponse.From(v)).ToList()));
+
+    public static async Task<Ok<StrategyResponse>> GetStrategyAsync(string id, IClusterClient cluster) =>
+        TypedResults.Ok(StrategyResponse.From(await RequireAsync(cluster, id)));
+
+    public static async Task<Ok<StrategyResponse>> PauseStrategyAsync(string id, HttpRequest http, IClusterClient cluster)
+    {
+        var body = await RequestBody.ReadAsync<PauseBody>(http);
+        return TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? "")));
+    }
+
+    public static async Task<Ok<StrategyResponse>> ResumeStrategyAsync(string id, IClusterClient cluster) =>
+        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync()));
+
+    public static async Task<Ok<StrategyResponse>> StopStrategyAsync(string id, IClusterClient cluster) =>
+        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).StopAsync()));
 
     /// <summary>The body of a pause: why (required, audited).</summary>
     public sealed record PauseBody(string? Reason);
@@ -69,23 +76,4 @@ public static class StrategyApi
         var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IStrategyGrain>(id).GetAsync()));
         return views.OfType<StrategyView>().ToList();
     }
-
-    private static object View(StrategyView v, bool duplicate) => new
-    {
-        id = v.Spec.Id,
-        version = v.Spec.Version,
-        state = v.State.ToString().ToLowerInvariant(),
-        reason = v.Reason,
-        duplicate,
-        specHash = v.SpecHash,
-        spec = v.Spec,
-        holdings = v.Holdings,
-        barsSeen = v.BarsSeen,
-        signals = v.Signals,
-        ordersFilled = v.OrdersFilled,
-        ordersRejected = v.OrdersRejected,
-        lastEvent = v.LastEvent,
-        submittedAt = v.SubmittedAt,
-        updatedAt = v.UpdatedAt,
-    };
 }

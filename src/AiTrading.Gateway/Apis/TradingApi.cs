@@ -1,10 +1,10 @@
-using System.Text.Json;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.MarketData;
-using AiTrading.Core.Trading;
+using AiTrading.Gateway.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace AiTrading.Gateway.Apis;
@@ -17,74 +17,95 @@ public static class TradingApi
 
     public static IEndpointRouteBuilder MapTradingApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1");
+        var api = app.MapGroup("/v1").WithTags("Trading");
 
-        api.MapGet("/instruments/{symbol}", (string symbol, int? bars, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Instrument(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol))
-                .GetSnapshotAsync(bars ?? DefaultBars)), Views.Json)));
-
-        api.MapGet("/portfolio/{account}", (string account, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Portfolio(await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync(),
-                await cluster.GetGrain<IRiskGrain>(account).GetLimitsAsync()), Views.Json)));
-
+        api.MapGet("/instruments/{symbol}", GetInstrumentAsync).RequireAuthorization(Policies.Read).WithProblems(400);
+        api.MapGet("/portfolio/{account}", GetPortfolioAsync).RequireAuthorization(Policies.Read).WithProblems(400);
         // Order ids are account:clientOrderId, and bracket legs add /sl or /tp: the id is the rest of the path.
-        api.MapGet("/orders/{**id}", (string id, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(Views.Order(await RequireOrderAsync(cluster, id)), Views.Json)));
+        api.MapGet("/orders/{**id}", GetOrderAsync).RequireAuthorization(Policies.Read).WithProblems(404);
+        api.MapPost("/orders", PlaceOrderAsync).RequireAuthorization(Policies.Trade).WithBody<OrderBody>().WithProblems(400, 409);
+        api.MapDelete("/orders/{**id}", CancelOrderAsync).RequireAuthorization(Policies.Trade).WithProblems(404, 409);
+        api.MapPatch("/orders/{**id}", ReplaceOrderAsync).RequireAuthorization(Policies.Trade).WithBody<ReplaceBody>().WithProblems(400, 404, 409);
 
-        api.MapPost("/orders", (HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
-            var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
-            if (!submission.Risk.Approved) return RiskRejected(submission);
-            var view = Views.Order(submission.Order);
-            return submission.Duplicate ? Results.Json(view, Views.Json) : Results.Json(view, Views.Json, statusCode: StatusCodes.Status201Created);
-        }));
-
-        api.MapDelete("/orders/{**id}", (string id, string? reason, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            await RequireOrderAsync(cluster, id);
-            return Results.Json(Views.Order(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)), Views.Json);
-        }));
-
-        api.MapPatch("/orders/{**id}", (string id, HttpRequest http, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
-            var order = await RequireOrderAsync(cluster, id);
-            var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
-            return submission.Risk.Approved ? Results.Json(Views.Order(submission.Order), Views.Json) : RiskRejected(submission);
-        }));
-
-        api.MapGet("/audit", (IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var streams = await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync();
-            var infos = await Task.WhenAll(streams.Select(s => cluster.GetGrain<IAuditStreamGrain>(s).GetInfoAsync()));
-            return Results.Json(new { streams = infos }, Views.Json);
-        }));
-
-        api.MapGet("/audit/{stream}", (string stream, long? from, int? limit, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-        {
-            var grain = await ExistingStream(cluster, stream);
-            var records = await grain.ReadAsync(from ?? 1, limit ?? DefaultAuditLimit);
-            return Results.Json(new { stream, records }, Views.Json);
-        }));
-
-        api.MapGet("/audit/{stream}/verify", (string stream, IClusterClient cluster) => ErrorMapping.Handle(async () =>
-            Results.Json(await (await ExistingStream(cluster, stream)).VerifyAsync(), Views.Json)));
-
+        var audit = app.MapGroup("/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Compliance);
+        audit.MapGet("", ListAuditStreamsAsync);
+        audit.MapGet("/{stream}", ReadAuditStreamAsync).WithProblems(400, 404);
+        audit.MapGet("/{stream}/verify", VerifyAuditStreamAsync).WithProblems(404);
         return app;
     }
+
+    /// <summary>The body of POST /v1/orders (quantities and prices as JSON numbers or strings).</summary>
+    public sealed record OrderBody(string ClientOrderId, string Account, string Symbol, string Side, decimal Quantity, string? Type, decimal? LimitPrice,
+        decimal? StopPrice, string? TimeInForce, BracketBody? Bracket, string? Venue);
+
+    public sealed record BracketBody(decimal? StopLossPrice, decimal? TakeProfitPrice);
+
+    /// <summary>The body of PATCH /v1/orders/{id}: the new quantity and, for limit and stop orders, prices.</summary>
+    public sealed record ReplaceBody(decimal Quantity, decimal? LimitPrice, decimal? StopPrice);
+
+    public static async Task<Ok<InstrumentResponse>> GetInstrumentAsync(string symbol, int? bars, IClusterClient cluster) =>
+        TypedResults.Ok(InstrumentResponse.From(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol)).GetSnapshotAsync(bars ?? DefaultBars)));
+
+    public static async Task<Ok<PortfolioResponse>> GetPortfolioAsync(string account, IClusterClient cluster) =>
+        TypedResults.Ok(PortfolioResponse.From(await cluster.GetGrain<IPortfolioGrain>(account).GetStatementAsync()));
+
+    public static async Task<Ok<OrderResponse>> GetOrderAsync(string id, IClusterClient cluster) =>
+        TypedResults.Ok(OrderResponse.From(await RequireOrderAsync(cluster, id)));
+
+    /// <summary>201 a new order, 200 the same client order id again, 409 a risk rejection (the rejected order is kept and audited).</summary>
+    public static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ProblemHttpResult>> PlaceOrderAsync(HttpRequest http, IClusterClient cluster)
+    {
+        var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
+        var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
+        if (!submission.Risk.Approved) return RiskRejected(submission);
+        var view = OrderResponse.From(submission.Order);
+        return submission.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/orders/{view.OrderId}", view);
+    }
+
+    public static async Task<Ok<OrderResponse>> CancelOrderAsync(string id, string? reason, IClusterClient cluster)
+    {
+        await RequireOrderAsync(cluster, id);
+        return TypedResults.Ok(OrderResponse.From(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)));
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ReplaceOrderAsync(string id, HttpRequest http, IClusterClient cluster)
+    {
+        var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
+        var order = await RequireOrderAsync(cluster, id);
+        var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
+        return submission.Risk.Approved ? TypedResults.Ok(OrderResponse.From(submission.Order)) : RiskRejected(submission);
+    }
+
+    public static async Task<Ok<AuditStreamsResponse>> ListAuditStreamsAsync(IClusterClient cluster)
+    {
+        var streams = await cluster.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).ListAsync();
+        return TypedResults.Ok(new AuditStreamsResponse(await Task.WhenAll(streams.Select(s => cluster.GetGrain<IAuditStreamGrain>(s).GetInfoAsync()))));
+    }
+
+    public static async Task<Ok<AuditRecordsResponse>> ReadAuditStreamAsync(string stream, long? from, int? limit, IClusterClient cluster)
+    {
+        var grain = await ExistingStream(cluster, stream);
+        return TypedResults.Ok(new AuditRecordsResponse(stream, await grain.ReadAsync(from ?? 1, limit ?? DefaultAuditLimit)));
+    }
+
+    public static async Task<Ok<Core.Audit.AuditVerification>> VerifyAuditStreamAsync(string stream, IClusterClient cluster) =>
+        TypedResults.Ok(await (await ExistingStream(cluster, stream)).VerifyAsync());
 
     private static async Task<OrderView> RequireOrderAsync(IClusterClient cluster, string id) =>
         await cluster.GetGrain<IOrderGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("order", id);
 
-    private static IResult RiskRejected(OrderSubmission submission) => Results.Json(new
-    {
-        error = $"rejected by risk: {submission.Risk.Message}",
-        limit = submission.Risk.Limit,
-        value = submission.Risk.Value,
-        threshold = submission.Risk.Threshold,
-        order = Views.Order(submission.Order),
-    }, Views.Json, statusCode: StatusCodes.Status409Conflict);
+    /// <summary>A 409 problem that names the limit the order broke, its value and threshold, and the rejected order.</summary>
+    private static ProblemHttpResult RiskRejected(OrderSubmission submission) => TypedResults.Problem(
+        title: "Rejected by risk",
+        detail: $"rejected by risk: {submission.Risk.Message}",
+        statusCode: StatusCodes.Status409Conflict,
+        extensions: new Dictionary<string, object?>
+        {
+            ["limit"] = submission.Risk.Limit,
+            ["value"] = submission.Risk.Value,
+            ["threshold"] = submission.Risk.Threshold,
+            ["order"] = OrderResponse.From(submission.Order),
+        });
 
     private static async Task<IAuditStreamGrain> ExistingStream(IClusterClient cluster, string stream)
     {
@@ -92,72 +113,4 @@ public static class TradingApi
         if (!streams.Contains(stream)) throw new ResourceNotFoundException("audit stream", stream);
         return cluster.GetGrain<IAuditStreamGrain>(stream);
     }
-}
-
-/// <summary>The JSON shapes the HTTP API answers with.</summary>
-internal static class Views
-{
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    public static object Order(OrderView o) => new
-    {
-        orderId = o.OrderId,
-        clientOrderId = o.Request.ClientOrderId,
-        account = o.Request.Account,
-        symbol = o.Request.Symbol,
-        side = o.Request.Side,
-        type = o.Request.Type,
-        quantity = o.Request.Quantity,
-        limitPrice = o.Request.LimitPrice,
-        stopPrice = o.Request.StopPrice,
-        timeInForce = o.Request.TimeInForce,
-        bracket = o.Request.Bracket,
-        strategyId = o.Request.StrategyId,
-        venue = o.Request.Venue,
-        status = o.Status,
-        filledQuantity = o.FilledQuantity,
-        averageFillPrice = o.AverageFillPrice,
-        reason = o.Reason,
-        createdAt = o.CreatedAt,
-        updatedAt = o.UpdatedAt,
-        fills = o.Fills,
-    };
-
-    /// <summary>The valuation with the margin its account's risk limits set: margin used = gross notional × margin rate.</summary>
-    public static object Portfolio(Core.Portfolio.PortfolioValuation v, Core.Risk.RiskLimits limits)
-    {
-        var marginUsed = Core.Portfolio.Money.Round(v.GrossNotional * limits.MarginRate, v.Currency);
-        return new
-        {
-            account = v.Account, currency = v.Currency, cash = v.Cash, realizedPnl = v.RealizedPnl, unrealizedPnl = v.UnrealizedPnl,
-            equity = v.Equity, dailyPnl = v.DailyPnl, grossNotional = v.GrossNotional, marginRate = limits.MarginRate, marginUsed,
-            freeMargin = v.Equity - marginUsed, peakEquity = v.PeakEquity,
-            drawdown = v.PeakEquity > 0 && v.Equity < v.PeakEquity ? (v.PeakEquity - v.Equity) / v.PeakEquity : 0m,
-            currencyExposure = v.CurrencyExposure, killSwitch = limits.KillSwitch, positions = v.Positions,
-        };
-    }
-
-    public static object Instrument(InstrumentSnapshot s) => new
-    {
-        symbol = s.Spec.Symbol,
-        spec = s.Spec,
-        quote = s.Quote,
-        tickCount = s.TickCount,
-        firstTickTime = s.FirstTickTime,
-        lastTickTime = s.LastTickTime,
-        rejectedTicks = s.RejectedTicks,
-        features = s.Features.ToDictionary(v => v.Timeframe.Name.ToLowerInvariant(), v => new
-        {
-            time = v.Time,
-            values = v.Values.ToDictionary(f => f.Key, f => double.IsFinite(f.Value) ? f.Value : (double?)null),
-        }),
-        bars = new { m1 = s.MinuteBars.Select(Bar), m5 = s.FiveMinuteBars.Select(Bar) },
-    };
-
-    private static object Bar(Core.MarketData.Bar b) =>
-        new { openTime = b.OpenTime, open = b.Open, high = b.High, low = b.Low, close = b.Close, volume = b.Volume, ticks = b.TickCount };
 }

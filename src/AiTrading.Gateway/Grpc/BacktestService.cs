@@ -3,7 +3,9 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Backtesting;
 using AiTrading.Gateway.Apis;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Gateway.Grpc;
@@ -12,6 +14,7 @@ internal sealed class BacktestService(IClusterClient cluster) : Proto.BacktestSe
 {
     public static readonly TimeSpan ProgressPeriod = TimeSpan.FromMilliseconds(100);
 
+    [Authorize(Policy = Policies.Research)]
     public override async Task<Proto.BacktestReply> Run(Proto.RunBacktestRequest request, ServerCallContext context)
     {
         var errors = new List<FieldError>();
@@ -27,15 +30,18 @@ internal sealed class BacktestService(IClusterClient cluster) : Proto.BacktestSe
             request.Financing.Length == 0 ? null : request.Financing,
             request.WarmupBars,
             request.From?.ToDateTimeOffset(),
-            request.To?.ToDateTimeOffset());
-        if (string.IsNullOrWhiteSpace(request.Id)) errors.Add(new("id", "is required"));
+            request.To?.ToDateTimeOffset(),
+            Principals.Name(context.GetHttpContext()));
+        Identifiers.Require(errors, "id", request.Id);
         if (errors.Count > 0) throw new ValidationException(errors);
         return Reply(await cluster.GetGrain<IBacktestGrain>(request.Id).StartAsync(run));
     }
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.BacktestReply> Get(Proto.BacktestId request, ServerCallContext context) =>
         Reply(await BacktestApi.RequireAsync(cluster, request.Id));
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task StreamProgress(Proto.BacktestId request, IServerStreamWriter<Proto.BacktestReply> responseStream, ServerCallContext context)
     {
         var run = await BacktestApi.RequireAsync(cluster, request.Id);

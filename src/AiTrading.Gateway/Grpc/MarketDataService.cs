@@ -3,7 +3,9 @@ using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.MarketData;
 using Google.Protobuf.WellKnownTypes;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Orleans.Streams;
 using Proto = AiTrading.Contracts.Grpc;
 
@@ -15,6 +17,7 @@ internal sealed class MarketDataService(IClusterClient cluster) : Proto.MarketDa
     /// <summary>Quotes buffered per subscriber; a client slower than the market gets the newest quotes (older ones are conflated away).</summary>
     public const int BufferedQuotes = 1024;
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task Subscribe(Proto.SubscribeRequest request, IServerStreamWriter<Proto.QuoteUpdate> responseStream, ServerCallContext context)
     {
         if (request.Symbols.Count == 0) throw new ValidationException("symbols", "must name at least one symbol");

@@ -4,28 +4,35 @@ using AiTrading.Core.Features;
 using AiTrading.Core.MarketData;
 using AiTrading.Gateway.Apis;
 using Google.Protobuf.WellKnownTypes;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Gateway.Grpc;
 
 internal sealed class ModelsService(IClusterClient cluster) : Proto.Models.ModelsBase
 {
+    [Authorize(Policy = Policies.Models)]
     public override async Task<Proto.TrainingJob> Train(Proto.TrainModelRequest request, ServerCallContext context)
     {
         var id = ModelApi.RequireId(request.Model);
-        return Job(await cluster.GetGrain<IModelGrain>(id).TrainAsync(ToRequest(request)));
+        return Job(await cluster.GetGrain<IModelGrain>(id).TrainAsync(ToRequest(request) with { RequestedBy = Principals.Name(context.GetHttpContext()) }));
     }
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.TrainingJob> GetJob(Proto.ModelRequest request, ServerCallContext context) =>
         Job(await cluster.GetGrain<IModelGrain>(ModelApi.RequireId(request.Model)).GetJobAsync() ?? throw new ResourceNotFoundException("training job of model", request.Model));
 
+    [Authorize(Policy = Policies.Models)]
     public override async Task<Proto.TrainingJob> Cancel(Proto.ModelRequest request, ServerCallContext context) =>
         Job(await cluster.GetGrain<IModelGrain>(ModelApi.RequireId(request.Model)).CancelTrainingAsync());
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.ModelReply> Get(Proto.ModelRequest request, ServerCallContext context) =>
         Reply(await ModelApi.RequireAsync(cluster, request.Model));
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.ListModelsReply> List(Proto.ListModelsRequest request, ServerCallContext context)
     {
         var reply = new Proto.ListModelsReply();
@@ -33,12 +40,15 @@ internal sealed class ModelsService(IClusterClient cluster) : Proto.Models.Model
         return reply;
     }
 
+    [Authorize(Policy = Policies.Models)]
     public override async Task<Proto.ModelReply> Promote(Proto.PromoteModelRequest request, ServerCallContext context) =>
         Reply(await cluster.GetGrain<IModelGrain>(ModelApi.RequireId(request.Model)).PromoteAsync(request.Version));
 
+    [Authorize(Policy = Policies.Models)]
     public override async Task<Proto.ModelReply> Rollback(Proto.ModelRequest request, ServerCallContext context) =>
         Reply(await cluster.GetGrain<IModelGrain>(ModelApi.RequireId(request.Model)).RollbackAsync());
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.PredictReply> Predict(Proto.PredictRequest request, ServerCallContext context)
     {
         var model = await ModelApi.RequireAsync(cluster, request.Model);

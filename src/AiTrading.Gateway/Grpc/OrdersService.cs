@@ -2,13 +2,16 @@ using System.Globalization;
 using AiTrading.Contracts;
 using AiTrading.Core.Trading;
 using Google.Protobuf.WellKnownTypes;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Gateway.Grpc;
 
 internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.OrdersBase
 {
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.OrderReply> Submit(Proto.SubmitOrderRequest request, ServerCallContext context)
     {
         var side = request.Side switch
@@ -41,9 +44,11 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         return Reply(submission.Order, submission.Duplicate);
     }
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.OrderReply> Get(Proto.GetOrderRequest request, ServerCallContext context) =>
         Reply(await RequireAsync(request.OrderId), duplicate: false);
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.OrderReply> Cancel(Proto.CancelOrderRequest request, ServerCallContext context)
     {
         await RequireAsync(request.OrderId);
@@ -51,6 +56,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         return Reply(await cluster.GetGrain<IOrderGrain>(request.OrderId).CancelAsync(reason), duplicate: false);
     }
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.OrderReply> Replace(Proto.ReplaceOrderRequest request, ServerCallContext context)
     {
         var (quantity, limit, stop) = OrderInput.ParseReplace(request.Quantity, request.LimitPrice, request.StopPrice);

@@ -7,7 +7,9 @@ using AiTrading.Core.Features;
 using AiTrading.Core.Strategies;
 using AiTrading.Gateway.Apis;
 using Google.Protobuf.WellKnownTypes;
+using AiTrading.Gateway.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Orleans.Streams;
 using Proto = AiTrading.Contracts.Grpc;
 
@@ -18,15 +20,18 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
     /// <summary>Events buffered per subscriber; a client further behind than this is cut off (ResourceExhausted) rather than silently losing events.</summary>
     public const int BufferedEvents = 10_000;
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Submit(Proto.StrategySpec request, ServerCallContext context)
     {
         var submission = await StrategyApi.SubmitAsync(cluster, StrategySpecMessage.ToSpec(request));
         return Reply(submission.Strategy, submission.Duplicate);
     }
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.StrategyReply> Get(Proto.StrategyRequest request, ServerCallContext context) =>
         Reply(await StrategyApi.RequireAsync(cluster, RequireId(request.Id)), duplicate: false);
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.ListStrategiesReply> List(Proto.ListStrategiesRequest request, ServerCallContext context)
     {
         var reply = new Proto.ListStrategiesReply();
@@ -34,15 +39,19 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
         return reply;
     }
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Pause(Proto.PauseStrategyRequest request, ServerCallContext context) =>
         Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).PauseAsync(request.Reason), duplicate: false);
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Resume(Proto.StrategyRequest request, ServerCallContext context) =>
         Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).ResumeAsync(), duplicate: false);
 
+    [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Stop(Proto.StrategyRequest request, ServerCallContext context) =>
         Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).StopAsync(), duplicate: false);
 
+    [Authorize(Policy = Policies.Read)]
     public override async Task StreamEvents(Proto.StrategyRequest request, IServerStreamWriter<Proto.StrategyEvent> responseStream, ServerCallContext context)
     {
         var id = RequireId(request.Id);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.Net;
 using System.Net.WebSockets;
 using AiTrading.Contracts;
 using AiTrading.Core;
@@ -6,8 +8,10 @@ using AiTrading.Core.MarketData;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace AiTrading.Gateway.Mt5;
@@ -17,19 +21,38 @@ public static class Mt5BridgeEndpoint
 {
     public const string Path = "/v1/mt5/bridge";
 
+    /// <summary>The bridge's options (<see cref="Mt5BridgeOptions"/>, validated at start) and its handshake throttle.</summary>
+    public static IServiceCollection AddMt5Bridge(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<Mt5BridgeOptions>(configuration, Mt5BridgeOptions.Section, o => o.Validate());
+        services.AddSingleton(sp => new Mt5HandshakeThrottle(sp.GetRequiredService<IOptions<Mt5BridgeOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapMt5Bridge(this IEndpointRouteBuilder app)
     {
-        app.Map(Path, async (HttpContext http, IClusterClient cluster, TimeProvider clock, ILoggerFactory logs) =>
+        app.Map(Path, async (HttpContext http, IClusterClient cluster, TimeProvider clock, ILoggerFactory logs, Mt5HandshakeThrottle throttle,
+            IOptions<Mt5BridgeOptions> options) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
-                http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-                await http.Response.WriteAsJsonAsync(new { errors = new[] { new { field = "connection", message = "this endpoint speaks WebSocket only (see the MT5 bridge protocol)" } } });
+                await ErrorMapping.WriteProblemAsync(http, new RequestRefusedException(StatusCodes.Status426UpgradeRequired,
+                    "this endpoint speaks WebSocket only (see the MT5 bridge protocol)"));
+                return;
+            }
+            // An address that failed too many handshakes is refused before the upgrade, at the cost of one small answer.
+            var remote = http.Connection.RemoteIpAddress ?? IPAddress.None;
+            if (throttle.Blocked(remote) is { } wait)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await ErrorMapping.WriteProblemAsync(http, new RequestRefusedException(StatusCodes.Status429TooManyRequests,
+                    $"too many failed MT5 handshakes from this address; retry after {seconds} s"));
                 return;
             }
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            await new Mt5BridgeConnection(socket, cluster, clock, logs.CreateLogger<Mt5BridgeConnection>()).RunAsync(http.RequestAborted);
-        });
+            await new Mt5BridgeConnection(socket, cluster, clock, logs.CreateLogger<Mt5BridgeConnection>(), options.Value, throttle, remote).RunAsync(http.RequestAborted);
+        }).AllowAnonymous(); // a terminal proves itself with its venue's token in the hello, not with a bearer token
         return app;
     }
 }
@@ -40,12 +63,16 @@ public static class Mt5BridgeEndpoint
 /// once the grain applied it), and the grain's commands to the terminal. A malformed message is answered with an
 /// error naming its fields and changes nothing; the connection stays open.
 /// </summary>
-internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient cluster, TimeProvider clock, ILogger logger) : IMt5Terminal
+internal sealed class Mt5BridgeConnection(
+    WebSocket socket, IClusterClient cluster, TimeProvider clock, ILogger logger, Mt5BridgeOptions options, Mt5HandshakeThrottle throttle, IPAddress remote) : IMt5Terminal
 {
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly Dictionary<string, IAsyncStream<TickBatch>> _ticks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _symbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastTickTimes = new(StringComparer.Ordinal);
+    private long _rejectedTicks;
+    private FieldError? _lastRejection;
     private IMt5BridgeGrain? _bridge;
     private long _session;
     private DateTimeOffset _lastHeard;
@@ -57,12 +84,28 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
         {
             using var helloWait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             helloWait.CancelAfter(HelloTimeout);
-            var first = await ReceiveAsync(helloWait.Token);
-            if (first is null) return;
+            byte[]? first;
+            try
+            {
+                first = await ReceiveAsync(helloWait.Token);
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                HandshakeFailed($"no hello within {HelloTimeout.TotalSeconds:0} s");
+                await CloseAsync(WebSocketCloseStatus.PolicyViolation, "hello expected");
+                return;
+            }
+            if (first is null) { HandshakeFailed("closed before a hello"); return; }
             var message = await ParseAsync(first);
-            if (message is null) { await CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "the first message must be a valid hello"); return; }
+            if (message is null)
+            {
+                HandshakeFailed("the first message was malformed");
+                await CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "the first message must be a valid hello");
+                return;
+            }
             if (message is not HelloMessage hello)
             {
+                HandshakeFailed("the first message was not a hello");
                 await SendAsync(BridgeCodec.Error("protocol", "the first message must be a hello"));
                 await CloseAsync(WebSocketCloseStatus.PolicyViolation, "hello expected");
                 return;
@@ -78,10 +121,14 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
                 session = await _bridge.ConnectAsync(hello.Hello, reference);
                 if (!session.Accepted)
                 {
-                    await WriteAsync(BridgeCodec.Error("unauthorized", session.Refusal ?? "refused"));
-                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, "refused");
+                    // A terminal refused because another one holds the venue presented the right token: not a failed handshake.
+                    var busy = session.RefusalCode == TerminalSession.VenueBusy;
+                    if (!busy) HandshakeFailed(session.Refusal ?? "refused");
+                    await WriteAsync(BridgeCodec.Error(session.RefusalCode ?? TerminalSession.Unauthorized, session.Refusal ?? "refused"));
+                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, busy ? "venue busy" : "refused");
                     return;
                 }
+                throttle.Succeed(remote);
                 _session = session.Session;
                 await DeclareSymbolsAsync(hello.Symbols);
                 await WriteAsync(BridgeCodec.Welcome(session));
@@ -111,13 +158,17 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
         }
         catch (InvalidRequestException e)
         {
-            logger.LogWarning("MT5 hello refused: {Errors}", e.Message);
+            HandshakeFailed($"bad hello ({e.Message})");
             await TrySendAsync(BridgeCodec.Error("bad_message", "the hello was refused", e.Errors));
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, "bad hello");
         }
         finally
         {
-            if (_bridge is not null && _session != 0) await _bridge.DisconnectAsync(_session);
+            if (_bridge is not null && _session != 0)
+            {
+                await ReportRejectedTicksAsync();
+                await _bridge.DisconnectAsync(_session);
+            }
             if (reference is not null) cluster.DeleteObjectReference<IMt5Terminal>(reference);
         }
     }
@@ -153,6 +204,15 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
                     await SendAsync(BridgeCodec.Error("bad_message", "tick refused", [new("symbol", $"'{tick.Symbol}' was not declared in the hello")]));
                     return true;
                 }
+                if (TickTimeProblem(tick) is { } problem)
+                {
+                    // Refused here, not passed on: the instrument would take a far-future tick and then refuse every good one before it.
+                    Interlocked.Increment(ref _rejectedTicks);
+                    _lastRejection = problem;
+                    await SendAsync(BridgeCodec.Error("bad_message", "tick refused", [problem]));
+                    return true;
+                }
+                _lastTickTimes[tick.Symbol] = tick.Time;
                 await TicksOf(tick.Symbol).OnNextAsync(new TickBatch(tick.Symbol, [tick], clock.GetUtcNow()));
                 return true;
             case AckMessage { Ack: var ack }:
@@ -188,6 +248,7 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
                     return;
                 }
                 if (!await StillCurrentAsync()) return;
+                await ReportRejectedTicksAsync();
                 await SendAsync(BridgeCodec.Heartbeat(clock.GetUtcNow()));
             }
         }
@@ -202,6 +263,43 @@ internal sealed class Mt5BridgeConnection(WebSocket socket, IClusterClient clust
         await TrySendAsync(BridgeCodec.Error("replaced", "a newer connection of this venue replaced this one"));
         await CloseAsync(WebSocketCloseStatus.PolicyViolation, "replaced");
         return false;
+    }
+
+    /// <summary>A tick too far ahead of this clock, or before the symbol's previous tick on this connection.</summary>
+    private FieldError? TickTimeProblem(Tick tick)
+    {
+        var now = clock.GetUtcNow();
+        var tolerance = TimeSpan.FromSeconds(options.FutureTickToleranceSeconds);
+        if (tick.Time > now + tolerance)
+            return new("time", $"{tick.Time:O} is more than {tolerance.TotalSeconds:0.###} s ahead of the bridge's clock ({now:O})");
+        if (_lastTickTimes.TryGetValue(tick.Symbol, out var previous) && tick.Time < previous)
+            return new("time", $"{tick.Time:O} is before the previous tick of {tick.Symbol} ({previous:O}); ticks must come in time order");
+        return null;
+    }
+
+    /// <summary>Counts refused ticks into the venue's status and logs them, at most once per heartbeat period.</summary>
+    private async Task ReportRejectedTicksAsync()
+    {
+        var count = Interlocked.Exchange(ref _rejectedTicks, 0);
+        if (count == 0) return;
+        var bridge = _bridge!;
+        logger.LogWarning("MT5 venue {Venue}: {Count} tick(s) refused since the last report (last: {Problem})", bridge.GetPrimaryKeyString(), count, _lastRejection);
+        try
+        {
+            await bridge.ReportRejectedTicksAsync(count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.Add(ref _rejectedTicks, count); // counted with the next report
+        }
+    }
+
+    private void HandshakeFailed(string reason)
+    {
+        logger.LogWarning("MT5 handshake from {Address} failed: {Reason}", remote, reason);
+        if (throttle.Fail(remote))
+            logger.LogWarning("MT5 handshakes from {Address} are refused for {Seconds} s after {Failures} failures within {Window} s",
+                remote, options.HandshakeBackoffSeconds, options.MaxHandshakeFailures, options.HandshakeFailureWindowSeconds);
     }
 
     /// <summary>Instruments the terminal trades that the cluster does not know yet are declared from the hello.</summary>

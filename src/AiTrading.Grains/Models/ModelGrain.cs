@@ -1,6 +1,7 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.ML;
+using Microsoft.Extensions.Options;
 
 namespace AiTrading.Grains.Models;
 
@@ -12,6 +13,8 @@ public sealed class ModelRegistryState
     /// <summary>Versions active before the current one, the most recent last: what roll-back returns to.</summary>
     [Id(2)] public List<int> History { get; set; } = [];
     [Id(3)] public TrainingJobView? LastJob { get; set; }
+    /// <summary>Who started the last job: the holder of its training slot while it runs.</summary>
+    [Id(4)] public string? JobRequestedBy { get; set; }
 }
 
 /// <summary>
@@ -20,8 +23,12 @@ public sealed class ModelRegistryState
 /// promotion history. State is the grain's persistent state (memory in the embedded host, the cluster's storage
 /// otherwise).
 /// </summary>
-public sealed class ModelGrain([PersistentState("model-registry")] IPersistentState<ModelRegistryState> state, TimeProvider clock) : Grain, IModelGrain
+public sealed class ModelGrain([PersistentState("model-registry")] IPersistentState<ModelRegistryState> state, IOptions<ModelOptions> options, TimeProvider clock)
+    : Grain, IModelGrain
 {
+    /// <summary>How long a job's slot is held at most: a silo that dies mid-job cannot hold it for ever.</summary>
+    private static readonly TimeSpan SlotLease = TimeSpan.FromHours(12);
+
     private string Id => this.GetPrimaryKeyString();
     private ModelRegistryState S => state.State;
 
@@ -32,6 +39,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped", FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync(cancellationToken);
+            await Slots(S.JobRequestedBy).ReleaseAsync(Id);
         }
     }
 
@@ -41,10 +49,15 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         var spec = TrainingRequests.Validate(request);
         if (S.LastJob is { State: TrainingJobView.Running } running)
             throw new ConflictException($"model '{Id}' is already training (job {running.JobId}); wait for it or cancel it");
+        var slots = Slots(request.RequestedBy);
+        if (!await slots.TryAcquireAsync(Id, options.Value.MaxConcurrentJobs, SlotLease))
+            throw new QuotaExceededException($"'{request.RequestedBy}' already has {options.Value.MaxConcurrentJobs} training job(s) running, the most at once " +
+                                             $"({ModelOptions.Section}:MaxConcurrentJobs); start this one when one of them has ended");
         var version = S.Versions.Count + 1;
         var job = new TrainingJobView(Guid.NewGuid().ToString("N"), Id, request.Kind.ToLowerInvariant(), TrainingJobView.Running, 0, spec.Validation.Folds + 1,
             "queued", null, null, clock.GetUtcNow(), null);
         S.LastJob = job;
+        S.JobRequestedBy = request.RequestedBy;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).RegisterAsync(Id);
         this.DelayDeactivation(TimeSpan.FromHours(12));
@@ -56,6 +69,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = e.Message, FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync();
+            await slots.ReleaseAsync(Id);
             throw;
         }
         return job;
@@ -87,6 +101,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         }
         else S.LastJob = job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error, FinishedAt = now };
         await state.WriteStateAsync();
+        await Slots(S.JobRequestedBy).ReleaseAsync(Id);
     }
 
     public Task<ModelView?> GetAsync() => Task.FromResult(S.Versions.Count == 0 && S.LastJob is null ? null : View());
@@ -144,6 +159,8 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
     }
 
     private ModelView View() => new(Id, S.Active, S.Versions.Select(v => v.Version).ToList(), S.LastJob);
+
+    private IJobSlotsGrain Slots(string? caller) => GrainFactory.GetGrain<IJobSlotsGrain>(JobSlots.Key(JobSlots.Training, caller));
 
     private IModelTrainerGrain Trainer(string kind) => ModelNames.IsNetwork(kind)
         ? GrainFactory.GetGrain<INetworkTrainerGrain>(Id)

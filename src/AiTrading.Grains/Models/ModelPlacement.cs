@@ -19,8 +19,9 @@ public enum WithoutGpu
 
 /// <summary>
 /// Configuration section <c>Models</c>: <see cref="Gpu"/> marks this silo a GPU silo (published as silo metadata
-/// <c>gpu=true</c>), <see cref="WithoutGpu"/> is the policy when none is, and <see cref="InferenceRefresh"/> how
-/// often inference workers and validators check for a newly promoted version.
+/// <c>gpu=true</c>), <see cref="WithoutGpu"/> is the policy when none is, <see cref="InferenceRefresh"/> how
+/// often inference workers and validators check for a newly promoted version, and <see cref="MaxConcurrentJobs"/>
+/// how many training jobs one caller may run at once.
 /// </summary>
 public sealed class ModelOptions
 {
@@ -30,10 +31,16 @@ public sealed class ModelOptions
     public bool Gpu { get; set; }
     public WithoutGpu WithoutGpu { get; set; } = WithoutGpu.Cpu;
     public TimeSpan InferenceRefresh { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Training jobs one caller may have running at once, across the cluster.</summary>
+    public int MaxConcurrentJobs { get; set; } = 2;
 
-    public IReadOnlyList<FieldError> Validate() => InferenceRefresh < TimeSpan.Zero
-        ? [new FieldError($"{Section}:InferenceRefresh", $"must not be negative (got {InferenceRefresh})")]
-        : [];
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        if (InferenceRefresh < TimeSpan.Zero) errors.Add(new($"{Section}:InferenceRefresh", $"must not be negative (got {InferenceRefresh})"));
+        if (MaxConcurrentJobs is < 1 or > 1000) errors.Add(new($"{Section}:MaxConcurrentJobs", $"must be between 1 and 1000 (got {MaxConcurrentJobs})"));
+        return errors;
+    }
 }
 
 /// <summary>Places a grain only on silos whose metadata says <c>gpu=true</c>; with none, follows <see cref="ModelOptions.WithoutGpu"/>.</summary>

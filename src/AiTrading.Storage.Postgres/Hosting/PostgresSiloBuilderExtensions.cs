@@ -1,4 +1,6 @@
+using AiTrading.Core;
 using AiTrading.Grains;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -58,17 +60,34 @@ public static class PostgresSiloBuilderExtensions
         if (silo.Services.Any(d => d.ServiceType == typeof(NpgsqlDataSource))) return;
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
-            new MigrateAtStart(connectionString, sp.GetRequiredService<ILogger<MigrateAtStart>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new MigrateAtStart(connectionString,
+            sp.GetRequiredService<IConfiguration>().GetValue(StartupTimeoutSetting, DefaultStartupTimeout), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MigrateAtStart>>()));
     }
 
-    private sealed class MigrateAtStart(string connectionString, ILogger<MigrateAtStart> logger) : ILifecycleParticipant<ISiloLifecycle>
+    /// <summary>How long a silo waits for PostgreSQL at start before it gives up.</summary>
+    public const string StartupTimeoutSetting = "Storage:StartupTimeout";
+    public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Waits for the server (retrying with backoff while it refuses connections), then applies the migrations, before membership starts.</summary>
+    private sealed class MigrateAtStart(string connectionString, TimeSpan timeout, TimeProvider time, ILogger<MigrateAtStart> logger) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
             lifecycle.Subscribe(nameof(MigrateAtStart), ServiceLifecycleStage.First, async cancellationToken =>
             {
-                var applied = await PostgresMigrations.ApplyAsync(connectionString, cancellationToken: cancellationToken);
+                var server = new NpgsqlConnectionStringBuilder(connectionString);
+                var applied = await StartupRetry.RunAsync($"PostgreSQL at {server.Host}:{server.Port}",
+                    ct => PostgresMigrations.ApplyAsync(connectionString, cancellationToken: ct), IsUnreachable, timeout,
+                    message => logger.LogWarning("{Message}", message), time, cancellationToken);
                 if (applied.Count > 0) logger.LogInformation("Applied PostgreSQL migrations {Scripts}", applied);
             });
+
+        /// <summary>The server is down, starting or out of reach; a wrong password or a broken migration is not worth waiting for.</summary>
+        private static bool IsUnreachable(Exception e) => e switch
+        {
+            PostgresException p => p.SqlState is "57P03" /* cannot connect now: starting up */ or "53300" /* too many connections */,
+            NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or TimeoutException,
+            _ => false,
+        };
     }
 }

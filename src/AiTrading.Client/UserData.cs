@@ -1,7 +1,7 @@
 namespace AiTrading;
 
 /// <summary>
-/// Where the product keeps per-user files on this machine: the embedded default's token signing key and the CLI's
+/// Where the product and its clients keep per-user files on this machine: the embedded default's token signing key and the CLI's
 /// current token. <c>AITRADING_HOME</c> overrides the folder (tests, several installs side by side); otherwise it is
 /// <c>$XDG_DATA_HOME/aitrading</c>, i.e. <c>~/.local/share/aitrading</c> on Linux.
 /// </summary>

@@ -1,0 +1,93 @@
+using AiTrading.Contracts;
+using AiTrading.Streaming.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace AiTrading.Gateway;
+
+/// <summary>
+/// What /readyz checks besides the cluster answering: the PostgreSQL server grain state and membership live in, and the
+/// Kafka brokers the streams run on, each only when configured. A gateway that cannot reach them is not ready, so a
+/// load balancer stops sending it requests that would fail.
+/// </summary>
+internal static class Readiness
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    public static IHealthChecksBuilder AddDependencyChecks(this IHealthChecksBuilder checks, IConfiguration configuration)
+    {
+        var connectionStrings = new[] { StorageSettings.From(configuration).ConnectionString, ClusteringSettings.From(configuration).ConnectionString }
+            .OfType<string>().Distinct().ToList();
+        foreach (var (connectionString, i) in connectionStrings.Select((c, i) => (c, i)))
+            checks.AddCheck(i == 0 ? "postgres" : $"postgres-{i + 1}", new PostgresCheck(connectionString), tags: ["ready"]);
+        if (StreamSettings.From(configuration).IsKafka)
+        {
+            var kafka = new KafkaStreamOptions();
+            kafka.Bind(configuration);
+            checks.Services.AddSingleton(new KafkaCheck(kafka));
+            checks.AddCheck<KafkaCheck>("kafka", tags: ["ready"]);
+        }
+        return checks;
+    }
+
+    internal sealed class PostgresCheck(string connectionString) : IHealthCheck
+    {
+        private readonly string _server = Describe(connectionString);
+
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(Timeout);
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(timeout.Token);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(timeout.Token);
+                return HealthCheckResult.Healthy($"PostgreSQL at {_server} answers");
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+            {
+                // The message names the server, never the connection string (it may hold a password).
+                return HealthCheckResult.Unhealthy($"PostgreSQL at {_server} does not answer");
+            }
+        }
+
+        private static string Describe(string connectionString)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"{builder.Host}:{builder.Port}";
+        }
+    }
+
+    internal sealed class KafkaCheck(KafkaStreamOptions options) : IHealthCheck, IDisposable
+    {
+        private readonly Lazy<IAdminClient> _admin = new(() => new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(options.Client))
+        {
+            BootstrapServers = options.BootstrapServers,
+        }).Build());
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.Run(() =>
+        {
+            try
+            {
+                var metadata = _admin.Value.GetMetadata(options.Topic, Timeout);
+                return metadata.Brokers.Count > 0 && metadata.Topics.Any(t => t.Topic == options.Topic && t.Error.Code == Confluent.Kafka.ErrorCode.NoError)
+                    ? HealthCheckResult.Healthy($"Kafka at {options.BootstrapServers} answers")
+                    : HealthCheckResult.Unhealthy($"Kafka at {options.BootstrapServers} has no topic '{options.Topic}'");
+            }
+            catch (KafkaException e)
+            {
+                return HealthCheckResult.Unhealthy($"Kafka at {options.BootstrapServers} does not answer: {e.Error.Reason}");
+            }
+        }, cancellationToken);
+
+        public void Dispose()
+        {
+            if (_admin.IsValueCreated) _admin.Value.Dispose();
+        }
+    }
+}
