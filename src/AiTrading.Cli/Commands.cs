@@ -31,18 +31,20 @@ public static class Commands
     private static readonly Option<string> Bind = new("--bind") { Description = "address the gateway listens on", DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<int> SiloPort = new("--silo-port") { Description = "silo-to-silo port", DefaultValueFactory = _ => 11111 };
     private static readonly Option<int> SiloGatewayPort = new("--silo-gateway-port") { Description = "port Orleans clients (gateways) connect to", DefaultValueFactory = _ => 30000 };
+    private static readonly Option<string?> LogFormat = new("--log-format") { Description = "console log format: text, or json (one object a line, for log collectors); default: Logging:Console:FormatterName, else text" };
+    private static readonly Option<double> StatusInterval = new("--status-interval") { Description = "seconds between status lines (0: none)", DefaultValueFactory = _ => 5 };
 
     private static Command Run()
     {
         var command = new Command("run", "Run everything in one process: silo (in-memory), feed, demo strategies and gateway.")
-            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, HttpPort, GrpcPort, Bind, SiloPort, SiloGatewayPort };
+            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, HttpPort, GrpcPort, Bind, SiloPort, SiloGatewayPort, LogFormat, StatusInterval };
         command.SetAction((result, token) => Guarded(async () =>
         {
-            var settings = Settings(result);
+            var interval = result.GetValue(StatusInterval);
+            if (!(interval >= 0 && interval <= 86_400)) throw new ValidationException("status-interval", $"must be between 0 and 86400 seconds (got {interval})");
+            var settings = Settings(result) with { Console = new ConsoleSettings(TimeSpan.FromSeconds(interval)) };
             await using var app = Hosting.BuildEmbedded(settings);
-            await app.StartAsync(token);
-            Console.WriteLine($"AiTrading is running: HTTP http://{settings.Gateway.BindAddress}:{settings.Gateway.HttpPort}  " +
-                              $"gRPC http://{settings.Gateway.BindAddress}:{settings.Gateway.GrpcPort}  (Ctrl+C stops)");
+            await app.StartAsync(token); // the banner and status lines come from ConsoleReport
             await WaitForShutdown(app.Lifetime, token);
             await app.StopAsync(CancellationToken.None);
         }));
@@ -52,7 +54,7 @@ public static class Commands
     private static Command Silo()
     {
         var command = new Command("silo", "Run a silo with the feed (no gateway); gateways connect on --silo-gateway-port.")
-            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, SiloPort, SiloGatewayPort };
+            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, SiloPort, SiloGatewayPort, LogFormat };
         command.SetAction((result, token) => Guarded(async () =>
         {
             using var host = Hosting.BuildSilo(Settings(result));
@@ -64,7 +66,7 @@ public static class Commands
     private static Command GatewayOnly()
     {
         var command = new Command("gateway", "Run the HTTP/gRPC gateway as an Orleans client of a running silo.")
-            { HttpPort, GrpcPort, Bind, SiloGatewayPort };
+            { HttpPort, GrpcPort, Bind, SiloGatewayPort, LogFormat };
         command.SetAction((result, token) => Guarded(async () =>
         {
             await using var app = Hosting.BuildGateway(Settings(result));
@@ -218,6 +220,7 @@ public static class Commands
         Gateway = new GatewayOptions { HttpPort = result.GetValue(HttpPort), GrpcPort = result.GetValue(GrpcPort), BindAddress = result.GetValue(Bind) ?? "127.0.0.1" },
         SiloPort = result.GetValue(SiloPort),
         SiloGatewayPort = result.GetValue(SiloGatewayPort),
+        LogFormat = result.GetValue(LogFormat),
     };
 
     private static async Task WaitForShutdown(IHostApplicationLifetime lifetime, CancellationToken token)

@@ -5,8 +5,10 @@ using AiTrading.Gateway;
 using AiTrading.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 
 namespace AiTrading.Cli;
 
@@ -25,6 +27,12 @@ public sealed record HostSettings
     public int SiloGatewayPort { get; init; } = 30000;
     /// <summary>Extra configuration (tests, embedding); applied after appsettings and AITRADING__ variables.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+    /// <summary>Trace exporters of the embedder's own (tests: in memory); with one, traces are recorded without OTLP too.</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? Tracing { get; init; }
+    /// <summary>Console log format: <see cref="LogFormats.Text"/>, <see cref="LogFormats.Json"/>, or null for what the configuration says.</summary>
+    public string? LogFormat { get; init; }
+    /// <summary>The start banner and status lines of `aitrading run`; null (embedded in tests) prints neither.</summary>
+    public ConsoleSettings? Console { get; init; }
 
     public IMarketDataFeed CreateFeed() => Feed switch
     {
@@ -39,6 +47,20 @@ public sealed record HostSettings
     };
 }
 
+/// <summary>`--log-format`: text for a person at a terminal, JSON (one object a line) for log collectors.</summary>
+public static class LogFormats
+{
+    public const string Text = "text";
+    public const string Json = "json";
+
+    public static string FormatterOf(string format) => format switch
+    {
+        Text => "simple",
+        Json => "json",
+        _ => throw new ValidationException("log-format", $"'{format}' is not a log format (use text or json)"),
+    };
+}
+
 public static class Hosting
 {
     /// <summary>One process: a silo (by default localhost clustering, in-memory storage and streams), the feed, and the gateway.</summary>
@@ -47,11 +69,19 @@ public static class Hosting
         var builder = CreateBuilder(settings);
         builder.UseOrleans(silo => silo
             .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
-            .AddAiTradingGrains(builder.Configuration));
+            .AddAiTradingGrains(builder.Configuration)
+            .AddAiTradingTracing());
         AddFeed(builder.Services, settings);
         builder.AddAiTradingGateway(settings.Gateway);
+        builder.AddAiTradingTelemetry(TelemetryRole.Embedded, settings.Tracing);
+        if (settings.Console is { } console)
+        {
+            builder.Services.AddSingleton(settings).AddSingleton(console);
+            builder.Services.AddHostedService<ConsoleReport>();
+        }
         var app = builder.Build();
         app.MapAiTradingGateway();
+        app.MapAiTradingMetrics();
         return app;
     }
 
@@ -59,11 +89,13 @@ public static class Hosting
     public static IHost BuildSilo(HostSettings settings)
     {
         var builder = Host.CreateApplicationBuilder();
-        AddConfiguration(builder.Configuration, settings);
+        AddConfiguration(builder, settings);
         builder.UseOrleans(silo => silo
             .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
-            .AddAiTradingGrains(builder.Configuration));
+            .AddAiTradingGrains(builder.Configuration)
+            .AddAiTradingTracing());
         AddFeed(builder.Services, settings);
+        builder.AddAiTradingTelemetry(TelemetryRole.Silo, settings.Tracing);
         return builder.Build();
     }
 
@@ -73,17 +105,20 @@ public static class Hosting
         var builder = CreateBuilder(settings);
         builder.UseOrleansClient(client => client
             .UseAiTradingClustering(builder.Configuration, settings.SiloGatewayPort)
-            .AddAiTradingStreams(builder.Configuration));
+            .AddAiTradingStreams(builder.Configuration)
+            .AddAiTradingTracing());
         builder.AddAiTradingGateway(settings.Gateway);
+        builder.AddAiTradingTelemetry(TelemetryRole.Gateway, settings.Tracing);
         var app = builder.Build();
         app.MapAiTradingGateway();
+        app.MapAiTradingMetrics();
         return app;
     }
 
     private static WebApplicationBuilder CreateBuilder(HostSettings settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        AddConfiguration(builder.Configuration, settings);
+        AddConfiguration(builder, settings);
         return builder;
     }
 
@@ -94,12 +129,36 @@ public static class Hosting
         .AddEnvironmentVariables("AITRADING__")
         .Build();
 
-    private static void AddConfiguration(IConfigurationManager configuration, HostSettings settings)
+    /// <summary>
+    /// Framework categories log at Warning, ours at Information: the first minute of `aitrading run` was ~470 framework
+    /// lines. The first source, so appsettings.json, AITRADING__Logging__LogLevel__* and --log-format override it.
+    /// (Orleans also places every activation through a Polly pipeline whose telemetry logs each attempt at Information.)
+    /// </summary>
+    private static readonly Dictionary<string, string?> LogDefaults = new()
     {
-        // Orleans places every activation through a Polly pipeline whose telemetry logs each attempt at Information.
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Polly"] = "Warning" });
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+        ["Logging:LogLevel:AiTrading"] = "Information",
+    };
+
+    private static void AddConfiguration(IHostApplicationBuilder builder, HostSettings settings)
+    {
+        var configuration = builder.Configuration;
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LogDefaults });
+        // JSON records carry a UTC timestamp unless the configuration names a format of its own.
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
         configuration.AddEnvironmentVariables("AITRADING__");
         configuration.AddInMemoryCollection(settings.Configuration);
+        if (settings.LogFormat is { } format)
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Console:FormatterName"] = LogFormats.FormatterOf(format) });
     }
 
     /// <summary>The feed and the demo strategies; `--feed none` leaves them out (further silos of a cluster whose first silo runs the feed).</summary>

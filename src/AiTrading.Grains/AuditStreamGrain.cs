@@ -32,6 +32,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
         }
         if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
         _head = new AuditAnchor(record.Sequence, record.Hash);
+        TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
         return record;
     }
 

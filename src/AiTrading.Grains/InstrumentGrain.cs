@@ -24,10 +24,12 @@ public sealed class InstrumentState
 public sealed class InstrumentGrain(
     [PersistentState("instrument")] IPersistentState<InstrumentState> state,
     IOptions<FeatureOptions> features,
+    TimeProvider clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     public const int BarHistory = 500;
     private static readonly Timeframe[] Served = [Timeframe.M1, Timeframe.M5];
+    private static readonly KeyValuePair<string, object?> TicksStream = TradingMetrics.Tag("stream", StreamNames.Ticks);
 
     private readonly List<TimeframeSeries> _series = [];
     private readonly List<BarAggregator> _extraAggregators = [];
@@ -38,12 +40,14 @@ public sealed class InstrumentGrain(
     private StreamSequenceToken? _lastToken;
     private IAsyncStream<BarClosed>? _bars;
     private IAsyncStream<Quote>? _quotes;
+    private KeyValuePair<string, object?> _symbolTag;
 
     private string Symbol => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var provider = this.GetStreamProvider(StreamNames.Provider);
+        _symbolTag = TradingMetrics.Tag("symbol", Symbol);
         _bars = provider.GetStream<BarClosed>(StreamNames.Bars, Symbol);
         _quotes = provider.GetStream<Quote>(StreamNames.Quotes, Symbol);
         var definitions = features.Value.Resolve();
@@ -92,9 +96,12 @@ public sealed class InstrumentGrain(
             }
             _lastToken = token;
         }
+        TradingMetrics.StreamLag.Record((clock.GetUtcNow() - batch.PublishedAt).TotalSeconds, TicksStream);
+        var (ticksBefore, rejectedBefore) = (_tickCount, _rejectedTicks);
         if (state.State.Spec is null)
         {
             _rejectedTicks += batch.Ticks.Length;
+            TradingMetrics.TicksRejected.Add(batch.Ticks.Length, _symbolTag);
             logger.LogError("Dropped {Count} ticks for {Symbol}: the instrument is not configured", batch.Ticks.Length, Symbol);
             return;
         }
@@ -112,7 +119,10 @@ public sealed class InstrumentGrain(
                     foreach (var series in _series) series.Pipeline.OnBar(extra);
             foreach (var series in _series)
                 if (series.CloseBar(tick) is { } bar)
+                {
+                    TradingMetrics.Bars.Add(1, series.BarTags);
                     foreach (var other in _series) other.Pipeline.OnBar(bar);
+                }
             foreach (var series in _series)
             {
                 if (series.ClosedBar is { } bar)
@@ -123,6 +133,8 @@ public sealed class InstrumentGrain(
             fresh = true;
         }
         if (fresh) _quote = Quote.From(_lastTick!.Value);
+        TradingMetrics.Ticks.Add(_tickCount - ticksBefore, _symbolTag);
+        if (_rejectedTicks != rejectedBefore) TradingMetrics.TicksRejected.Add(_rejectedTicks - rejectedBefore, _symbolTag);
 
         if (closed is not null)
             foreach (var e in closed) await _bars!.OnNextAsync(e);
@@ -150,6 +162,8 @@ public sealed class InstrumentGrain(
         private readonly Queue<Bar> _history = new();
 
         public FeaturePipeline Pipeline { get; } = pipeline;
+
+        public KeyValuePair<string, object?>[] BarTags { get; } = [TradingMetrics.Tag("symbol", symbol), TradingMetrics.Tag("timeframe", pipeline.Timeframe.Name)];
 
         /// <summary>The bar the last tick closed, if it closed one.</summary>
         public Bar? ClosedBar { get; private set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Audit;
@@ -72,6 +73,7 @@ public sealed class OrderGrain(
         order.Reject($"{decision.Limit}: {decision.Message}", order.CreatedAt);
         state.State.Order = OrderView.From(order, decision);
         await SaveAsync(order, AuditKinds.RiskRejected, new { orderId = OrderId, request, decision });
+        TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.RiskRejected, request.Venue ?? options.Value.DefaultVenue);
         return state.State.Order;
     }
 
@@ -83,6 +85,7 @@ public sealed class OrderGrain(
         state.State.Venue = venue;
         state.State.AwaitingVenue = true;
         await SaveAsync(order, AuditKinds.OrderAccepted, new { orderId = OrderId, venue, request });
+        TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Accepted, venue);
         await SendToVenueAsync(order);
         return state.State.Order!;
     }
@@ -93,7 +96,9 @@ public sealed class OrderGrain(
         IReadOnlyList<ExecutionReport> reports;
         try
         {
+            var sent = Stopwatch.GetTimestamp();
             reports = await SubmitToVenueAsync(order.Request);
+            TradingMetrics.OrderAck.RecordElapsed(sent, TradingMetrics.Tag("venue", venue));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -117,6 +122,7 @@ public sealed class OrderGrain(
             state.State.ParentOrderId = report.ParentOrderId;
             state.State.Venue = TradingOptions.PaperVenue;
             await SaveAsync(leg, AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
+            TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Accepted, TradingOptions.PaperVenue);
             return;
         }
         await ApplyAsync(state.State.Order.ToOrder(), report);
@@ -174,12 +180,15 @@ public sealed class OrderGrain(
 
     private async Task ApplyAsync(Order order, ExecutionReport report)
     {
+        var venue = state.State.Venue ?? TradingOptions.PaperVenue;
         switch (report.Kind)
         {
             case ExecutionKind.Fill when report.Fill is { } fill:
                 if (order.Fills.Any(f => f.FillId == fill.FillId)) return;
                 order.ApplyFill(fill);
                 await SaveAsync(order, AuditKinds.Fill, fill, fill);
+                TradingMetrics.Fills.Add(1, TradingMetrics.Tag("venue", venue));
+                if (order.Status == OrderStatus.Filled) TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Filled, venue);
                 return;
             case ExecutionKind.Triggered when !order.IsTerminal:
                 await SaveAsync(order, AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
@@ -192,15 +201,18 @@ public sealed class OrderGrain(
                 var refusal = $"venue rejected: {report.Reason}";
                 order.Reject(refusal, report.Time);
                 await SaveAsync(order, AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
+                TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.VenueRejected, venue);
                 return;
             case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
                 var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";
                 order.Cancel(reason, report.Time);
                 await SaveAsync(order, AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
+                TradingMetrics.RecordOrder(report.Kind == ExecutionKind.Rejected ? TradingMetrics.OrderOutcomes.VenueRejected : TradingMetrics.OrderOutcomes.Cancelled, venue);
                 return;
             case ExecutionKind.Expired when !order.IsTerminal:
                 order.Expire(report.Reason ?? "expired", report.Time);
                 await SaveAsync(order, AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
+                TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Expired, venue);
                 return;
         }
     }

@@ -52,6 +52,7 @@ public sealed class RiskGrain(
     {
         _global = await GrainFactory.GetGrain<IKillSwitchGrain>(KillSwitches.Global).GetAsync();
         _account = await GrainFactory.GetGrain<IAccountGrain>(Account).GetRecordAsync();
+        TradingMetrics.ReportKillSwitch(this, Account, OwnSwitch.Engaged || _global.Engaged);
     }
 
     /// <summary>The account's entry; one that did not exist at activation is looked up again (it may have been opened since).</summary>
@@ -68,6 +69,12 @@ public sealed class RiskGrain(
     /// <summary>The account's limits with the kill switch engaged while the account's own or the global one is.</summary>
     private async ValueTask<RiskLimits> LimitsAsync() =>
         _limits ??= (await RequireAccountAsync()).Limits with { KillSwitch = OwnSwitch.Engaged || _global.Engaged };
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        TradingMetrics.ForgetKillSwitch(this);
+        return Task.CompletedTask;
+    }
 
     public async Task<OrderSubmission> SubmitOrderAsync(OrderRequest request)
     {
@@ -88,7 +95,11 @@ public sealed class RiskGrain(
         }
 
         var decision = await CheckAsync(request);
-        if (!decision.Approved) return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
+        if (!decision.Approved)
+        {
+            TradingMetrics.RecordRiskRejection(decision);
+            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
+        }
         var placed = await order.ExecuteAsync(request, venue);
         if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
         return new OrderSubmission(placed, decision, Duplicate: false);
@@ -122,6 +133,7 @@ public sealed class RiskGrain(
         var decision = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
         if (!decision.Approved)
         {
+            TradingMetrics.RecordRiskRejection(decision);
             await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.RiskRejected, new { orderId, replace = new { quantity, limitPrice, stopPrice }, decision });
             return new OrderSubmission(existing, decision, Duplicate: false);
         }
@@ -146,6 +158,7 @@ public sealed class RiskGrain(
         state.State.KillSwitch = new KillSwitchState(engaged, reason, by, clock.GetUtcNow());
         _limits = null;
         await state.WriteStateAsync();
+        TradingMetrics.ReportKillSwitch(this, Account, engaged || _global.Engaged);
         await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.KillSwitch, new { scope = "account", engaged, reason, by });
         if (engaged) await CancelWorkingAsync($"kill switch: {reason}");
     }
@@ -154,6 +167,7 @@ public sealed class RiskGrain(
     {
         var engaging = global.Engaged && !_global.Engaged;
         _global = global;
+        TradingMetrics.ReportKillSwitch(this, Account, global.Engaged || OwnSwitch.Engaged);
         _limits = null;
         if (engaging) await CancelWorkingAsync($"global kill switch: {global.Reason}");
     }

@@ -290,6 +290,7 @@ public sealed class StrategyGrain(
         try
         {
             signal = runner.Engine.OnBar(bar, holding.ToPosition(), new StrategyContext(probabilityUp, equity, rate ?? 0m, prediction.Veto));
+            TradingMetrics.DecisionLatency.Record((clock.GetUtcNow() - e.SourcePublishedAt).TotalSeconds, TradingMetrics.Tag("symbol", symbol));
         }
         catch (StrategyRuleException failure)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.Features;
@@ -28,6 +29,7 @@ public readonly record struct BarPrediction(double ProbabilityUp, string? Veto, 
 /// </summary>
 public sealed class StrategyPredictions
 {
+    private static readonly KeyValuePair<string, object?> BaselineTag = TradingMetrics.Tag("model", BaselineDirectionModel.Name);
     private readonly IGrainFactory _grains;
     private readonly StrategySpec _spec;
     private readonly Timeframe _timeframe;
@@ -105,7 +107,13 @@ public sealed class StrategyPredictions
     public async Task<BarPrediction> PredictAsync(BarClosed e)
     {
         var bar = e.Bar;
-        if (_baseline is not null) return new(_baseline.Predict(e.Features, bar.Close).ProbabilityUp, null, null);
+        if (_baseline is not null)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var probabilityUp = _baseline.Predict(e.Features, bar.Close).ProbabilityUp;
+            TradingMetrics.Inference.RecordElapsed(started, BaselineTag);
+            return new(probabilityUp, null, null);
+        }
         if (!_rows.ContainsKey(bar.Symbol)) Warm(bar.Symbol, []);
         _rows[bar.Symbol].OnBar(bar);
         try

@@ -194,8 +194,10 @@ internal sealed class KafkaQueueAdapter(KafkaAdapterFactory factory, string name
         if (token is not null) throw new ArgumentException("Kafka assigns the sequence tokens (offsets); a producer cannot choose one", nameof(token));
         var items = events.Cast<object>().ToList();
         if (items.Count == 0) return;
-        var message = factory.Messages.Encode(streamId, items, requestContext);
-        await factory.Producer.ProduceAsync(new TopicPartition(factory.Options.Topic, factory.PartitionOf(streamId)), message);
+        var partition = factory.PartitionOf(streamId);
+        using var publish = StreamTracing.StartPublish(factory.Options.Topic, partition);
+        var message = factory.Messages.Encode(streamId, items, requestContext, StreamTracing.Outgoing(publish));
+        await factory.Producer.ProduceAsync(new TopicPartition(factory.Options.Topic, partition), message);
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new KafkaQueueReceiver(factory, queueId, receiverLogger);

@@ -15,14 +15,22 @@ public sealed class KafkaBatchContainer : IBatchContainer
     [Id(1)] private readonly EventSequenceTokenV2 token;
     [Id(2)] private readonly List<object> events;
     [Id(3)] private readonly Dictionary<string, object>? requestContext;
+    [Id(4)] private readonly string? traceParent;
+    [Id(5)] private readonly string? traceState;
 
-    public KafkaBatchContainer(StreamId streamId, long offset, List<object> events, Dictionary<string, object>? requestContext)
+    public KafkaBatchContainer(StreamId streamId, long offset, List<object> events, Dictionary<string, object>? requestContext,
+        string? traceParent = null, string? traceState = null)
     {
         StreamId = streamId;
         token = new EventSequenceTokenV2(offset);
         this.events = events;
         this.requestContext = requestContext;
+        this.traceParent = traceParent;
+        this.traceState = traceState;
     }
+
+    /// <summary>The producer's W3C trace parent from the message headers, if it sent one.</summary>
+    public string? TraceParent => traceParent;
 
     /// <summary>The message as read from Kafka (not sent to subscribers), kept for the dead-letter topic.</summary>
     [NonSerialized] internal Confluent.Kafka.Message<byte[], byte[]>? Source;
@@ -39,10 +47,15 @@ public sealed class KafkaBatchContainer : IBatchContainer
         }
     }
 
+    /// <summary>The producer's request context; the message's trace headers, when present, name the parent of the delivery.</summary>
     public bool ImportRequestContext()
     {
-        if (requestContext is null) return false;
-        RequestContextExtensions.Import(requestContext);
+        if (requestContext is null && traceParent is null) return false;
+        if (requestContext is not null) RequestContextExtensions.Import(requestContext);
+        if (traceParent is null) return true;
+        RequestContext.Set(StreamTracing.TraceParent, traceParent);
+        if (traceState is null) RequestContext.Remove(StreamTracing.TraceState);
+        else RequestContext.Set(StreamTracing.TraceState, traceState);
         return true;
     }
 

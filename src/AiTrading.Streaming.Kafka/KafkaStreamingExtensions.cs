@@ -7,12 +7,13 @@ public static class KafkaStreamingExtensions
     /// <summary>
     /// Adds a persistent stream provider on Kafka: one Orleans queue per partition of <see cref="KafkaStreamOptions.Topic"/>,
     /// at-least-once delivery with offsets as sequence tokens, poison messages to the dead-letter topic. Invalid
-    /// options stop here, naming each setting.
+    /// options stop here, naming each setting. Deliveries continue the producer's trace (<see cref="StreamTracing"/>).
     /// </summary>
     public static ISiloBuilder AddKafkaStreams(this ISiloBuilder silo, string name, Action<KafkaStreamOptions> configure)
     {
         var options = Validated(configure);
         silo.Services.AddOptions<KafkaStreamOptions>(name).Configure(configure);
+        silo.AddStreamTracing();
         return silo.AddPersistentStreams(name, KafkaAdapterFactory.Create, stream => stream.ConfigurePullingAgent(agent => agent.Configure(o =>
         {
             o.GetQueueMsgsTimerPeriod = options.PollPeriod;

@@ -7,6 +7,7 @@ using AiTrading.Silo;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace AiTrading.Integration.Tests;
 
@@ -28,6 +29,8 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>The product's services (its endpoints, for the role matrix).</summary>
     public IServiceProvider Services => _app.Services;
     public Uri Mt5Bridge { get; private set; } = null!;
+    /// <summary>Finished spans of the traces a test started (<see cref="SpanLog.NewTrace"/>), from the product's in-memory exporter.</summary>
+    public SpanLog Spans { get; } = new();
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
     public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy"];
@@ -39,7 +42,7 @@ public class GatewayFixture : IAsyncLifetime
         "HTTP", "HTTP-RISK", "HTTP-PAGE", "HTTP-WORK", "HTTP-BRK", "HB", "GRPC", "GRPC-DUP", "GRPC-WORK", "GB", "GRPC-STRAT",
         "MT5-FILL", "MT5-RESEND", "MT5-CMD", "MT5-CIRCUIT", "MT5-NONE", "MT5-X", RoleMatrixTests.Own, RoleMatrixTests.Other,
         AuthorizationTests.Halted, AuthorizationTests.Global1, AuthorizationTests.Global2, AuthorizationTests.Limited,
-        "CAT-WORK", "CAT-STRAT", "LIMITED",
+        "CAT-WORK", "CAT-STRAT", "LIMITED", "OBS-HALTED",
     ];
 
     /// <summary>Refused requests of a kind are summed up over this window in the security audit stream (the product's default: 60 s).</summary>
@@ -55,6 +58,7 @@ public class GatewayFixture : IAsyncLifetime
             Gateway = new GatewayOptions { HttpPort = http, GrpcPort = grpc },
             SiloPort = silo,
             SiloGatewayPort = siloGateway,
+            Tracing = tracing => tracing.AddInMemoryExporter(Spans),
             Configuration = new Dictionary<string, string?>(Mt5Venues.SelectMany(v => new[]
             {
                 KeyValuePair.Create($"Trading:Mt5Terminals:{v}:Token", (string?)Mt5Token),

@@ -32,3 +32,35 @@ public sealed class StartupValidationTests
         ]);
     }
 }
+
+/// <summary>Telemetry and console settings that cannot work stop the host before it starts, naming each setting.</summary>
+public sealed class TelemetrySettingsTests
+{
+    [Fact]
+    public void Bad_telemetry_settings_name_every_setting()
+    {
+        var error = Should.Throw<Core.ValidationException>(() => Hosting.BuildSilo(new HostSettings
+        {
+            Feed = HostSettings.NoFeed,
+            SiloPort = GatewayFixture.FreePort(),
+            SiloGatewayPort = GatewayFixture.FreePort(),
+            Configuration = new Dictionary<string, string?>
+            {
+                ["Telemetry:Otlp:Endpoint"] = "collector:4317",
+                ["Telemetry:Otlp:Protocol"] = "udp",
+                ["Telemetry:MetricsPort"] = "70000",
+                ["Telemetry:MetricsBindAddress"] = "everywhere",
+            },
+        }));
+        error.Errors.Select(e => e.Field).ShouldBe(
+            ["Telemetry:Otlp:Endpoint", "Telemetry:Otlp:Protocol", "Telemetry:MetricsPort", "Telemetry:MetricsBindAddress"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_log_format_is_refused_by_the_cli()
+    {
+        var (code, _, error) = await CliProcess.Run("gateway", "--log-format", "xml", "--http-port", $"{GatewayFixture.FreePort()}", "--grpc-port", $"{GatewayFixture.FreePort()}");
+        code.ShouldBe(2, error);
+        error.ShouldContain("log-format: 'xml' is not a log format (use text or json)");
+    }
+}

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -53,6 +54,7 @@ public abstract class ProbeGrainBase : Grain, IProbeGrain, IAsyncObserver<ProbeE
         var delivery = new Delivery(item.Seq, token.SequenceNumber, token.EventIndex, duplicate);
         deliveries.Add(delivery);
         ProbeLog.Record(this.GetPrimaryKeyString(), delivery);
+        ProbeLog.RecordTrace(this.GetPrimaryKeyString(), Activity.Current?.TraceId);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -99,6 +101,13 @@ public static class ProbeLog
     public static void Record(string probe, Delivery delivery) => Log.GetOrAdd(probe, _ => new()).Enqueue(delivery);
 
     public static IReadOnlyList<Delivery> Of(string probe) => Log.TryGetValue(probe, out var q) ? q.ToList() : [];
+
+    private static readonly ConcurrentDictionary<string, ActivityTraceId?> Traces = new();
+
+    /// <summary>The trace the probe's handler last ran in (null: none).</summary>
+    public static void RecordTrace(string probe, ActivityTraceId? trace) => Traces[probe] = trace;
+
+    public static ActivityTraceId? TraceOf(string probe) => Traces.GetValueOrDefault(probe);
 }
 
 /// <summary>Holds deliveries of "Hold" events until a test releases them.</summary>
@@ -111,4 +120,16 @@ public static class ProbeGate
     public static bool IsWaiting(int seq) => Gates.ContainsKey(seq);
 
     public static void Release(int seq) => Gates.GetOrAdd(seq, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
+
+public interface IPublisherGrain : IGrainWithStringKey
+{
+    /// <summary>Publishes one event on the stream of this grain's key in <paramref name="ns"/>.</summary>
+    Task PublishAsync(string ns, int seq);
+}
+
+public sealed class PublisherGrain : Grain, IPublisherGrain
+{
+    public Task PublishAsync(string ns, int seq) =>
+        this.GetStreamProvider(KafkaFixture.Provider).GetStream<ProbeEvent>(ns, this.GetPrimaryKeyString()).OnNextAsync(new ProbeEvent(seq));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.ML;
@@ -20,7 +21,9 @@ public abstract class ModelInferenceGrain(ILocalSiloDetails silo, IOptions<Model
     {
         ArgumentNullException.ThrowIfNull(input);
         var model = await CurrentAsync();
+        var started = Stopwatch.GetTimestamp();
         var score = model.Score(input.Rows ?? []);
+        TradingMetrics.Inference.RecordElapsed(started, TradingMetrics.Tag("model", _loaded!.Model));
         return new ModelPrediction(_loaded!.Model, _loaded.Version, _loaded.Hash, model.Task.ToString().ToLowerInvariant(), score, silo.SiloAddress.ToString());
     }
 

@@ -50,6 +50,7 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
         var ensemble = await EnsembleAsync(cfg);
         var predictions = await Task.WhenAll(_evidence.Select(e => ModelNames.Inference(GrainFactory, e.Model, e.Kind).PredictAsync(input)));
         var verdict = ensemble.Judge(predictions.Select(p => p.Score).ToArray());
+        TradingMetrics.Verdicts.Add(1, TradingMetrics.Tag("outcome", verdict.Passed ? "passed" : "vetoed"));
         var votes = predictions.Select((p, i) => new ValidatorVote(p.Model, p.Version, p.Hash, p.Score, verdict.Calibrated[i],
             ensemble.Checks[i].Auc, ensemble.Checks[i].PValue, ensemble.Checks[i].Significant)).ToList();
         var record = await AuditJson.AppendAsync(GrainFactory, cfg.AuditStream, ModelAuditKinds.Verdict, new

@@ -1,0 +1,139 @@
+using AiTrading.Core;
+using AiTrading.Gateway.Security;
+using AiTrading.Grains;
+using AiTrading.Streaming.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AiTrading.Cli;
+
+/// <summary>Which process the telemetry describes: it decides where metrics are served.</summary>
+public enum TelemetryRole { Embedded, Silo, Gateway }
+
+/// <summary>
+/// Traces and metrics (configuration section "Telemetry"). Metrics: the gateway (and the embedded process) serve them
+/// at /metrics; a silo on its own serves them only when <see cref="MetricsPort"/> is set. Traces: recorded only when
+/// exported, to the OTLP endpoint of <see cref="OtlpSettings.Endpoint"/> or of the standard OTEL_EXPORTER_OTLP_ENDPOINT.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+    private const string StandardOtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    public string ServiceName { get; set; } = "aitrading";
+    public OtlpSettings Otlp { get; set; } = new();
+    /// <summary>Port of a silo's own Prometheus listener (path /metrics); 0 leaves it off. Cluster-internal: it has no authentication.</summary>
+    public int MetricsPort { get; set; }
+    /// <summary>Address the silo's listener binds: an IP address, or * for every interface (a pod scraped by Prometheus).</summary>
+    public string MetricsBindAddress { get; set; } = "127.0.0.1";
+
+    public sealed class OtlpSettings
+    {
+        public string? Endpoint { get; set; }
+        /// <summary>grpc (port 4317 by convention) or http/protobuf (4318).</summary>
+        public string Protocol { get; set; } = "grpc";
+    }
+
+    public static TelemetryOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ValidationException(errors);
+        return options;
+    }
+
+    public IReadOnlyList<FieldError> Validate()
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(ServiceName)) errors.Add(new($"{Section}:ServiceName", "must not be empty"));
+        if (Otlp.Endpoint is { } endpoint && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            errors.Add(new($"{Section}:Otlp:Endpoint", $"'{endpoint}' is not an http(s) URL"));
+        if (Otlp.Protocol is not ("grpc" or "http/protobuf"))
+            errors.Add(new($"{Section}:Otlp:Protocol", $"'{Otlp.Protocol}' is not an OTLP protocol (use grpc or http/protobuf)"));
+        if (MetricsPort is < 0 or > 65535) errors.Add(new($"{Section}:MetricsPort", $"must be between 0 and 65535 (got {MetricsPort})"));
+        if (MetricsBindAddress != "*" && !System.Net.IPAddress.TryParse(MetricsBindAddress, out _))
+            errors.Add(new($"{Section}:MetricsBindAddress", $"'{MetricsBindAddress}' is not an IP address or *"));
+        return errors;
+    }
+
+    /// <summary>Whether anything is exported over OTLP: our setting, or the standard variable the exporter reads itself.</summary>
+    public bool ExportsOtlp(IConfiguration configuration) => Otlp.Endpoint is not null || !string.IsNullOrEmpty(configuration[StandardOtlpEndpoint]);
+
+    /// <summary>Our endpoint, when set, for one signal; http/protobuf endpoints name the signal's path.</summary>
+    public void ConfigureOtlp(OtlpExporterOptions exporter, string signalPath)
+    {
+        if (Otlp.Endpoint is not { } endpoint) return;
+        var http = Otlp.Protocol == "http/protobuf";
+        exporter.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        exporter.Endpoint = new Uri(http ? endpoint.TrimEnd('/') + signalPath : endpoint);
+    }
+}
+
+public static class Telemetry
+{
+    /// <summary>Orleans' activity source for application grain calls; its runtime source (system targets, stream agents) is left off.</summary>
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+    public const string OrleansMeter = "Microsoft.Orleans";
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Metrics and traces of one process. <paramref name="tracing"/> adds exporters of its own (tests: an in-memory one);
+    /// with one, traces are recorded even without OTLP.
+    /// </summary>
+    public static IHostApplicationBuilder AddAiTradingTelemetry(this IHostApplicationBuilder builder, TelemetryRole role, Action<TracerProviderBuilder>? tracing = null)
+    {
+        var options = TelemetryOptions.From(builder.Configuration);
+        var web = role != TelemetryRole.Silo;
+        var otlp = options.ExportsOtlp(builder.Configuration);
+        var scraped = web || options.MetricsPort > 0;
+        if (!scraped && !otlp && tracing is null) return builder;
+
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource
+            .AddService(options.ServiceName)
+            .AddAttributes([new("aitrading.role", role.ToString().ToLowerInvariant())]));
+        if (scraped || otlp)
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(TradingMetrics.MeterName, OrleansMeter, "Npgsql").AddRuntimeInstrumentation();
+                if (web) metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                else if (options.MetricsPort > 0)
+                    metrics.AddPrometheusHttpListener(listener =>
+                    {
+                        listener.Host = options.MetricsBindAddress == "*" ? "+" : options.MetricsBindAddress;
+                        listener.Port = options.MetricsPort;
+                        listener.ScrapeEndpointPath = MetricsPath;
+                    });
+                if (otlp) metrics.AddOtlpExporter(exporter => options.ConfigureOtlp(exporter, "/v1/metrics"));
+            });
+        if (otlp || tracing is not null)
+            telemetry.WithTracing(traces =>
+            {
+                traces.AddSource(OrleansApplicationSource, StreamTracing.SourceName, "Npgsql");
+                if (web) traces.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbeOrScrape(context.Request.Path));
+                if (otlp) traces.AddOtlpExporter(exporter => options.ConfigureOtlp(exporter, "/v1/traces"));
+                tracing?.Invoke(traces);
+            });
+        return builder;
+    }
+
+    /// <summary>Grain calls carry the caller's trace (Orleans' activity propagation) and stream deliveries the publisher's.</summary>
+    public static ISiloBuilder AddAiTradingTracing(this ISiloBuilder silo) => silo.AddActivityPropagation().AddStreamTracing();
+
+    public static IClientBuilder AddAiTradingTracing(this IClientBuilder client) => client.AddActivityPropagation();
+
+    /// <summary>The Prometheus scrape endpoint of the gateway (and of the embedded process, which it covers whole): any role may read it.</summary>
+    public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Read);
+
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}
