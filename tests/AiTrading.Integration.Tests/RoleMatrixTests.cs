@@ -66,6 +66,7 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
         ("* /healthz", Anonymous, "/healthz", null),
         ("* /readyz", Anonymous, "/readyz", null),
         ("GET /openapi/v1.json", AnyRole, "/openapi/v1.json", null),
+        ("* /metrics", AnyRole, "/metrics", null),
         ("GET /scalar/{documentName?}", AnyRole, "/scalar/", null),
         ("GET /scalar/scalar.js", AnyRole, "/scalar/scalar.js", null),
         ("GET /scalar/scalar.aspnetcore.js", AnyRole, "/scalar/scalar.aspnetcore.js", null),
