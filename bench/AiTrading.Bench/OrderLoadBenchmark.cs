@@ -22,8 +22,9 @@ public static class OrderLoadBenchmark
     public static async Task RunAsync(int seconds, double rate, int inFlight)
     {
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Accounts} accounts, EURUSD and USDJPY");
-        var settings = BenchHost.OnFreePorts(new Dictionary<string, string?> { ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000" })
-            with { Symbols = ["EURUSD", "USDJPY"], Demo = false };
+        var configuration = Enumerable.Range(0, Accounts).ToDictionary(n => $"Trading:Accounts:LOAD-{n}:Currency", _ => (string?)"USD");
+        configuration["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000";
+        var settings = BenchHost.OnFreePorts(configuration) with { Symbols = ["EURUSD", "USDJPY"], Demo = false };
         await using var app = Hosting.BuildEmbedded(settings);
         await app.StartAsync();
         await app.Services.GetRequiredService<LiveFeedService>().Ready;

@@ -27,6 +27,7 @@ public static class VenueFailoverBenchmark
         {
             ["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000",
             ["Trading:Mt5Terminals:mt5:Token"] = token,
+            ["Trading:Accounts:FAILOVER:Currency"] = "USD",
         }) with { Symbols = ["EURUSD"], Demo = false };
         await using var app = Hosting.BuildEmbedded(settings);
         await app.StartAsync();

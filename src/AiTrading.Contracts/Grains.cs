@@ -46,9 +46,15 @@ public interface IRiskGrain : IGrainWithStringKey
     [Alias("submit")] Task<OrderSubmission> SubmitOrderAsync(OrderRequest request);
     /// <summary>Cancel/replace of a working order of this account: the changed order passes the pre-trade checks again.</summary>
     [Alias("replace")] Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice);
-    [Alias("set-limits")] Task SetLimitsAsync(RiskLimits limits);
+    /// <summary>The account's limits, with the kill switch engaged while its own or the global switch is. Unknown account → not found.</summary>
     [Alias("limits"), ReadOnly] Task<RiskLimits> GetLimitsAsync();
-    [Alias("kill-switch")] Task SetKillSwitchAsync(bool engaged, string reason);
+    /// <summary>Engages (cancelling the working orders this gate placed) or releases the account's own kill switch, audited with who did it.</summary>
+    [Alias("set-kill-switch")] Task SetKillSwitchAsync(bool engaged, string reason, string by);
+    [Alias("get-kill-switch"), AlwaysInterleave] Task<Core.Accounts.KillSwitchState> GetKillSwitchAsync();
+    /// <summary>From the account's registry entry once its limits changed.</summary>
+    [Alias("account-changed")] Task OnAccountChangedAsync(AccountRecord account);
+    /// <summary>From the global kill switch whenever it changes: engaging it cancels the working orders this gate placed.</summary>
+    [Alias("global-kill-switch")] Task OnGlobalKillSwitchAsync(Core.Accounts.KillSwitchState global);
 }
 
 /// <summary>One order (key: <see cref="OrderView.IdFor"/>) and its state machine.</summary>
@@ -117,4 +123,6 @@ public static class NameIndexes
     public const string Strategies = "strategies";
     /// <summary>Venue grains that have been active: paper books ("paper/EURUSD") and MT5 bridges ("mt5").</summary>
     public const string Venues = "venues";
+    /// <summary>Accounts that have been opened (<see cref="IAccountGrain"/>).</summary>
+    public const string Accounts = "accounts";
 }

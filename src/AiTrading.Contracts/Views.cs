@@ -42,6 +42,9 @@ public sealed record OrderView(
 
     /// <summary>Order ids are derived from the account and the client's idempotency key.</summary>
     public static string IdFor(string account, string clientOrderId) => $"{account}:{clientOrderId}";
+
+    /// <summary>The account part of an order id (account ids hold no ':'); an id without one is taken whole.</summary>
+    public static string AccountOf(string orderId) => orderId.IndexOf(':') is var colon and >= 0 ? orderId[..colon] : orderId;
 }
 
 /// <summary>The answer to an order submission: the order as it now stands and the risk verdict it got.</summary>

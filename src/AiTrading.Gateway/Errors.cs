@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace AiTrading.Gateway;
 
 /// <summary>What an exception means to a client: one classification for HTTP (ProblemDetails) and gRPC (status codes).</summary>
-internal enum Outcome { Invalid, NotFound, Conflict, Gone, Exhausted, Refused, Unavailable, Internal }
+internal enum Outcome { Invalid, Forbidden, NotFound, Conflict, Gone, Exhausted, Refused, Unavailable, Internal }
 
 /// <summary>The one mapping from the platform's exceptions to HTTP problems and gRPC statuses.</summary>
 internal static class ErrorMapping
@@ -24,6 +24,7 @@ internal static class ErrorMapping
     public static Outcome Classify(Exception e) => e switch
     {
         InvalidRequestException or ValidationException => Outcome.Invalid,
+        Security.AccountAccessDeniedException => Outcome.Forbidden,
         ResourceNotFoundException => Outcome.NotFound,
         ConflictException => Outcome.Conflict,
         ResourceGoneException => Outcome.Gone,
@@ -57,6 +58,10 @@ internal static class ErrorMapping
     public static ProblemDetails Problem(Exception e) => Classify(e) switch
     {
         Outcome.Invalid => Invalid(FieldErrors(e)),
+        Outcome.Forbidden when e is Security.AccountAccessDeniedException a => new()
+        {
+            Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = e.Message, Extensions = { ["account"] = a.Account },
+        },
         Outcome.NotFound => new() { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = e.Message },
         Outcome.Conflict => new() { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = e.Message },
         Outcome.Gone => new() { Status = StatusCodes.Status410Gone, Title = "Gone", Detail = e.Message },
@@ -83,6 +88,7 @@ internal static class ErrorMapping
     public static RpcException? ToRpc(Exception e) => Classify(e) switch
     {
         Outcome.Invalid => new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", FieldErrors(e)))),
+        Outcome.Forbidden => new RpcException(new Status(StatusCode.PermissionDenied, e.Message)),
         Outcome.NotFound => new RpcException(new Status(StatusCode.NotFound, e.Message)),
         Outcome.Conflict => new RpcException(new Status(StatusCode.AlreadyExists, e.Message)),
         Outcome.Gone => new RpcException(new Status(StatusCode.NotFound, e.Message)),

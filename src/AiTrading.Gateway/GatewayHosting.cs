@@ -33,6 +33,7 @@ public static class GatewayHosting
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
+        builder.Services.AddAiTradingRefusalAudit(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(); // the standard grpc.health.v1 service, answering from the checks below
@@ -65,6 +66,7 @@ public static class GatewayHosting
         app.UseAuthorization();
         app.MapAiTradingApiDescription(app.Configuration.GetValue<bool>(ApiDescription.AnonymousSetting));
         app.MapTradingApiV1();
+        app.MapAccountApiV1();
         app.MapStrategyApiV1();
         app.MapVenueApiV1();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });

@@ -1,4 +1,5 @@
 using AiTrading.Contracts;
+using AiTrading.Core;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Portfolio;
 using AiTrading.Core.Risk;
@@ -18,26 +19,34 @@ public sealed class PortfolioGrain(
     IOptions<TradingOptions> options,
     TimeProvider clock) : Grain, IPortfolioGrain
 {
-    private Portfolio _portfolio = null!;
+    private Portfolio? _portfolio;
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private readonly Dictionary<string, InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _portfolio = state.State.Snapshot is { } snapshot
-            ? Portfolio.FromSnapshot(snapshot, options.Value.FillIdWindow)
-            : new Portfolio(this.GetPrimaryKeyString(), options.Value.AccountCurrency, options.Value.InitialCash, options.Value.FillIdWindow);
+        if (state.State.Snapshot is { } snapshot) _portfolio = Portfolio.FromSnapshot(snapshot, options.Value.FillIdWindow);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The book; a new one opens with the account's currency and starting cash, and an account that does not exist has none.</summary>
+    private async ValueTask<Portfolio> BookAsync()
+    {
+        if (_portfolio is not null) return _portfolio;
+        var account = await GrainFactory.GetGrain<IAccountGrain>(this.GetPrimaryKeyString()).GetRecordAsync()
+                      ?? throw new NotFoundException("account", this.GetPrimaryKeyString());
+        return _portfolio = new Portfolio(account.Account, account.Currency, account.Cash, options.Value.FillIdWindow);
     }
 
     public async Task<decimal> ApplyFillAsync(Fill fill)
     {
-        if (_portfolio.HasApplied(fill.FillId)) return 0m;
+        var book = await BookAsync();
+        if (book.HasApplied(fill.FillId)) return 0m;
         var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
-        var mids = await Prices.LoadMidsAsync((quoteCurrency, _portfolio.Currency));
-        var realized = _portfolio.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, _portfolio.Currency, mids));
-        state.State.Snapshot = _portfolio.ToSnapshot();
+        var mids = await Prices.LoadMidsAsync((quoteCurrency, book.Currency));
+        var realized = book.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, book.Currency, mids));
+        state.State.Snapshot = book.ToSnapshot();
         await state.WriteStateAsync();
         return realized;
     }
@@ -45,7 +54,7 @@ public sealed class PortfolioGrain(
     public async Task<AccountExposure> GetExposureAsync(string symbol)
     {
         var v = await ValueAsync();
-        return new AccountExposure(_portfolio.PositionIn(symbol), v.DailyPnl, v.Equity, v.PeakEquity, v.GrossNotional, v.CurrencyExposure, v.Currency);
+        return new AccountExposure(_portfolio!.PositionIn(symbol), v.DailyPnl, v.Equity, v.PeakEquity, v.GrossNotional, v.CurrencyExposure, v.Currency);
     }
 
     public Task<PortfolioValuation> GetValuationAsync() => ValueAsync();
@@ -55,8 +64,9 @@ public sealed class PortfolioGrain(
 
     private async Task<PortfolioValuation> ValueAsync()
     {
-        var account = _portfolio.Currency;
-        var open = _portfolio.Positions.Values.Where(p => p.Quantity != 0).ToList();
+        var book = await BookAsync();
+        var account = book.Currency;
+        var open = book.Positions.Values.Where(p => p.Quantity != 0).ToList();
         var specs = new Dictionary<string, InstrumentSpec>(StringComparer.Ordinal);
         foreach (var position in open) specs[position.Symbol] = await SpecOf(position.Symbol);
         var quotes = await Prices.LoadAsync(open.Select(p => p.Symbol), specs.Values.SelectMany(spec => new[] { (spec.QuoteCurrency, account), (spec.BaseCurrency, account) }));
@@ -69,7 +79,7 @@ public sealed class PortfolioGrain(
             if (quotes.TryGetValue(position.Symbol, out var q) && rate is { } r)
                 marks[position.Symbol] = new Mark((decimal)q.Bid, (decimal)q.Ask, r, spec.BaseCurrency, FxConverter.TryRate(spec.BaseCurrency, account, mids) ?? 0m);
         }
-        return _portfolio.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null, clock.GetUtcNow());
+        return book.Value(symbol => marks.TryGetValue(symbol, out var m) ? m : null, clock.GetUtcNow());
     }
 
     private async Task<string> QuoteCurrencyOf(string symbol) => (await SpecOf(symbol)).QuoteCurrency;

@@ -1,5 +1,6 @@
 using AiTrading.Contracts;
 using AiTrading.Core;
+using AiTrading.Core.Accounts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Portfolio;
 using AiTrading.Core.Risk;
@@ -11,10 +12,10 @@ namespace AiTrading.Grains;
 [GenerateSerializer, Alias("risk-state")]
 public sealed class RiskState
 {
-    [Id(0)] public RiskLimits? Limits { get; set; }
-    [Id(1)] public string? KillSwitchReason { get; set; }
+    // Ids 0 and 1 held the limits (now the account's, in its registry entry) and the kill switch's reason; they stay retired.
     /// <summary>Orders this gate placed that were still working when it last looked; the kill switch cancels them.</summary>
     [Id(2)] public HashSet<string> WorkingOrders { get; set; } = new(StringComparer.Ordinal);
+    [Id(3)] public KillSwitchState? KillSwitch { get; set; }
 }
 
 /// <summary>
@@ -23,25 +24,51 @@ public sealed class RiskState
 /// Orders of one account are checked one at a time, so each check sees the fills of the orders before it.
 /// A cancel/replace passes the checks again. Engaging the kill switch (by hand, or by a drawdown beyond the limit)
 /// cancels the working orders this gate placed; bracket legs, which only reduce, stay to protect the positions.
+/// The account's currency and limits come from its registry entry (<see cref="IAccountGrain"/>), read once per
+/// activation and handed over again when they change; an account that does not exist gets no order. The global
+/// kill switch is read on activation and pushed to every account's gate when it changes, so it costs no call per order.
 /// </summary>
 public sealed class RiskGrain(
     [PersistentState("risk")] IPersistentState<RiskState> state,
     IOptions<TradingOptions> options,
     TimeProvider clock) : Grain, IRiskGrain
 {
+    /// <summary>Who engages the kill switch on a drawdown beyond the limit.</summary>
+    public const string SystemPrincipal = "system";
+
     private OrderRateLimiter? _throttle;
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
-    private string Account => this.GetPrimaryKeyString();
-    private RiskLimits Limits => state.State.Limits ?? options.Value.DefaultLimits;
+    private AccountRecord? _account;
+    private KillSwitchState _global = KillSwitchState.Off;
+    private RiskLimits? _limits;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private string Account => this.GetPrimaryKeyString();
+    private KillSwitchState OwnSwitch => state.State.KillSwitch ?? KillSwitchState.Off;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        TradingMetrics.ReportKillSwitch(this, Account, Limits.KillSwitch);
-        return Task.CompletedTask;
+        _global = await GrainFactory.GetGrain<IKillSwitchGrain>(KillSwitches.Global).GetAsync();
+        _account = await GrainFactory.GetGrain<IAccountGrain>(Account).GetRecordAsync();
+        TradingMetrics.ReportKillSwitch(this, Account, OwnSwitch.Engaged || _global.Engaged);
     }
+
+    /// <summary>The account's entry; one that did not exist at activation is looked up again (it may have been opened since).</summary>
+    private async ValueTask<AccountRecord> RequireAccountAsync()
+    {
+        if (_account is null)
+        {
+            _account = await GrainFactory.GetGrain<IAccountGrain>(Account).GetRecordAsync() ?? throw new NotFoundException("account", Account);
+            _limits = null;
+        }
+        return _account;
+    }
+
+    /// <summary>The account's limits with the kill switch engaged while the account's own or the global one is.</summary>
+    private async ValueTask<RiskLimits> LimitsAsync() =>
+        _limits ??= (await RequireAccountAsync()).Limits with { KillSwitch = OwnSwitch.Engaged || _global.Engaged };
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -54,6 +81,7 @@ public sealed class RiskGrain(
         request.EnsureValid();
         if (request.Account != Account)
             throw new ValidationException("account", $"order is for account '{request.Account}' but was sent to the risk gate of '{Account}'");
+        await RequireAccountAsync();
 
         var venue = RequireVenue(request);
 
@@ -89,6 +117,7 @@ public sealed class RiskGrain(
 
     public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
+        await RequireAccountAsync();
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
         var existing = await order.GetAsync() ?? throw new NotFoundException("order", orderId);
         if (existing.Request.Account != Account)
@@ -111,28 +140,42 @@ public sealed class RiskGrain(
         return new OrderSubmission(await order.ReplaceAsync(quantity, limitPrice, stopPrice), decision, Duplicate: false);
     }
 
-    public async Task SetLimitsAsync(RiskLimits limits)
+    public async Task<RiskLimits> GetLimitsAsync() => await LimitsAsync();
+
+    public Task<KillSwitchState> GetKillSwitchAsync() => Task.FromResult(OwnSwitch);
+
+    public Task OnAccountChangedAsync(AccountRecord account)
     {
-        var errors = limits.Validate();
-        if (errors.Count > 0) throw new ValidationException(errors);
-        state.State.Limits = limits;
-        await state.WriteStateAsync();
-        TradingMetrics.ReportKillSwitch(this, Account, limits.KillSwitch);
+        if (account.Account != Account) throw new ValidationException("account", $"must be '{Account}' (got '{account.Account}')");
+        _account = account;
+        _limits = null;
+        return Task.CompletedTask;
     }
 
-    public Task<RiskLimits> GetLimitsAsync() => Task.FromResult(Limits);
-
-    public async Task SetKillSwitchAsync(bool engaged, string reason)
+    public async Task SetKillSwitchAsync(bool engaged, string reason, string by)
     {
-        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "is required");
-        state.State.Limits = Limits with { KillSwitch = engaged };
-        state.State.KillSwitchReason = engaged ? reason : null;
+        reason = AccountRules.RequireReason(reason);
+        state.State.KillSwitch = new KillSwitchState(engaged, reason, by, clock.GetUtcNow());
+        _limits = null;
         await state.WriteStateAsync();
-        TradingMetrics.ReportKillSwitch(this, Account, engaged);
-        await AuditJson.AppendAsync(GrainFactory, Account, "risk.kill_switch", new { engaged, reason });
-        if (!engaged) return;
+        TradingMetrics.ReportKillSwitch(this, Account, engaged || _global.Engaged);
+        await AuditJson.AppendAsync(GrainFactory, Account, AuditKinds.KillSwitch, new { scope = "account", engaged, reason, by });
+        if (engaged) await CancelWorkingAsync($"kill switch: {reason}");
+    }
+
+    public async Task OnGlobalKillSwitchAsync(KillSwitchState global)
+    {
+        var engaging = global.Engaged && !_global.Engaged;
+        _global = global;
+        TradingMetrics.ReportKillSwitch(this, Account, global.Engaged || OwnSwitch.Engaged);
+        _limits = null;
+        if (engaging) await CancelWorkingAsync($"global kill switch: {global.Reason}");
+    }
+
+    private async Task CancelWorkingAsync(string reason)
+    {
         foreach (var orderId in state.State.WorkingOrders.ToList())
-            await GrainFactory.GetGrain<IOrderGrain>(orderId).CancelAsync($"kill switch: {reason}");
+            await GrainFactory.GetGrain<IOrderGrain>(orderId).CancelAsync(reason);
         state.State.WorkingOrders.Clear();
         await state.WriteStateAsync();
     }
@@ -150,13 +193,16 @@ public sealed class RiskGrain(
 
     private async Task<RiskDecision> CheckAsync(OrderRequest request)
     {
+        if (_global.Engaged)
+            return RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0);
+        var account = await RequireAccountAsync();
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
             return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
 
-        var currency = options.Value.AccountCurrency;
+        var currency = account.Currency;
         var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
             new Dictionary<string, Core.MarketData.Quote>(StringComparer.Ordinal) { [request.Symbol] = quote });
         var mids = MarketPrices.MidsOf(quotes);
@@ -168,11 +214,11 @@ public sealed class RiskGrain(
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
             FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
         var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
-        var limits = Limits;
+        var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow());
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
-            await SetKillSwitchAsync(true, $"automatic: {decision.Message}");
+            await SetKillSwitchAsync(true, $"automatic: {decision.Message}", SystemPrincipal);
         return decision;
     }
 }

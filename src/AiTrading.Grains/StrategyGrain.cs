@@ -128,10 +128,13 @@ public sealed class StrategyGrain(
         if (state.State.Spec is { } current)
         {
             if (state.State.SpecHash == hash) return new(View(), Duplicate: true);
+            if (spec.Account != current.Account)
+                throw new ValidationException("account", $"must stay '{current.Account}': the strategy's positions are held in that account (got '{spec.Account}')");
             if (spec.Version <= current.Version)
                 throw new ConflictException($"strategy '{StrategyId}' version {current.Version} exists with different content; " +
                                             $"submit version {current.Version + 1} or higher to replace it");
         }
+        if (await GrainFactory.GetGrain<IAccountGrain>(spec.Account).GetRecordAsync() is null) throw new NotFoundException("account", spec.Account);
         // Models that cannot serve the spec refuse it before anything is stored.
         var predictions = await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger);
         if (state.State.Spec is { } replaced)

@@ -1,18 +1,27 @@
 using AiTrading.Core;
+using AiTrading.Core.Accounts;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
 
 namespace AiTrading.Grains;
 
-/// <summary>Account and venue defaults (configuration section "Trading").</summary>
+/// <summary>Accounts, their defaults, and venues (configuration section "Trading").</summary>
 public sealed class TradingOptions
 {
     public const string Section = "Trading";
 
+    /// <summary>The currency of an account opened without one.</summary>
     public string AccountCurrency { get; set; } = "USD";
+    /// <summary>The starting cash of an account opened without one.</summary>
     public decimal InitialCash { get; set; } = 100_000m;
     public string DefaultVenue { get; set; } = PaperVenue;
+    /// <summary>The limits of an account opened without them (each limit it names replaces the default one).</summary>
     public RiskLimits DefaultLimits { get; set; } = new();
+    /// <summary>
+    /// Accounts every silo opens at start ("Trading:Accounts:DEMO:Currency", "…:Cash", "…:Limits:MaxOrderNotional"),
+    /// unless they are open already: the stored account is kept, and one opened with other terms is only logged.
+    /// </summary>
+    public Dictionary<string, AccountOptions> Accounts { get; set; } = new(StringComparer.Ordinal);
     public PaperFillOptions Paper { get; set; } = new();
     /// <summary>MetaTrader 5 terminals by venue name ("Trading:Mt5Terminals:mt5:Token"); each is a venue of its own.</summary>
     public Dictionary<string, Mt5TerminalOptions> Mt5Terminals { get; set; } = new(StringComparer.Ordinal);
@@ -33,6 +42,8 @@ public sealed class TradingOptions
 
     public bool IsMt5Venue(string venue) => Mt5Terminals.ContainsKey(venue);
 
+    public AccountTerms DefaultTerms => new(AccountCurrency, InitialCash, DefaultLimits);
+
     public IReadOnlyList<FieldError> Validate()
     {
         var errors = new List<FieldError>();
@@ -52,10 +63,25 @@ public sealed class TradingOptions
         if (!Venues.Contains(DefaultVenue)) errors.Add(new("Trading:DefaultVenue", $"unknown venue '{DefaultVenue}' (known: {string.Join(", ", Venues)})"));
         errors.AddRange(VenueCircuit.Validate().Select(e => e with { Field = "Trading:VenueCircuit:" + e.Field }));
         errors.AddRange(DefaultLimits.Validate().Select(e => e with { Field = "Trading:DefaultLimits:" + e.Field }));
+        foreach (var (id, account) in Accounts)
+            errors.AddRange(account.ToRequest(id).Validate(DefaultTerms).Select(e => e with
+            {
+                Field = e.Field == "id" ? $"Trading:Accounts:{id}" : $"Trading:Accounts:{id}:{e.Field.Replace('.', ':')}",
+            }));
         errors.AddRange(Paper.Validate().Select(e => e with { Field = "Trading:Paper:" + e.Field }));
         errors.AddRange(FinishedOrderRetention.Validate().Select(e => e with { Field = "Trading:FinishedOrderRetention:" + e.Field }));
         return errors;
     }
+}
+
+/// <summary>An account opened from configuration; what it leaves out comes from the defaults of <see cref="TradingOptions"/>.</summary>
+public sealed class AccountOptions
+{
+    public string? Currency { get; set; }
+    public decimal? Cash { get; set; }
+    public RiskLimitsChange? Limits { get; set; }
+
+    public AccountRequest ToRequest(string id) => new(id, Currency, Cash, Limits);
 }
 
 /// <summary>One MetaTrader 5 terminal that connects through the bridge: the shared secret its Expert Advisor presents.</summary>

@@ -1,5 +1,6 @@
 using AiTrading.Connectors.Feeds;
 using AiTrading.Contracts;
+using AiTrading.Core.Accounts;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Models;
 using AiTrading.Core.Strategies;
@@ -43,8 +44,11 @@ public sealed class LiveFeedService(
             foreach (var spec in feed.Instruments)
                 await cluster.GetGrain<IInstrumentGrain>(spec.Symbol).ConfigureAsync(spec);
             if (settings.StartDemoStrategies)
+            {
+                await OpenDemoAccountAsync();
                 foreach (var spec in feed.Instruments)
                     await cluster.GetGrain<IStrategyGrain>(DemoStrategyId(spec.Symbol)).SubmitAsync(DemoStrategy(spec));
+            }
             _ready.TrySetResult();
             logger.LogInformation("Feed started: {Symbols}", string.Join(", ", feed.Instruments.Select(i => i.Symbol)));
 
@@ -79,6 +83,24 @@ public sealed class LiveFeedService(
             _ready.TrySetException(e);
             logger.LogCritical(e, "Feed failed");
             throw;
+        }
+    }
+
+    /// <summary>Who opens the demo account, in its audit stream.</summary>
+    public const string DemoPrincipal = "demo";
+
+    /// <summary>Opens the demo account with the "Trading" defaults unless it is open (configuration may have opened it with its own terms).</summary>
+    private async Task OpenDemoAccountAsync()
+    {
+        var account = cluster.GetGrain<IAccountGrain>(settings.DemoAccount);
+        if (await account.GetRecordAsync() is not null) return;
+        try
+        {
+            await account.CreateAsync(new AccountRequest(settings.DemoAccount), DemoPrincipal);
+        }
+        catch (ConflictException)
+        {
+            // Opened meanwhile with other terms: that account serves the demo as well.
         }
     }
 

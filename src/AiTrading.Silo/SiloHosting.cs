@@ -91,6 +91,7 @@ public static class SiloHosting
             });
         }
         silo.AddIncomingGrainCallFilter<DomainExceptionFilter>();
+        silo.AddStartupTask<ConfiguredAccounts>();
         silo.AddAiTradingModels(configuration);
 
         var services = silo.Services;

@@ -67,7 +67,7 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         const string symbol = "BOUNDSYM", account = "B-EVICT";
         await fixture.ConfigureInstrumentAsync(symbol, 20);
         await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 20.00));
-        var submitted = await fixture.Client.GetGrain<IRiskGrain>(account).SubmitOrderAsync(new OrderRequest("e1", account, symbol, OrderSide.Buy, 5));
+        var submitted = await (await fixture.OpenAccountAsync(account)).SubmitOrderAsync(new OrderRequest("e1", account, symbol, OrderSide.Buy, 5));
         submitted.Order.Status.ShouldBe(OrderStatus.Filled);
 
         var management = fixture.Client.GetGrain<IManagementGrain>(0);
@@ -140,7 +140,7 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         await fixture.ConfigureInstrumentAsync(symbol, 20);
         await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 20.00));
         var request = new OrderRequest("p1", account, symbol, OrderSide.Buy, 1_000_000); // 20 M notional: over the default limit
-        var submitted = await fixture.Client.GetGrain<IRiskGrain>(account).SubmitOrderAsync(request);
+        var submitted = await (await fixture.OpenAccountAsync(account)).SubmitOrderAsync(request);
         submitted.Order.Status.ShouldBe(OrderStatus.Rejected);
         var order = fixture.Client.GetGrain<IOrderGrain>(submitted.Order.OrderId);
         var management = fixture.Client.GetGrain<IManagementGrain>(0);

@@ -1,4 +1,5 @@
 using AiTrading.Contracts;
+using AiTrading.Core.Accounts;
 using AiTrading.Core.MarketData;
 using AiTrading.Grains;
 using AiTrading.Silo;
@@ -15,8 +16,17 @@ public class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>An account the silos open from their configuration.</summary>
+    public const string ConfiguredAccount = "CONFIGURED";
+
     /// <summary>The silos' configuration (as appsettings would give it).</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?> { ["Trading:Paper:Seed"] = "11" };
+    protected virtual IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>
+    {
+        ["Trading:Paper:Seed"] = "11",
+        [$"Trading:Accounts:{ConfiguredAccount}:Currency"] = "EUR",
+        [$"Trading:Accounts:{ConfiguredAccount}:Cash"] = "250000",
+        [$"Trading:Accounts:{ConfiguredAccount}:Limits:MaxOrderNotional"] = "123456",
+    };
 
     public async Task InitializeAsync()
     {
@@ -36,6 +46,13 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>More silo configuration after the platform's (a test's own services).</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo)
     {
+    }
+
+    /// <summary>Opens an account as an administrator would (the same call again changes nothing) and returns its risk gate.</summary>
+    public async Task<IRiskGrain> OpenAccountAsync(string account, RiskLimitsChange? limits = null)
+    {
+        await Client.GetGrain<IAccountGrain>(account).CreateAsync(new AccountRequest(account, Limits: limits), "test-admin");
+        return Client.GetGrain<IRiskGrain>(account);
     }
 
     public async Task<InstrumentSpec> ConfigureInstrumentAsync(string symbol, double price)

@@ -18,7 +18,7 @@ public sealed class OrderTypesTests(ClusterFixture fixture)
     {
         await fixture.ConfigureInstrumentAsync(symbol, mid);
         await Market(symbol, mid);
-        return fixture.Client.GetGrain<IRiskGrain>(account);
+        return await fixture.OpenAccountAsync(account);
     }
 
     private Task<OrderView?> Order(string id) => fixture.Client.GetGrain<IOrderGrain>(id).GetAsync();
@@ -44,7 +44,7 @@ public sealed class OrderTypesTests(ClusterFixture fixture)
         var filled = (await Order(placed.Order.OrderId))!;
         filled.AverageFillPrice!.Value.ShouldBeInRange(99.46m, 99.50m, "the ask 99.46 worsened by slippage, never beyond the limit");
         (await fixture.Client.GetGrain<IPortfolioGrain>("OT-LIMIT").GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(500);
-        (await AuditKinds("OT-LIMIT")).ShouldBe([Core.Audit.AuditKinds.OrderAccepted, Core.Audit.AuditKinds.Fill]);
+        (await AuditKinds("OT-LIMIT")).ShouldBe([Core.Audit.AuditKinds.AccountOpened, Core.Audit.AuditKinds.OrderAccepted, Core.Audit.AuditKinds.Fill]);
     }
 
     [Fact]
@@ -129,9 +129,9 @@ public sealed class OrderTypesTests(ClusterFixture fixture)
     {
         var risk = await Account("OT-KILL", "OTKIL");
         var resting = await risk.SubmitOrderAsync(new OrderRequest("rest", "OT-KILL", "OTKIL", OrderSide.Buy, 100, OrderType.Limit, 99m));
-        await risk.SetKillSwitchAsync(true, "desk halt");
+        await risk.SetKillSwitchAsync(true, "desk halt", "test-risk");
         (await Order(resting.Order.OrderId))!.Reason.ShouldBe("kill switch: desk halt");
-        await risk.SetKillSwitchAsync(false, "resumed");
+        await risk.SetKillSwitchAsync(false, "resumed", "test-risk");
 
         var day = await risk.SubmitOrderAsync(new OrderRequest("day", "OT-KILL", "OTKIL", OrderSide.Buy, 100, OrderType.Limit, 99m, TimeInForce: TimeInForce.Day));
         await fixture.PublishAsync("OTKIL", TickPaths.Generate("OTKIL", 2, TimeSpan.FromSeconds(1), _ => 100, start: TickPaths.Start.AddDays(1)));

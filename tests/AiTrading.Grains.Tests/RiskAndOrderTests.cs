@@ -1,4 +1,5 @@
 using AiTrading.Contracts;
+using AiTrading.Core.Accounts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
@@ -14,14 +15,12 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
 {
     private const string Symbol = "RISKSYM";
 
-    private async Task<IRiskGrain> PreparedAccount(string account, RiskLimits? limits = null)
+    private async Task<IRiskGrain> PreparedAccount(string account, RiskLimitsChange? limits = null)
     {
         await fixture.ConfigureInstrumentAsync(Symbol, 50);
         if ((await fixture.Client.GetGrain<IInstrumentGrain>(Symbol).GetQuoteAsync()) is null)
             await fixture.PublishAsync(Symbol, TickPaths.Generate(Symbol, 3, TimeSpan.FromSeconds(1), _ => 50.00));
-        var risk = fixture.Client.GetGrain<IRiskGrain>(account);
-        if (limits is not null) await risk.SetLimitsAsync(limits);
-        return risk;
+        return await fixture.OpenAccountAsync(account, limits);
     }
 
     [Fact]
@@ -36,13 +35,13 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         var valuation = await fixture.Client.GetGrain<IPortfolioGrain>("R-FILL").GetValuationAsync();
         valuation.Positions.Single().Position.Quantity.ShouldBe(10);
         var kinds = (await fixture.Client.GetGrain<IAuditStreamGrain>("R-FILL").ReadAsync(1, 100)).Select(r => r.Kind);
-        kinds.ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+        kinds.ShouldBe([AuditKinds.AccountOpened, AuditKinds.OrderAccepted, AuditKinds.Fill]);
     }
 
     [Fact]
     public async Task Risk_rejection_names_the_limit_is_audited_and_never_reaches_the_venue()
     {
-        var risk = await PreparedAccount("R-REJ", new RiskLimits { MaxOrderNotional = 1_000m });
+        var risk = await PreparedAccount("R-REJ", new RiskLimitsChange { MaxOrderNotional = 1_000m });
         var result = await risk.SubmitOrderAsync(new OrderRequest("big", "R-REJ", Symbol, OrderSide.Buy, 100));
 
         result.Risk.Approved.ShouldBeFalse();
@@ -52,27 +51,27 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         result.Order.Fills.ShouldBeEmpty();
         (await fixture.Client.GetGrain<IPortfolioGrain>("R-REJ").GetValuationAsync()).Positions.ShouldBeEmpty();
         var records = await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").ReadAsync(1, 100);
-        records.Select(r => r.Kind).ShouldBe([AuditKinds.RiskRejected]);
-        records[0].Payload.ShouldContain(RiskLimitNames.MaxOrderNotional);
+        records.Select(r => r.Kind).ShouldBe([AuditKinds.AccountOpened, AuditKinds.RiskRejected]);
+        records[1].Payload.ShouldContain(RiskLimitNames.MaxOrderNotional);
 
         // A retry of the rejected order gets the same verdict back, without a second check or audit record.
         var retry = await risk.SubmitOrderAsync(new OrderRequest("big", "R-REJ", Symbol, OrderSide.Buy, 100));
         retry.Duplicate.ShouldBeTrue();
         retry.Risk.ShouldBe(result.Risk);
         retry.Order.RiskRejection.ShouldBe(result.Risk);
-        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").GetInfoAsync()).Length.ShouldBe(1);
+        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-REJ").GetInfoAsync()).Length.ShouldBe(2);
     }
 
     [Fact]
     public async Task Kill_switch_blocks_every_new_order()
     {
         var risk = await PreparedAccount("R-KILL");
-        await risk.SetKillSwitchAsync(true, "operator test");
+        await risk.SetKillSwitchAsync(true, "operator test", "test-risk");
         var result = await risk.SubmitOrderAsync(new OrderRequest("k1", "R-KILL", Symbol, OrderSide.Sell, 1));
         result.Risk.Limit.ShouldBe(RiskLimitNames.KillSwitch);
         result.Order.Status.ShouldBe(OrderStatus.Rejected);
 
-        await risk.SetKillSwitchAsync(false, "released");
+        await risk.SetKillSwitchAsync(false, "released", "test-risk");
         (await risk.SubmitOrderAsync(new OrderRequest("k2", "R-KILL", Symbol, OrderSide.Sell, 1))).Order.Status.ShouldBe(OrderStatus.Filled);
     }
 
@@ -101,13 +100,13 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         var missing = await Should.ThrowAsync<ResourceNotFoundException>(() =>
             risk.SubmitOrderAsync(new OrderRequest("x", "R-BAD", "NOSUCH", OrderSide.Buy, 1)));
         missing.ResourceId.ShouldBe("NOSUCH");
-        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-BAD").GetInfoAsync()).Length.ShouldBe(0);
+        (await fixture.Client.GetGrain<IAuditStreamGrain>("R-BAD").GetInfoAsync()).Length.ShouldBe(1, "only the account's opening");
     }
 
     [Fact]
     public async Task Position_limit_lets_reducing_orders_through()
     {
-        var risk = await PreparedAccount("R-POS", new RiskLimits { MaxPositionQuantity = 5 });
+        var risk = await PreparedAccount("R-POS", new RiskLimitsChange { MaxPositionQuantity = 5 });
         (await risk.SubmitOrderAsync(new OrderRequest("p1", "R-POS", Symbol, OrderSide.Buy, 5))).Order.Status.ShouldBe(OrderStatus.Filled);
         (await risk.SubmitOrderAsync(new OrderRequest("p2", "R-POS", Symbol, OrderSide.Buy, 1))).Risk.Limit.ShouldBe(RiskLimitNames.MaxPosition);
         (await risk.SubmitOrderAsync(new OrderRequest("p3", "R-POS", Symbol, OrderSide.Sell, 2))).Order.Status.ShouldBe(OrderStatus.Filled);
@@ -119,8 +118,7 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         const string symbol = "DRAWDN", account = "R-DRAW";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
         await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 3, TimeSpan.FromSeconds(1), _ => 100.00));
-        var risk = fixture.Client.GetGrain<IRiskGrain>(account);
-        await risk.SetLimitsAsync(new RiskLimits { MaxDrawdown = 0.05m });
+        var risk = await fixture.OpenAccountAsync(account, new RiskLimitsChange { MaxDrawdown = 0.05m });
         (await risk.SubmitOrderAsync(new OrderRequest("dd-1", account, symbol, OrderSide.Buy, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
 
         // The price falls 10: 1,000 units lose 10,000 of 100,000, a 10% drawdown from the peak.
@@ -132,7 +130,7 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         killed.Payload.ShouldContain("automatic: equity");
         (await risk.SubmitOrderAsync(new OrderRequest("dd-3", account, symbol, OrderSide.Sell, 1_000))).Risk.Limit
             .ShouldBe(RiskLimitNames.KillSwitch, "once engaged, the switch blocks even flattening until a person releases it");
-        await risk.SetKillSwitchAsync(false, "reviewed");
+        await risk.SetKillSwitchAsync(false, "reviewed", "test-risk");
         (await risk.SubmitOrderAsync(new OrderRequest("dd-4", account, symbol, OrderSide.Sell, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
     }
 
@@ -163,13 +161,13 @@ public sealed class RiskAndOrderTests(ClusterFixture fixture)
         var order = (await grain.GetAsync())!; // activates it
         order.Status.ShouldBe(OrderStatus.Filled);
         async Task<List<string>> KindsAsync() => (await fixture.Client.GetGrain<IAuditStreamGrain>(account).ReadAsync(1, 100)).Select(r => r.Kind).ToList();
-        (await KindsAsync()).ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+        (await KindsAsync()).ShouldBe([AuditKinds.AccountOpened, AuditKinds.OrderAccepted, AuditKinds.Fill]);
         (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(10);
 
         // The stored state still lists the fill's effects as owed (they were done after the last write): redone, stored once.
         await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         (await grain.GetAsync())!.Fills.Count.ShouldBe(1);
-        (await KindsAsync()).ShouldBe([AuditKinds.OrderAccepted, AuditKinds.Fill]);
+        (await KindsAsync()).ShouldBe([AuditKinds.AccountOpened, AuditKinds.OrderAccepted, AuditKinds.Fill]);
         (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(10);
     }
 }

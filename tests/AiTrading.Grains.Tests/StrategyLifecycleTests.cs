@@ -46,6 +46,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "WAVE1", account = "WAVE-ACC", id = "wave-cross";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var events = await CollectEventsAsync(id, []);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         var submitted = await strategy.SubmitAsync(Cross(id, account, symbol));
@@ -83,6 +84,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "IDEMP1", account = "IDEMP-ACC", id = "idempotent";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         var spec = Cross(id, account, symbol);
         var first = await strategy.SubmitAsync(spec);
@@ -108,6 +110,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "LIFE1", id = "lifecycle";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync("LIFE-ACC");
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         await Should.ThrowAsync<ResourceNotFoundException>(() => strategy.PauseAsync("before submission"));
         await strategy.SubmitAsync(Cross(id, "LIFE-ACC", symbol));
@@ -128,6 +131,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "FLAT1", account = "FLAT-ACC";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var broken = fixture.Client.GetGrain<IStrategyGrain>("broken-rule");
         var healthy = fixture.Client.GetGrain<IStrategyGrain>("healthy-rule");
         await broken.SubmitAsync(Cross("broken-rule", account, symbol) with { Features = [], Rules = new() { EntryLong = "close / (high - low) > 1" } });
@@ -153,6 +157,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "REACT1", account = "REACT-ACC", id = "reactivated";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         await strategy.SubmitAsync(Cross(id, account, symbol));
         await fixture.PublishAsync(symbol, Wave(symbol, 600));
@@ -177,6 +182,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     {
         const string symbol = "THROT1", account = "THROT-ACC", id = "throttled";
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         var events = await CollectEventsAsync(id, []);
         // Reverses on every bar of a zig-zag: far more than one order a minute of wall-clock time.
@@ -215,6 +221,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         var id = $"pending-{doneBeforeDeath}-{(stale ? "stale" : "fresh")}";
         var (symbol, account) = (id.ToUpperInvariant().Replace("-", ""), $"{id}-acc");
         await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.OpenAccountAsync(account);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(id);
         await strategy.SubmitAsync(Cross(id, account, symbol) with { Rules = new() { EntryLong = "close < 0" } });
         await fixture.PublishAsync(symbol, Wave(symbol, 60));

@@ -51,6 +51,7 @@ public sealed class StrategyModelTests(ClusterFixture fixture)
         await fixture.ConfigureInstrumentAsync(symbol, 100);
         var strategy = Client.GetGrain<IStrategyGrain>(id);
         var spec = Spec(id, symbol, new ModelReference("strat-lgbm"));
+        await fixture.OpenAccountAsync(spec.Account);
         await strategy.SubmitAsync(spec);
         (await Client.GetGrain<IPatternValidatorGrain>(id).GetConfigAsync())!.Threshold.ShouldBe(0.6);
 
@@ -120,6 +121,7 @@ public sealed class StrategyModelTests(ClusterFixture fixture)
         var strategy = Client.GetGrain<IStrategyGrain>(id);
         // One entry rule or the other holds on every bar, and any probability clears a 0.5 gate: only the verdict stops them.
         var spec = Spec(id, symbol, new ModelReference("strat-random-walk")) with { MinConfidence = 0.5 };
+        await fixture.OpenAccountAsync(spec.Account);
         await strategy.SubmitAsync(spec);
         var live = ML.Tests.SyntheticBars.Generate(120, 0, seed: 22);
         await fixture.PublishAsync(symbol, TicksOf(symbol, live), batchSize: 100);
@@ -143,8 +145,11 @@ public sealed class StrategyModelTests(ClusterFixture fixture)
         var unpromoted = Client.GetGrain<IModelGrain>("strat-unpromoted");
         await ModelTestData.TrainedAsync(unpromoted, ModelTestData.Request("fasttree"));
 
-        async Task<string> RefusalAsync(StrategySpec spec) =>
-            string.Join("; ", (await Should.ThrowAsync<InvalidRequestException>(() => Client.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec))).Errors);
+        async Task<string> RefusalAsync(StrategySpec spec)
+        {
+            await fixture.OpenAccountAsync(spec.Account);
+            return string.Join("; ", (await Should.ThrowAsync<InvalidRequestException>(() => Client.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec))).Errors);
+        }
 
         (await RefusalAsync(Spec("refused-1", symbol, new ModelReference("no-such-model")))).ShouldStartWith("models[0].model: unknown model 'no-such-model'");
         (await RefusalAsync(Spec("refused-2", symbol, new ModelReference("strat-unpromoted"))))

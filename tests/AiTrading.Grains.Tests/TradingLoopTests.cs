@@ -18,6 +18,7 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
     {
         var client = fixture.Client;
         await fixture.ConfigureInstrumentAsync(Symbol, 100);
+        await fixture.OpenAccountAsync(Account);
         var strategy = client.GetGrain<IStrategyGrain>("loop-strategy");
         await strategy.SubmitAsync(new StrategySpec
         {

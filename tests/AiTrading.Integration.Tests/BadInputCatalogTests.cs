@@ -256,9 +256,11 @@ public sealed class BadInputCatalogTests(GatewayFixture fixture)
         var order = await cluster.GetGrain<IOrderGrain>(OrderView.IdFor(account, "c-1")).GetAsync();
         var orderOverHttp = (await fixture.Http.GetAsync($"/v1/orders/{account}:c-1")).StatusCode;
         var backtest = id is null ? null : await cluster.GetGrain<IBacktestGrain>(id).GetAsync();
-        var valuation = await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync();
+        // An account nobody opened has no portfolio to value; that it stays unopened is part of "nothing changed".
+        var opened = await cluster.GetGrain<IAccountGrain>(account).GetAsync() is not null;
+        var valuation = opened ? await cluster.GetGrain<IPortfolioGrain>(account).GetValuationAsync() : null;
         return string.Join(" | ", string.Join(",", streams), audit, string.Join(",", strategies), string.Join(",", models), order?.Status, orderOverHttp,
-            backtest?.State, valuation.Cash, valuation.Positions.Count, valuation.RealizedPnl);
+            backtest?.State, opened, valuation?.Cash, valuation?.Positions.Count, valuation?.RealizedPnl);
     }
 
     private async Task<decimal> EurUsdMidAsync()

@@ -26,6 +26,7 @@ public class GatewayFixture : IAsyncLifetime
     public string HttpAddress { get; private set; } = "";
     public string GrpcAddress { get; private set; } = "";
     public IClusterClient Cluster => _app.Services.GetRequiredService<IClusterClient>();
+    /// <summary>The product's services (its endpoints, for the role matrix).</summary>
     public IServiceProvider Services => _app.Services;
     public Uri Mt5Bridge { get; private set; } = null!;
     /// <summary>Finished spans of the traces a test started (<see cref="SpanLog.NewTrace"/>), from the product's in-memory exporter.</summary>
@@ -34,6 +35,18 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
     public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy"];
     public const string Mt5Token = "bridge-test-token-0123456789";
+
+    /// <summary>Accounts the tests trade, opened from configuration as an operator would.</summary>
+    public static readonly string[] Accounts =
+    [
+        "HTTP", "HTTP-RISK", "HTTP-PAGE", "HTTP-WORK", "HTTP-BRK", "HB", "GRPC", "GRPC-DUP", "GRPC-WORK", "GB", "GRPC-STRAT",
+        "MT5-FILL", "MT5-RESEND", "MT5-CMD", "MT5-CIRCUIT", "MT5-NONE", "MT5-X", RoleMatrixTests.Own, RoleMatrixTests.Other,
+        AuthorizationTests.Halted, AuthorizationTests.Global1, AuthorizationTests.Global2, AuthorizationTests.Limited,
+        "CAT-WORK", "CAT-STRAT", "LIMITED", "OBS-HALTED",
+    ];
+
+    /// <summary>Refused requests of a kind are summed up over this window in the security audit stream (the product's default: 60 s).</summary>
+    public const int RefusalAuditWindowSeconds = 2;
 
     public async Task InitializeAsync()
     {
@@ -50,7 +63,7 @@ public class GatewayFixture : IAsyncLifetime
             {
                 KeyValuePair.Create($"Trading:Mt5Terminals:{v}:Token", (string?)Mt5Token),
                 KeyValuePair.Create($"Trading:Mt5Terminals:{v}:HeartbeatSeconds", (string?)"1"),
-            }))
+            }).Concat(Accounts.Select(a => KeyValuePair.Create($"Trading:Accounts:{a}:Currency", (string?)"USD"))))
             {
                 ["Trading:DefaultLimits:MaxOrderNotional"] = "2000000",
                 ["Trading:VenueCircuit:FailureThreshold"] = "3",
@@ -58,6 +71,7 @@ public class GatewayFixture : IAsyncLifetime
                 ["Trading:VenueCircuit:TimeoutMilliseconds"] = "500",
                 [BacktestFiles.DirectorySetting] = Core.Tests.SharedData.Directory,
                 ["Gateway:Auth:SigningKeyFile"] = Tokens.KeyFile,
+                ["Gateway:RefusalAudit:WindowSeconds"] = $"{RefusalAuditWindowSeconds}",
             }.Concat(ExtraConfiguration).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         });
         await _app.StartAsync();

@@ -85,8 +85,8 @@ public sealed class HttpApiTests(GatewayFixture fixture)
 
         var streams = await Http.GetFromJsonAsync<JsonElement>("/v1/audit");
         var http = streams.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("stream").GetString() == "HTTP");
-        http.GetProperty("length").GetInt64().ShouldBe(2);
-        var records = await Http.GetFromJsonAsync<JsonElement>("/v1/audit/HTTP?from=2&limit=1");
+        http.GetProperty("length").GetInt64().ShouldBe(3, "the account's opening, the acceptance and the fill");
+        var records = await Http.GetFromJsonAsync<JsonElement>("/v1/audit/HTTP?from=3&limit=1");
         var record = records.GetProperty("records").EnumerateArray().Single();
         record.GetProperty("kind").GetString().ShouldBe("fill");
         record.GetProperty("hash").GetString().ShouldBe(http.GetProperty("headHash").GetString());
@@ -117,7 +117,7 @@ public sealed class HttpApiTests(GatewayFixture fixture)
         body.GetProperty("limit").GetString().ShouldBe("max_order_notional");
         body.GetProperty("order").GetProperty("status").GetString().ShouldBe("Rejected");
         var records = await Http.GetFromJsonAsync<JsonElement>("/v1/audit/HTTP-RISK");
-        records.GetProperty("records")[0].GetProperty("kind").GetString().ShouldBe("order.risk_rejected");
+        records.GetProperty("records")[1].GetProperty("kind").GetString().ShouldBe("order.risk_rejected", "after the account's opening");
     }
 
     [Fact]

@@ -174,7 +174,7 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
         status.ShouldBe(HttpStatusCode.Conflict, body);
         body.ShouldContain("max_order_notional");
 
-        await fixture.Cluster.GetGrain<IRiskGrain>("OBS-HALTED").SetKillSwitchAsync(true, "metrics test");
+        await fixture.Cluster.GetGrain<IRiskGrain>("OBS-HALTED").SetKillSwitchAsync(true, "metrics test", "metrics-test");
         // Ticks for an instrument no one configured are refused (the feed's own instruments stay untouched).
         await fixture.Cluster.GetStreamProvider(StreamNames.Provider).GetStream<TickBatch>(StreamNames.Ticks, Unlisted)
             .OnNextAsync(new TickBatch(Unlisted, [new Tick(Unlisted, DateTimeOffset.UtcNow, 1.0, 1.1, 1, 1)], DateTimeOffset.UtcNow));

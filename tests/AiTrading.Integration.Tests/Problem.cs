@@ -18,6 +18,8 @@ public sealed record Problem(HttpStatusCode Status, string? ContentType, JsonEle
 
     public static string[] FieldsOf(JsonElement body) => new Problem(default, null, body).Fields;
 
+    public static string DetailOf(JsonElement body) => body.ValueKind == JsonValueKind.Object ? new Problem(default, null, body).Detail ?? "" : "";
+
     /// <summary>Checks the answer is a problem document with its status in the body too.</summary>
     public Problem ShouldBeProblem(HttpStatusCode status)
     {

@@ -16,7 +16,11 @@ public sealed class SplitProcessTests
     {
         var (siloPort, siloGatewayPort, http, grpc) = (GatewayFixture.FreePort(), GatewayFixture.FreePort(), GatewayFixture.FreePort(), GatewayFixture.FreePort());
         var tokens = new TestTokens();
-        using var silo = Hosting.BuildSilo(new HostSettings { Symbols = ["EURUSD"], Demo = false, SiloPort = siloPort, SiloGatewayPort = siloGatewayPort });
+        using var silo = Hosting.BuildSilo(new HostSettings
+        {
+            Symbols = ["EURUSD"], Demo = false, SiloPort = siloPort, SiloGatewayPort = siloGatewayPort,
+            Configuration = new Dictionary<string, string?> { ["Trading:Accounts:SPLIT:Currency"] = "USD" },
+        });
         await silo.StartAsync();
         await using var gateway = Hosting.BuildGateway(new HostSettings
         {

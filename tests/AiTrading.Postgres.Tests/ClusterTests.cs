@@ -49,6 +49,7 @@ public sealed class ClusterTests(ThreeSiloCluster fixture) : IClassFixture<Three
     public async Task Grains_are_placed_across_the_silos()
     {
         var accounts = Enumerable.Range(0, 60).Select(i => $"PLACE-{i}").ToList();
+        await Task.WhenAll(accounts.Select(a => Cluster.Client.GetGrain<IAccountGrain>(a).CreateAsync(new Core.Accounts.AccountRequest(a), "test-admin")));
         await Task.WhenAll(accounts.Select(a => Cluster.Client.GetGrain<IPortfolioGrain>(a).GetValuationAsync()));
         var statistics = await Cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
         var silosWithPortfolios = statistics.Where(s => s.GrainType.Contains("PortfolioGrain") && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct();

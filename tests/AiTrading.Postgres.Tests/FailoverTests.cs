@@ -37,9 +37,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         kafka.Dispose();
     }
 
-    /// <summary>Kafka streams and fast failure detection (Orleans' default takes most of a minute to declare a silo dead).</summary>
+    /// <summary>
+    /// Kafka streams, fast failure detection (Orleans' default takes most of a minute to declare a silo dead) and the
+    /// account the strategy trades.
+    /// </summary>
     public static Dictionary<string, string?> KafkaSettings(KafkaMockCluster kafka, string topic) => new()
     {
+        [$"Trading:Accounts:{Account}:Currency"] = "USD",
         ["Streams:Provider"] = "Kafka",
         ["Streams:Kafka:BootstrapServers"] = kafka.BootstrapServers,
         ["Streams:Kafka:Topic"] = topic,

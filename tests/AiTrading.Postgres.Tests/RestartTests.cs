@@ -11,6 +11,13 @@ public sealed class RestartTests(PostgresDatabase database) : IClassFixture<Post
 {
     private const string Symbol = "RSTART", Account = "RST-ACC", StrategyId = "rst-cross", ServiceId = "restart";
 
+    /// <summary>Both clusters open the account from configuration: the second finds it stored and changes nothing.</summary>
+    private static readonly Dictionary<string, string?> Accounts = new()
+    {
+        [$"Trading:Accounts:{Account}:Currency"] = "USD",
+        [$"Trading:Accounts:{Account}:Limits:MaxOrderNotional"] = "250000",
+    };
+
     private static StrategySpec Spec() => new()
     {
         Id = StrategyId,
@@ -26,7 +33,7 @@ public sealed class RestartTests(PostgresDatabase database) : IClassFixture<Post
     {
         string strategyBefore, filledBefore, workingBefore, positionsBefore;
         AuditStreamInfo auditBefore;
-        await using (var first = await PostgresCluster.StartAsync(database.ConnectionString, ServiceId))
+        await using (var first = await PostgresCluster.StartAsync(database.ConnectionString, ServiceId, settings: Accounts))
         {
             await first.ConfigureInstrumentAsync(Symbol, 50);
             await first.PublishAsync(Symbol, Ticks.Flat(Symbol, 3, 50.00, new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1)));
@@ -46,8 +53,10 @@ public sealed class RestartTests(PostgresDatabase database) : IClassFixture<Post
             auditBefore.Length.ShouldBeGreaterThanOrEqualTo(4);
         }
 
-        await using var second = await PostgresCluster.StartAsync(database.ConnectionString, ServiceId);
+        await using var second = await PostgresCluster.StartAsync(database.ConnectionString, ServiceId, settings: Accounts);
         var client = second.Client;
+        var account = (await client.GetGrain<IAccountGrain>(Account).GetAsync())!;
+        (account.CreatedBy, account.Limits.MaxOrderNotional).ShouldBe((Silo.ConfiguredAccounts.Principal, 250_000m));
         var restored = (await client.GetGrain<IStrategyGrain>(StrategyId).GetAsync())!;
         AuditJson.Serialize(restored).ShouldBe(strategyBefore);
         restored.State.ShouldBe(StrategyLifecycle.Paused);

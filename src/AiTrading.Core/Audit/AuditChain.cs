@@ -115,4 +115,13 @@ public static class AuditKinds
     public const string StrategyLimitRejected = "strategy.limit_rejected";
     /// <summary>A strategy's decided order that was never sent: its silo died first and the bar was stale when it came back.</summary>
     public const string SignalExpired = "strategy.signal_expired";
+    /// <summary>An account opened, by an administrator or from configuration.</summary>
+    public const string AccountOpened = "account.opened";
+    public const string AccountLimitsChanged = "account.limits_changed";
+    /// <summary>A kill switch engaged or released (an account's in its stream, the global one in "risk").</summary>
+    public const string KillSwitch = "risk.kill_switch";
+    /// <summary>A request refused for want of a valid token (401), a role or an account (403).</summary>
+    public const string AccessRefused = "security.refused";
+    /// <summary>More refusals like one recorded before, counted over a window instead of recorded one by one.</summary>
+    public const string AccessRefusedRepeated = "security.refused_repeated";
 }

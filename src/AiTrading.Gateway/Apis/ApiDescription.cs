@@ -85,18 +85,21 @@ public static class ApiDescription
 
     public static WebApplication MapAiTradingApiDescription(this WebApplication app, bool anonymous)
     {
-        var document = app.MapOpenApi(DocumentPath);
-        var page = app.MapScalarApiReference(PagePath, o => o.WithTitle("AiTrading gateway").WithOpenApiRoutePattern(DocumentPath));
+        // One group, so the page's script and icon endpoints take the same rule as the page and the document.
+        var description = app.MapGroup("");
+        description.MapOpenApi(DocumentPath);
+        description.MapScalarApiReference(PagePath, o => o.WithTitle("AiTrading gateway").WithOpenApiRoutePattern(DocumentPath));
         if (anonymous)
         {
-            document.AllowAnonymous();
-            page.AllowAnonymous();
+            description.AllowAnonymous();
+            return app;
         }
-        else
+        description.RequireAuthorization(Policies.Read);
+        // Scalar marks its script and icon endpoints anonymous; here they need a token like every route.
+        ((IEndpointConventionBuilder)description).Finally(endpoint =>
         {
-            document.RequireAuthorization(Policies.Read);
-            page.RequireAuthorization(Policies.Read);
-        }
+            foreach (var open in endpoint.Metadata.OfType<IAllowAnonymous>().ToList()) endpoint.Metadata.Remove(open);
+        });
         return app;
     }
 }

@@ -31,7 +31,7 @@ public static class StrategyApi
     /// <summary>201 a new strategy, 200 the same spec again.</summary>
     public static async Task<Results<Created<StrategyResponse>, Ok<StrategyResponse>>> SubmitStrategyAsync(HttpRequest http, IClusterClient cluster)
     {
-        var submission = await SubmitAsync(cluster, await RequestBody.ReadAsync<StrategySpec>(http));
+        var submission = await SubmitAsync(http.HttpContext, cluster, await RequestBody.ReadAsync<StrategySpec>(http));
         var view = StrategyResponse.From(submission.Strategy, submission.Duplicate);
         return submission.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/strategies/{view.Id}", view);
     }
@@ -45,26 +45,40 @@ public static class StrategyApi
     public static async Task<Ok<StrategyResponse>> PauseStrategyAsync(string id, HttpRequest http, IClusterClient cluster)
     {
         var body = await RequestBody.ReadAsync<PauseBody>(http);
-        return TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).PauseAsync(body.Reason ?? "")));
+        return TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http.HttpContext, cluster, id, AccountAct.Trade))
+            .PauseAsync(body.Reason ?? "")));
     }
 
-    public static async Task<Ok<StrategyResponse>> ResumeStrategyAsync(string id, IClusterClient cluster) =>
-        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).ResumeAsync()));
+    public static async Task<Ok<StrategyResponse>> ResumeStrategyAsync(string id, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http, cluster, id, AccountAct.Trade)).ResumeAsync()));
 
-    public static async Task<Ok<StrategyResponse>> StopStrategyAsync(string id, IClusterClient cluster) =>
-        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(id).StopAsync()));
+    public static async Task<Ok<StrategyResponse>> StopStrategyAsync(string id, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(StrategyResponse.From(await cluster.GetGrain<IStrategyGrain>(await RequireOwnAsync(http, cluster, id, AccountAct.Trade)).StopAsync()));
 
     /// <summary>The body of a pause: why (required, audited).</summary>
     public sealed record PauseBody(string? Reason);
 
-    /// <summary>Submits a spec; one whose id cannot name a grain is answered with all its structural problems here.</summary>
-    internal static async Task<StrategySubmission> SubmitAsync(IClusterClient cluster, StrategySpec spec)
+    /// <summary>
+    /// Submits a spec for an account the caller trades; one whose id cannot name a grain is answered with all its
+    /// structural problems here (a malformed account among them, which then needs no access check).
+    /// </summary>
+    internal static async Task<StrategySubmission> SubmitAsync(HttpContext http, IClusterClient cluster, StrategySpec spec)
     {
         spec = spec.Normalized();
         var idErrors = new List<FieldError>();
         Identifiers.Require(idErrors, "id", spec.Id);
         if (idErrors.Count > 0) throw new ValidationException(StrategyProgram.Validate(spec, LiveStrategyCatalog.For(spec.Instruments, spec.Models.Select(m => m?.Model ?? ""))));
+        var accountErrors = new List<FieldError>();
+        Identifiers.Require(accountErrors, "account", spec.Account);
+        if (accountErrors.Count == 0) http.RequireAccount(spec.Account, AccountAct.Trade);
         return await cluster.GetGrain<IStrategyGrain>(spec.Id).SubmitAsync(spec);
+    }
+
+    /// <summary>The id of a strategy once the caller may <paramref name="act"/> on its account (an unknown strategy is not found).</summary>
+    internal static async Task<string> RequireOwnAsync(HttpContext http, IClusterClient cluster, string id, AccountAct act)
+    {
+        http.RequireAccount((await RequireAsync(cluster, id)).Spec.Account, act);
+        return id;
     }
 
     internal static async Task<StrategyView> RequireAsync(IClusterClient cluster, string id) =>

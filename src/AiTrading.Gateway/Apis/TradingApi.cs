@@ -46,30 +46,32 @@ public static class TradingApi
     public static async Task<Ok<InstrumentResponse>> GetInstrumentAsync(string symbol, int? bars, IClusterClient cluster) =>
         TypedResults.Ok(InstrumentResponse.From(await cluster.GetGrain<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol)).GetSnapshotAsync(bars ?? DefaultBars)));
 
-    public static async Task<Ok<PortfolioResponse>> GetPortfolioAsync(string account, IClusterClient cluster) =>
-        TypedResults.Ok(PortfolioResponse.From(await cluster.GetGrain<IPortfolioGrain>(account).GetStatementAsync()));
+    public static async Task<Ok<PortfolioResponse>> GetPortfolioAsync(string account, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(PortfolioResponse.From(await cluster.GetGrain<IPortfolioGrain>(http.RequireAccount(account, AccountAct.Read)).GetStatementAsync()));
 
-    public static async Task<Ok<OrderResponse>> GetOrderAsync(string id, IClusterClient cluster) =>
-        TypedResults.Ok(OrderResponse.From(await RequireOrderAsync(cluster, id)));
+    public static async Task<Ok<OrderResponse>> GetOrderAsync(string id, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(OrderResponse.From(await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Read))));
 
     /// <summary>201 a new order, 200 the same client order id again, 409 a risk rejection (the rejected order is kept and audited).</summary>
     public static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>, ProblemHttpResult>> PlaceOrderAsync(HttpRequest http, IClusterClient cluster)
     {
         var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
+        http.HttpContext.RequireAccount(request.Account, AccountAct.Trade);
         var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
         if (!submission.Risk.Approved) return RiskRejected(submission);
         var view = OrderResponse.From(submission.Order);
         return submission.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/orders/{view.OrderId}", view);
     }
 
-    public static async Task<Ok<OrderResponse>> CancelOrderAsync(string id, string? reason, IClusterClient cluster)
+    public static async Task<Ok<OrderResponse>> CancelOrderAsync(string id, string? reason, HttpContext http, IClusterClient cluster)
     {
-        await RequireOrderAsync(cluster, id);
+        await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Trade));
         return TypedResults.Ok(OrderResponse.From(await cluster.GetGrain<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)));
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ReplaceOrderAsync(string id, HttpRequest http, IClusterClient cluster)
     {
+        http.HttpContext.RequireOrderAccount(id, AccountAct.Trade);
         var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
         var order = await RequireOrderAsync(cluster, id);
         var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);

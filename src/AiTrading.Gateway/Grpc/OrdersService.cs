@@ -39,6 +39,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         };
         var order = OrderInput.Parse(new OrderFields(request.ClientOrderId, request.Account, request.Symbol, side, request.Quantity, type,
             request.LimitPrice, request.StopPrice, timeInForce, request.Bracket?.StopLossPrice, request.Bracket?.TakeProfitPrice, request.Bracket is not null, request.Venue));
+        context.GetHttpContext().RequireAccount(order.Account, AccountAct.Trade);
         var submission = await cluster.GetGrain<IRiskGrain>(order.Account).SubmitOrderAsync(order);
         RequireApproved(submission);
         return Reply(submission.Order, submission.Duplicate);
@@ -46,12 +47,12 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
 
     [Authorize(Policy = Policies.Read)]
     public override async Task<Proto.OrderReply> Get(Proto.GetOrderRequest request, ServerCallContext context) =>
-        Reply(await RequireAsync(request.OrderId), duplicate: false);
+        Reply(await RequireAsync(context, request.OrderId, AccountAct.Read), duplicate: false);
 
     [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.OrderReply> Cancel(Proto.CancelOrderRequest request, ServerCallContext context)
     {
-        await RequireAsync(request.OrderId);
+        await RequireAsync(context, request.OrderId, AccountAct.Trade);
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled by client" : request.Reason;
         return Reply(await cluster.GetGrain<IOrderGrain>(request.OrderId).CancelAsync(reason), duplicate: false);
     }
@@ -60,15 +61,16 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
     public override async Task<Proto.OrderReply> Replace(Proto.ReplaceOrderRequest request, ServerCallContext context)
     {
         var (quantity, limit, stop) = OrderInput.ParseReplace(request.Quantity, request.LimitPrice, request.StopPrice);
-        var order = await RequireAsync(request.OrderId);
+        var order = await RequireAsync(context, request.OrderId, AccountAct.Trade);
         var submission = await cluster.GetGrain<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(request.OrderId, quantity, limit, stop);
         RequireApproved(submission);
         return Reply(submission.Order, duplicate: false);
     }
 
-    private async Task<OrderView> RequireAsync(string orderId)
+    private async Task<OrderView> RequireAsync(ServerCallContext context, string orderId, AccountAct act)
     {
         if (string.IsNullOrWhiteSpace(orderId)) throw new RpcException(new Status(StatusCode.InvalidArgument, "order_id: is required"));
+        context.GetHttpContext().RequireOrderAccount(orderId, act);
         return await cluster.GetGrain<IOrderGrain>(orderId).GetAsync() ?? throw new ResourceNotFoundException("order", orderId);
     }
 

@@ -23,7 +23,7 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
     [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Submit(Proto.StrategySpec request, ServerCallContext context)
     {
-        var submission = await StrategyApi.SubmitAsync(cluster, StrategySpecMessage.ToSpec(request));
+        var submission = await StrategyApi.SubmitAsync(context.GetHttpContext(), cluster, StrategySpecMessage.ToSpec(request));
         return Reply(submission.Strategy, submission.Duplicate);
     }
 
@@ -41,21 +41,20 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
 
     [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Pause(Proto.PauseStrategyRequest request, ServerCallContext context) =>
-        Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).PauseAsync(request.Reason), duplicate: false);
+        Reply(await cluster.GetGrain<IStrategyGrain>(await Own(context, request.Id)).PauseAsync(request.Reason), duplicate: false);
 
     [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Resume(Proto.StrategyRequest request, ServerCallContext context) =>
-        Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).ResumeAsync(), duplicate: false);
+        Reply(await cluster.GetGrain<IStrategyGrain>(await Own(context, request.Id)).ResumeAsync(), duplicate: false);
 
     [Authorize(Policy = Policies.Trade)]
     public override async Task<Proto.StrategyReply> Stop(Proto.StrategyRequest request, ServerCallContext context) =>
-        Reply(await cluster.GetGrain<IStrategyGrain>(RequireId(request.Id)).StopAsync(), duplicate: false);
+        Reply(await cluster.GetGrain<IStrategyGrain>(await Own(context, request.Id)).StopAsync(), duplicate: false);
 
     [Authorize(Policy = Policies.Read)]
     public override async Task StreamEvents(Proto.StrategyRequest request, IServerStreamWriter<Proto.StrategyEvent> responseStream, ServerCallContext context)
     {
-        var id = RequireId(request.Id);
-        await StrategyApi.RequireAsync(cluster, id);
+        var id = await StrategyApi.RequireOwnAsync(context.GetHttpContext(), cluster, RequireId(request.Id), AccountAct.Read);
         var channel = Channel.CreateBounded<StrategyEvent>(new BoundedChannelOptions(BufferedEvents) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var overflowed = false;
         var handle = await cluster.GetStreamProvider(StreamNames.Provider).GetStream<StrategyEvent>(StreamNames.StrategyEvents, id)
@@ -68,6 +67,8 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
                 }
                 return Task.CompletedTask;
             });
+        // Headers once the subscription stands: a client that has them misses no later event.
+        await context.WriteResponseHeadersAsync(new Metadata());
         try
         {
             await foreach (var e in channel.Reader.ReadAllAsync(context.CancellationToken))
@@ -83,6 +84,8 @@ internal sealed class StrategiesService(IClusterClient cluster) : Proto.Strategi
             await handle.UnsubscribeAsync();
         }
     }
+
+    private Task<string> Own(ServerCallContext context, string id) => StrategyApi.RequireOwnAsync(context.GetHttpContext(), cluster, RequireId(id), AccountAct.Trade);
 
     private static string RequireId(string id) =>
         string.IsNullOrWhiteSpace(id) ? throw new ValidationException("id", "is required") : id.Trim();

@@ -10,7 +10,7 @@ public static class Roles
     public const string Viewer = "viewer";
     /// <summary>Places, cancels and replaces orders and runs strategies on the accounts in its token; runs backtests.</summary>
     public const string Trader = "trader";
-    /// <summary>Engages and releases kill switches; reads every account.</summary>
+    /// <summary>Engages and releases kill switches and changes account limits; reads every account.</summary>
     public const string Risk = "risk";
     /// <summary>Reads audit streams and compliance data; reads every account.</summary>
     public const string Compliance = "compliance";
