@@ -62,27 +62,9 @@ public sealed partial class ConsoleTests
     [Fact]
     public async Task A_silo_serves_its_own_metrics_when_given_a_port()
     {
-        var metricsPort = GatewayFixture.FreePort();
-        await using var cli = RunningCli.Start(new Dictionary<string, string> { ["AITRADING__Telemetry__MetricsPort"] = $"{metricsPort}" },
-            "silo", "--symbols", "EURUSD", "--no-demo", "--silo-port", $"{GatewayFixture.FreePort()}", "--silo-gateway-port", $"{GatewayFixture.FreePort()}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(10) };
-
-        Scrape? scrape = null;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (scrape is null || !scrape.Has("aitrading_ticks_total", "symbol=\"EURUSD\""))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no EURUSD ticks on the silo's /metrics; output:\n{string.Join('\n', cli.Lines)}");
-            await Task.Delay(500);
-            try
-            {
-                scrape = await Scrape.ReadAsync(client);
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-        }
+        var scrape = await LoneProcess.SiloAsync(s => s.Has("aitrading_ticks_total", "symbol=\"EURUSD\"") && s.Has("aitrading_orders_total"), "EURUSD ticks and demo orders");
         scrape.Sum("orleans_catalog_activation_created_total").ShouldBeGreaterThan(0);
+        scrape.Sum("orleans_app_requests_latency_milliseconds_count").ShouldBeGreaterThan(0);
         scrape.Has("dotnet_gc_heap_total_allocated_bytes_total").ShouldBeTrue();
         scrape.Has("http_server_request_duration_seconds_count").ShouldBeFalse("a silo has no HTTP API");
     }

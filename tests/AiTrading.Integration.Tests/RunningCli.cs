@@ -3,13 +3,17 @@ using System.Diagnostics;
 
 namespace AiTrading.Integration.Tests;
 
-/// <summary>A long-running `aitrading` command (run, silo) in its own process, its output collected line by line; disposing kills it.</summary>
+/// <summary>
+/// A long-running `aitrading` command (run, silo) in its own process, its output collected line by line, with a user
+/// data folder of its own (AITRADING_HOME) unless the caller names one; disposing kills it.
+/// </summary>
 public sealed class RunningCli : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _home;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    private RunningCli(Process process) => _process = process;
+    private RunningCli(Process process, string home) => (_process, _home) = (process, home);
 
     /// <summary>Every line written so far, stdout and stderr together, in arrival order per stream.</summary>
     public IReadOnlyList<string> Lines => _lines.ToList();
@@ -19,9 +23,11 @@ public sealed class RunningCli : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aitrading.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        var home = Directory.CreateTempSubdirectory("aitrading-home-").FullName;
+        start.Environment["AITRADING_HOME"] = home;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
-        var cli = new RunningCli(process);
+        var cli = new RunningCli(process, home);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) cli._lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) cli._lines.Enqueue(e.Data); };
         process.Start();
@@ -48,5 +54,6 @@ public sealed class RunningCli : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         _process.Dispose();
+        Directory.Delete(_home, recursive: true);
     }
 }
