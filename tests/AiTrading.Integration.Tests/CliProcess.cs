@@ -20,7 +20,11 @@ public static class CliProcess
     /// <summary>Starts the CLI with its output redirected, for commands that run until stopped.</summary>
     public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // A test run started in the background of a non-interactive shell inherits SIGINT ignored, and so would the
+        // CLI, which then cannot be interrupted like a person's Ctrl+C: env(1) gives it the default disposition back.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aitrading.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment)
