@@ -75,7 +75,7 @@ public static class RouteClasses
     public static string? Of(HttpRequest request)
     {
         var path = request.Path.Value ?? "";
-        if (IsGrpc(request)) return OfGrpc(path);
+        if (ErrorMapping.IsGrpc(request.HttpContext)) return OfGrpc(path);
         if (path is "/healthz" or "/readyz" || path.StartsWith(Mt5BridgeEndpoint.Path, StringComparison.OrdinalIgnoreCase)) return null; // the bridge throttles its handshakes itself
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) return Reads;
         if (path.StartsWith("/v1/orders", StringComparison.OrdinalIgnoreCase)) return Orders;
@@ -98,9 +98,6 @@ public static class RouteClasses
             _ => Admin,
         };
     }
-
-    internal static bool IsGrpc(HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 }
 
 public static class RateLimitHosting
@@ -139,7 +136,7 @@ public static class RateLimitHosting
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var message = $"rate limit exceeded: at most {limit.PermitLimit} '{routeClass}' requests per {limit.WindowSeconds.ToString(CultureInfo.InvariantCulture)} s per caller; retry after {seconds} s";
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        if (RouteClasses.IsGrpc(http.Request))
+        if (ErrorMapping.IsGrpc(http))
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = "application/grpc";

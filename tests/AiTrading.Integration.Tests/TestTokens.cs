@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
+using AiTrading.Client;
 using AiTrading.Gateway.Security;
-using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace AiTrading.Integration.Tests;
@@ -34,15 +34,8 @@ public sealed class TestTokens
         return client;
     }
 
+    /// <summary>The client package's channel (bearer token on every call), or a bare one without a token.</summary>
     public static GrpcChannel Grpc(string address, string? token) => token is null
         ? GrpcChannel.ForAddress(address)
-        : GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", $"Bearer {token}");
-                return Task.CompletedTask;
-            })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        : AiTradingClient.CreateChannel(new AiTradingClientOptions { Address = address, Token = token });
 }
