@@ -55,6 +55,7 @@ public static class ChartTools
             "golang-github-masterminds-sprig-dev, golang-k8s-sigs-yaml-dev, golang-github-xeipuuv-gojsonschema-dev (.ci/run installs them)");
         var output = Path.Combine(Path.GetTempPath(), $"aitrading-chart-renderer-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(output);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(output, recursive: true); } catch (IOException) { } };
         var binary = Path.Combine(output, "renderer");
         var environment = new Dictionary<string, string> { ["GO111MODULE"] = "off", ["GOPATH"] = "/usr/share/gocode", ["GOFLAGS"] = "" };
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/Masterminds/semver"
 	"github.com/Masterminds/sprig"
 	"github.com/xeipuuv/gojsonschema"
 	"sigs.k8s.io/yaml"
@@ -82,6 +83,19 @@ func render(args []string) error {
 	meta, err := readChart(*chartDir)
 	if err != nil {
 		return err
+	}
+	if constraint, _ := meta["KubeVersion"].(string); constraint != "" {
+		c, err := semver.NewConstraint(constraint)
+		if err != nil {
+			return fmt.Errorf("Chart.yaml: kubeVersion %q: %v", constraint, err)
+		}
+		v, err := semver.NewVersion(*kubeVersion)
+		if err != nil {
+			return fmt.Errorf("--kube-version %q: %v", *kubeVersion, err)
+		}
+		if !c.Check(v) {
+			return fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", constraint, *kubeVersion)
+		}
 	}
 	values, err := readValues(filepath.Join(*chartDir, "values.yaml"))
 	if err != nil {
