@@ -67,11 +67,12 @@ public sealed class RenderedChart
     }
 
     /// <summary>Runs the renderer; throws <see cref="ChartRenderException"/> with its message when helm would refuse.</summary>
-    public static string RenderText(IEnumerable<string> valueFiles, bool notes = false, bool upgrade = false)
+    public static string RenderText(IEnumerable<string> valueFiles, bool notes = false, bool upgrade = false, string? chart = null, string? apiVersions = null)
     {
-        var arguments = new List<string> { "render", "--chart", ChartTools.ChartDirectory, "--name", ReleaseName, "--namespace", Namespace };
+        var arguments = new List<string> { "render", "--chart", chart ?? ChartTools.ChartDirectory, "--name", ReleaseName, "--namespace", Namespace };
         if (notes) arguments.Add("--notes");
         if (upgrade) arguments.Add("--upgrade");
+        if (apiVersions is not null) arguments.AddRange(["--api-versions", apiVersions]);
         foreach (var f in valueFiles) arguments.AddRange(["-f", f]);
         var result = ChartTools.Run(ChartTools.RendererPath, arguments);
         if (result.ExitCode != 0) throw new ChartRenderException(result.Stderr.Trim());

@@ -1,0 +1,3 @@
+{{- define "features.say" -}}
+say-{{ . }}
+{{- end -}}
