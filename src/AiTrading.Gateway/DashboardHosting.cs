@@ -40,7 +40,7 @@ public static class DashboardHosting
         });
         // Orleans' grain state view activates any grain and calls its parameterless methods, which may act: not served here.
         // The lower order wins over the dashboard's own route of the same pattern.
-        app.MapGet($"{DashboardSession.Path}/GrainState", RefuseGrainState).RequireAuthorization(Policies.Admin).WithOrder(-1);
+        app.MapGet($"{DashboardSession.Path}/GrainState", RefuseGrainState).RequireAuthorization(Policies.Admin).WithOrder(-1).ExcludeFromDescription();
         app.MapDashboardSession();
         return app;
     }
