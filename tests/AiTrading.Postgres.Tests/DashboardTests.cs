@@ -10,6 +10,7 @@ using AiTrading.Gateway;
 using AiTrading.Gateway.Security;
 using AiTrading.Storage.Postgres;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -341,4 +342,54 @@ public sealed class DashboardTests(DashboardCluster cluster) : IClassFixture<Das
             lines.ShouldNotContain(l => l.Contains(signature), $"a log line holds a token's signature");
         }
     }
+}
+
+/// <summary>The "Dashboard" settings, read when a host is built.</summary>
+public sealed class DashboardConfigurationTests
+{
+    [Fact]
+    public void Bad_dashboard_settings_stop_a_silo_and_a_gateway_naming_each_setting()
+    {
+        var bad = new Dictionary<string, string?>
+        {
+            ["Dashboard:Enabled"] = "yes",
+            ["Dashboard:TraceStreaming"] = "on",
+            ["Dashboard:CounterUpdateInterval"] = "00:00:00.500",
+            ["Dashboard:HistoryLength"] = "5",
+        };
+        string[] fields = ["Dashboard:Enabled", "Dashboard:TraceStreaming", "Dashboard:CounterUpdateInterval", "Dashboard:HistoryLength"];
+        Should.Throw<ValidationException>(() => Hosting.BuildSilo(new HostSettings { Feed = HostSettings.NoFeed, Configuration = bad }))
+            .Errors.Select(e => e.Field).ShouldBe(fields);
+        Should.Throw<ValidationException>(() => BuildGateway(bad)).Errors.Select(e => e.Field).ShouldBe(fields);
+    }
+
+    [Fact]
+    public async Task Dashboard_Enabled_false_leaves_the_dashboard_off_silos_and_the_gateway()
+    {
+        var off = new Dictionary<string, string?> { ["Dashboard:Enabled"] = "false" };
+        using (var silo = Hosting.BuildSilo(new HostSettings { Feed = HostSettings.NoFeed, Configuration = off }))
+            HostsDashboard(silo).ShouldBeFalse();
+        using (var silo = Hosting.BuildSilo(new HostSettings { Feed = HostSettings.NoFeed }))
+            HostsDashboard(silo).ShouldBeTrue("on by default");
+
+        await using (var gateway = BuildGateway(off)) DashboardRoutes(gateway).ShouldBeEmpty();
+        await using (var gateway = BuildGateway([])) DashboardRoutes(gateway).ShouldContain($"{DashboardSession.Path}/DashboardCounters");
+    }
+
+    /// <summary>Whether the silo has the dashboard's grain call profiler (an internal type of the package, hence by name).</summary>
+    private static bool HostsDashboard(IHost silo) => silo.Services.GetRequiredService<IServiceProviderIsService>()
+        .IsService(typeof(Orleans.Dashboard.DashboardOptions).Assembly.GetType("Orleans.Dashboard.Metrics.IGrainProfiler", throwOnError: true)!);
+
+    private static List<string> DashboardRoutes(WebApplication gateway) =>
+        ((IEndpointRouteBuilder)gateway).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText ?? "").Where(r => r.StartsWith(DashboardSession.Path, StringComparison.Ordinal)).ToList();
+
+    private static WebApplication BuildGateway(Dictionary<string, string?> configuration) => Hosting.BuildGateway(new HostSettings
+    {
+        Gateway = new GatewayOptions { HttpPort = Net.FreePort(), GrpcPort = Net.FreePort() },
+        Configuration = new Dictionary<string, string?>(configuration)
+        {
+            ["Gateway:Auth:SigningKeyFile"] = Path.Combine(Path.GetTempPath(), $"aitrading-test-key-{Guid.NewGuid():N}.json"),
+        },
+    });
 }
