@@ -70,6 +70,7 @@ public static class Hosting
         builder.UseOrleans(silo => silo
             .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration)
+            .AddAiTradingDashboard(builder.Configuration)
             .AddAiTradingTracing());
         AddFeed(builder.Services, settings);
         builder.AddAiTradingGateway(settings.Gateway);
@@ -82,6 +83,7 @@ public static class Hosting
         var app = builder.Build();
         app.MapAiTradingGateway();
         app.MapAiTradingMetrics();
+        app.MapAiTradingDashboard();
         return app;
     }
 
@@ -93,6 +95,7 @@ public static class Hosting
         builder.UseOrleans(silo => silo
             .UseAiTradingClustering(builder.Configuration, settings.SiloPort, settings.SiloGatewayPort)
             .AddAiTradingGrains(builder.Configuration)
+            .AddAiTradingDashboard(builder.Configuration)
             .AddAiTradingTracing());
         AddFeed(builder.Services, settings);
         builder.AddAiTradingTelemetry(TelemetryRole.Silo, settings.Tracing);
@@ -106,12 +109,14 @@ public static class Hosting
         builder.UseOrleansClient(client => client
             .UseAiTradingClustering(builder.Configuration, settings.SiloGatewayPort)
             .AddAiTradingStreams(builder.Configuration)
+            .AddAiTradingDashboard(builder.Configuration)
             .AddAiTradingTracing());
         builder.AddAiTradingGateway(settings.Gateway);
         builder.AddAiTradingTelemetry(TelemetryRole.Gateway, settings.Tracing);
         var app = builder.Build();
         app.MapAiTradingGateway();
         app.MapAiTradingMetrics();
+        app.MapAiTradingDashboard();
         return app;
     }
 

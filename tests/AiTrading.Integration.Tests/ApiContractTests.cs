@@ -16,7 +16,7 @@ namespace AiTrading.Integration.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class ApiContractTests(GatewayFixture fixture)
 {
-    /// <summary>Routes the document does not describe: health, the description itself, and the MT5 bridge's WebSocket.</summary>
+    /// <summary>Routes the document does not describe: health, the description itself, the MT5 bridge's WebSocket, and the Orleans dashboard (a page of its own, under /dashboard).</summary>
     private static readonly string[] Undescribed = ["/healthz", "/readyz", ApiDescription.DocumentPath, ApiDescription.PagePath, "/v1/mt5/bridge"];
 
     [Fact]
@@ -98,6 +98,7 @@ public sealed class ApiContractTests(GatewayFixture fixture)
         fixture.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>() is null)
             .Select(e => (Endpoint: e, Pattern: "/" + e.RoutePattern.RawText!.Trim('/')))
-            .Where(e => !Undescribed.Contains(e.Pattern) && !e.Pattern.StartsWith(ApiDescription.PagePath, StringComparison.Ordinal))
+            .Where(e => !Undescribed.Contains(e.Pattern) && !e.Pattern.StartsWith(ApiDescription.PagePath, StringComparison.Ordinal)
+                        && !e.Pattern.StartsWith(Gateway.Security.DashboardSession.Path, StringComparison.Ordinal))
             .SelectMany(e => (e.Endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.Pattern)));
 }

@@ -27,7 +27,7 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
     /// <summary>The callers, in the order of the expectation strings: A allowed, U 401, F 403.</summary>
     public static readonly string[] Callers = ["none", "viewer", "trader", "trader-other", "risk", "compliance", "quant", "admin"];
 
-    private const string AnyRole = "UAAAAAAA", OwnReader = "UAAFAAFA", OwnTrader = "UFAFFFFF", Anonymous = "AAAAAAAA";
+    private const string AnyRole = "UAAAAAAA", OwnReader = "UAAFAAFA", OwnTrader = "UFAFFFFF", AdminOnly = "UFFFFFFA", Anonymous = "AAAAAAAA";
 
     /// <summary>HTTP routes: method and pattern as mapped, the expected outcome per caller, and the request that exercises it.</summary>
     private static readonly (string Route, string Expect, string Path, string? Body)[] HttpRows =
@@ -71,6 +71,33 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
         ("GET /scalar/scalar.js", AnyRole, "/scalar/scalar.js", null),
         ("GET /scalar/scalar.aspnetcore.js", AnyRole, "/scalar/scalar.aspnetcore.js", null),
         ("GET /scalar/favicon.svg", AnyRole, "/scalar/favicon.svg", null),
+        ("GET /dashboard", AdminOnly, "/dashboard/", null),
+        ("GET /dashboard/index.html", AdminOnly, "/dashboard/index.html", null),
+        ("GET /dashboard/favicon.ico", AdminOnly, "/dashboard/favicon.ico", null),
+        ("GET /dashboard/index.min.js", AdminOnly, "/dashboard/index.min.js", null),
+        ("GET /dashboard/index.css", AdminOnly, "/dashboard/index.css", null),
+        ("GET /dashboard/fonts/{**path}", AdminOnly, "/dashboard/fonts/none.woff", null),
+        ("GET /dashboard/img/{**path}", AdminOnly, "/dashboard/img/none.png", null),
+        ("GET /dashboard/version", AdminOnly, "/dashboard/version", null),
+        ("GET /dashboard/DashboardCounters", AdminOnly, "/dashboard/DashboardCounters", null),
+        ("GET /dashboard/ClusterStats", AdminOnly, "/dashboard/ClusterStats", null),
+        ("GET /dashboard/Reminders", AdminOnly, "/dashboard/Reminders", null),
+        ("GET /dashboard/Reminders/{page:int}", AdminOnly, "/dashboard/Reminders/2", null),
+        ("GET /dashboard/HistoricalStats/{*path}", AdminOnly, "/dashboard/HistoricalStats/matrix-none", null),
+        ("GET /dashboard/SiloProperties/{*address}", AdminOnly, "/dashboard/SiloProperties/matrix-none", null),
+        ("GET /dashboard/SiloMetadata/{*address}", AdminOnly, "/dashboard/SiloMetadata/matrix-none", null),
+        ("GET /dashboard/SiloStats/{*address}", AdminOnly, "/dashboard/SiloStats/matrix-none", null),
+        ("GET /dashboard/SiloCounters/{*address}", AdminOnly, "/dashboard/SiloCounters/matrix-none", null),
+        ("GET /dashboard/GrainStats/{*grainName}", AdminOnly, "/dashboard/GrainStats/AiTrading.Grains.InstrumentGrain", null),
+        ("GET /dashboard/TopGrainMethods", AdminOnly, "/dashboard/TopGrainMethods", null),
+        ("GET /dashboard/LifecycleStages", AdminOnly, "/dashboard/LifecycleStages", null),
+        ("GET /dashboard/GrainTypes", AdminOnly, "/dashboard/GrainTypes", null),
+        // Refused to every caller: the grain state view calls grain methods, and trace streaming is off by default.
+        ("GET /dashboard/GrainState", "UFFFFFFF", "/dashboard/GrainState?grainId=MATRIX-OWN&grainType=AiTrading.Grains.AccountGrain", null),
+        ("GET /dashboard/Trace", "UFFFFFFF", "/dashboard/Trace", null),
+        ("GET /dashboard/login", Anonymous, "/dashboard/login", null),
+        ("POST /dashboard/login", Anonymous, "/dashboard/login", null),
+        ("POST /dashboard/logout", Anonymous, "/dashboard/logout", null),
     ];
 
     private const string StrategyJson = $$$"""
@@ -198,13 +225,13 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_token_every_endpoint_but_health_and_the_mt5_bridge_answers_401_or_unauthenticated()
+    public async Task Without_a_token_every_endpoint_but_health_the_mt5_bridge_and_the_dashboard_login_answers_401_or_unauthenticated()
     {
         using var client = TestTokens.Http(fixture.HttpAddress, null);
         var open = new List<string>();
         foreach (var (route, _, path, body) in HttpRows)
             if (await SendAsync(client, route, path, body) != HttpStatusCode.Unauthorized) open.Add(route);
-        open.ShouldBe(["* /v1/mt5/bridge", "* /healthz", "* /readyz"], ignoreOrder: true);
+        open.ShouldBe(["* /v1/mt5/bridge", "* /healthz", "* /readyz", "GET /dashboard/login", "POST /dashboard/login", "POST /dashboard/logout"], ignoreOrder: true);
 
         using var channel = TestTokens.Grpc(fixture.GrpcAddress, null);
         foreach (var (method, expect, call) in GrpcRows)

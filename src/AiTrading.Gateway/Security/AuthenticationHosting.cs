@@ -67,6 +67,7 @@ public static class AuthenticationHosting
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            jwt.Events = DashboardSession.BearerEvents();
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateAudience = true,

@@ -211,7 +211,7 @@ internal sealed class AuditingAuthorizationResultHandler(RefusalAudit audit) : I
     }
 
     /// <summary>Why the token was not accepted, never the token itself (the handler caches its result, so this authenticates nothing twice).</summary>
-    private static async Task<string> ChallengeReasonAsync(HttpContext context)
+    internal static async Task<string> ChallengeReasonAsync(HttpContext context)
     {
         var failure = (await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme)).Failure;
         return failure switch
