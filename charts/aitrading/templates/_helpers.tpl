@@ -226,8 +226,6 @@ spec:
               value: "8080"
             - name: AITRADING__Silo__Feed
               value: {{ $root.Values.silo.feed | quote }}
-            - name: AITRADING__Dashboard__Enabled
-              value: {{ $root.Values.dashboard.enabled | quote }}
             {{- if .gpu }}
             - name: AITRADING__Models__Gpu
               value: "true"

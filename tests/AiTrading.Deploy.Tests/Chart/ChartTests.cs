@@ -243,7 +243,8 @@ public sealed class ChartTests(ITestOutputHelper output)
         env["AITRADING__Clustering__ServiceId"].ShouldBe("aitrading");
         env["AITRADING__Clustering__ClusterId"].ShouldBe("aitrading");
         env["AITRADING__ConnectionStrings__Postgres"].ShouldBe("<aitrading/postgres-connection-string>");
-        pod.Metadata.Labels["orleans/serviceId"].ShouldBe("aitrading");
+        // Orleans' Kubernetes agent selects silo pods by these labels; a gateway is not a silo.
+        pod.Metadata.Labels.ShouldNotContainKey("orleans/serviceId");
         pod.Spec.AutomountServiceAccountToken.ShouldBe(false);
 
         var service = chart.Get<V1Service>(RenderedChart.NameOf("gateway"));
