@@ -39,6 +39,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped", FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync(cancellationToken);
+            await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(job.JobId));
             await Slots(S.JobRequestedBy).ReleaseAsync(Id);
         }
     }
@@ -61,14 +62,18 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).RegisterAsync(Id);
         this.DelayDeactivation(TimeSpan.FromHours(12));
+        var backlog = Backlog.Grain(GrainFactory);
         try
         {
+            // Queued from here until its trainer ends (a network job waits for a GPU silo's trainer).
+            await backlog.EnterAsync(Backlog.TrainingJob(job.JobId), Backlog.TrainingKind(job.Kind), Backlog.Lease);
             await Trainer(job.Kind).StartAsync(job.JobId, version, request);
         }
         catch (Exception e)
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = e.Message, FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync();
+            await backlog.LeaveAsync(Backlog.TrainingJob(job.JobId));
             await slots.ReleaseAsync(Id);
             throw;
         }
@@ -101,6 +106,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         }
         else S.LastJob = job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error, FinishedAt = now };
         await state.WriteStateAsync();
+        await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId));
         await Slots(S.JobRequestedBy).ReleaseAsync(Id);
     }
 
