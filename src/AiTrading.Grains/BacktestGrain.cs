@@ -295,9 +295,9 @@ public sealed class BacktestGrain(
         }
         state.State.FinishedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
+        await Slots(state.State.Request!).ReleaseAsync(Id);
         await Hold().StopRenewingAsync();
         await Hold().LeaveAsync();
-        await Slots(state.State.Request!).ReleaseAsync(Id);
         var retention = Limits.ResultRetention;
         await this.RegisterOrUpdateReminder(ExpiryReminder, retention, retention < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retention);
     }
