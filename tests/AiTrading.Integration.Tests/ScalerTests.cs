@@ -3,6 +3,7 @@ using System.Text.Json;
 using AiTrading.Connectors.Feeds;
 using AiTrading.Core.Tests;
 using AiTrading.Grains.Tests;
+using AiTrading.ML;
 using Externalscaler;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -135,6 +136,47 @@ public sealed class ScalerTests(ScalerFixture fixture) : IClassFixture<ScalerFix
         await Models.CancelAsync(new Proto.ModelRequest { Model = "scaler-trees" });
         await Eventually.True(async () => await MetricAsync("cpu") == 0, "the cancelled training to leave the CPU backlog");
         (await Scaler.IsActiveAsync(Ref("cpu"))).Result.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Network_inference_calls_waiting_count_for_the_gpu_pool_while_they_last()
+    {
+        var request = Training("scaler-lstm-served", "lstm", "epochs", 1);
+        (request.Options["window"], request.Options["hidden"], request.Folds) = (4, 8, 2);
+        await Models.TrainAsync(request);
+        await Eventually.True(async () => (await Models.GetJobAsync(new Proto.ModelRequest { Model = "scaler-lstm-served" })).State != "running", "the small network to train");
+        (await Models.GetJobAsync(new Proto.ModelRequest { Model = "scaler-lstm-served" })).State.ShouldBe("completed");
+        await Models.PromoteAsync(new Proto.PromoteModelRequest { Model = "scaler-lstm-served", Version = 1 });
+        await Eventually.True(async () => await MetricAsync("gpu") == 0, "the training to leave the backlog");
+
+        var data = FeatureDataset.FromBars(new CsvBarFile(SharedData.File("orcl-1995-2014.txt")).Read(), ModelFeatures.Default);
+        var predict = new Proto.PredictRequest { Model = "scaler-lstm-served" };
+        for (var r = data.Count - 4; r < data.Count; r++)
+        {
+            var row = new Proto.FeatureRow();
+            for (var f = 0; f < data.FeatureCount; f++) row.Values[data.FeatureNames[f]] = data.Row(r)[f];
+            predict.Rows.Add(row);
+        }
+        (await Models.PredictAsync(predict)).Score.ShouldBeInRange(0, 1);
+
+        // Callers that keep calls in flight until the scaler has seen them (the gateway reports its waiting calls every second).
+        using var load = new CancellationTokenSource();
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!load.IsCancellationRequested) await Models.PredictAsync(predict);
+        })).ToList();
+        try
+        {
+            await Eventually.True(async () => await MetricAsync("gpu") > 0, "the waiting inference calls to count");
+            (await Scaler.IsActiveAsync(Ref("gpu"))).Result.ShouldBeTrue();
+            (await MetricAsync("cpu")).ShouldBe(0, "inference on networks is the GPU pool's");
+        }
+        finally
+        {
+            await load.CancelAsync();
+            await Task.WhenAll(callers);
+        }
+        await Eventually.True(async () => await MetricAsync("gpu") == 0, "the answered calls to stop counting");
     }
 
     [Theory]
