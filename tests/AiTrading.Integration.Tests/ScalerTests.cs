@@ -8,7 +8,9 @@ using Externalscaler;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
+using AiTrading.Gateway.Scaling;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Configuration;
 using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Integration.Tests;
@@ -232,5 +234,25 @@ public sealed class ScalerTests(ScalerFixture fixture) : IClassFixture<ScalerFix
         var elsewhere = await Should.ThrowAsync<RpcException>(async () => await new ExternalScaler.ExternalScalerClient(fixture.Grpc).IsActiveAsync(Ref("cpu")));
         elsewhere.StatusCode.ShouldBe(StatusCode.Unimplemented, "the anonymous scaler is not served on the API's gRPC port");
         (await Scaler.IsActiveAsync(Ref("cpu"))).ShouldNotBeNull();
+    }
+}
+
+/// <summary>Scaler settings that cannot work stop the gateway before it starts, naming each setting.</summary>
+public sealed class ScalerSettingsTests
+{
+    [Theory]
+    [InlineData("8001", "00:00:00", "01:00:00", "Gateway:Scaler:Port: must differ from the gateway's HTTP and gRPC ports (got 8001)",
+        "Gateway:Scaler:PollPeriod: must be between 00:00:00.050 and 00:01:00 (got 00:00:00)", "Gateway:Scaler:RepeatPeriod: must be between the poll period and 00:10:00 (got 01:00:00)")]
+    [InlineData("70000", "00:00:01", "00:00:00.500", "Gateway:Scaler:Port: must be between 0 (off) and 65535 (got 70000)",
+        "Gateway:Scaler:RepeatPeriod: must be between the poll period and 00:10:00 (got 00:00:00.5000000)")]
+    public void Bad_scaler_settings_name_every_setting(string port, string poll, string repeat, params string[] expected)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Scaler:Port"] = port, ["Gateway:Scaler:PollPeriod"] = poll, ["Gateway:Scaler:RepeatPeriod"] = repeat,
+        });
+        var error = Should.Throw<Core.ValidationException>(() => builder.AddAiTradingScaler(new Gateway.GatewayOptions { HttpPort = 8000, GrpcPort = 8001 }));
+        error.Errors.Select(e => e.ToString()).ShouldBe(expected);
     }
 }
