@@ -26,11 +26,7 @@ public sealed class BacklogData : IBacktestData
 
 public sealed class BacklogTests(BacklogClusterFixture fixture) : IClassFixture<BacklogClusterFixture>
 {
-    private const string Spec = """
-        {"id": "sine-cross", "account": "BT", "instruments": ["SINE"], "timeframe": "D1",
-         "features": [{"indicator": "SMA", "parameters": {"period": 5}, "name": "fast"}, {"indicator": "SMA", "parameters": {"period": 20}, "name": "slow"}],
-         "rules": {"entryLong": "cross_above(fast, slow)", "exitLong": "cross_below(fast, slow)"}, "sizing": {"method": "fixed_quantity", "quantity": 10}}
-        """;
+    private const string Spec = BacktestGrainTests.Spec;
 
     private IBacklogGrain Backlog => Contracts.Backlog.Grain(fixture.Client);
 
