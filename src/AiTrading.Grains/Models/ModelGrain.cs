@@ -65,7 +65,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         var backlog = Backlog.Grain(GrainFactory);
         try
         {
-            // Queued from here until its trainer ends (a network job waits for a GPU silo's trainer).
+            // Counted from here (queued, then running) until its trainer ends; the trainer renews it meanwhile.
             await backlog.EnterAsync(Backlog.TrainingJob(job.JobId), Backlog.TrainingKind(job.Kind), Backlog.Lease);
             await Trainer(job.Kind).StartAsync(job.JobId, version, request);
         }
@@ -96,7 +96,11 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
 
     public async Task CompleteTrainingAsync(string jobId, TrainedVersion? trained, string? error, bool cancelled)
     {
-        if (S.LastJob is not { State: TrainingJobView.Running } job || job.JobId != jobId) return; // a job already given up on
+        if (S.LastJob is not { State: TrainingJobView.Running } job || job.JobId != jobId)
+        {
+            await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId)); // a job already given up on has ended all the same
+            return;
+        }
         var now = clock.GetUtcNow();
         if (trained is not null)
         {
