@@ -24,6 +24,7 @@ public sealed class ScalerFixture : GatewayFixture
     {
         ["Gateway:Scaler:Port"] = $"{ScalerPort}",
         ["Gateway:Scaler:PollPeriod"] = "00:00:00.100",
+        ["Gateway:Scaler:RepeatPeriod"] = "00:00:01",
     };
 
     /// <summary>What KEDA has: an h2c channel and no token.</summary>
@@ -109,6 +110,18 @@ public sealed class ScalerTests(ScalerFixture fixture) : IClassFixture<ScalerFix
 
         await watching.CancelAsync();
         (await Should.ThrowAsync<RpcException>(() => stream.ResponseStream.MoveNext(CancellationToken.None))).StatusCode.ShouldBe(StatusCode.Cancelled);
+    }
+
+    [Fact]
+    public async Task An_unchanged_answer_is_repeated_each_repeat_period_so_the_stream_shows_it_is_alive()
+    {
+        using var stream = Scaler.StreamIsActive(Ref("cpu"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 3; i++)
+        {
+            (await stream.ResponseStream.MoveNext(timeout.Token)).ShouldBeTrue();
+            stream.ResponseStream.Current.Result.ShouldBeFalse();
+        }
     }
 
     [Fact]
