@@ -4,6 +4,7 @@ using AiTrading.Core;
 using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
+using AiTrading.Gateway.Scaling;
 using AiTrading.Gateway.Security;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +49,7 @@ public static class GatewayHosting
         builder.Services.AddAiTradingOpenApi();
         builder.Services.AddAiTradingRateLimits(builder.Configuration);
         builder.Services.AddMt5Bridge(builder.Configuration);
+        builder.AddAiTradingScaler(options);
         return builder;
     }
 
@@ -80,6 +82,7 @@ public static class GatewayHosting
         app.MapGrpcService<ModelsService>();
         app.MapGrpcReflectionService().RequireAuthorization(Policies.Read);
         app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapAiTradingScaler();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness }).AllowAnonymous();
         return app;

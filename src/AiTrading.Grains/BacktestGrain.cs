@@ -4,6 +4,7 @@ using AiTrading.Core;
 using AiTrading.Core.Backtesting;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Models;
+using AiTrading.Core.Scaling;
 using AiTrading.Core.Strategies;
 using AiTrading.Grains.Models;
 using AiTrading.ML;
@@ -59,6 +60,7 @@ public sealed class BacktestGrain(
     private static readonly TimeSpan SlotLease = TimeSpan.FromHours(6);
 
     private long _bars, _total;
+    private BacklogHold? _backlog;
 
     private string Id => this.GetPrimaryKeyString();
     private BacktestRunOptions Limits => options.Value;
@@ -76,6 +78,7 @@ public sealed class BacktestGrain(
             try
             {
                 // Resumed without taking a slot: it was counted when it started, and a restart must not refuse it.
+                await Hold().EnterAsync();
                 Start(await PrepareAsync(request));
             }
             catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
@@ -83,6 +86,7 @@ public sealed class BacktestGrain(
                 // What the request named is gone (a model's active version, a file): the run cannot be repeated.
                 (state.State.State, state.State.Error, state.State.FinishedAt) = (BacktestRunState.Failed, $"cannot run again: {e.Message}", clock.GetUtcNow());
                 await state.WriteStateAsync();
+                await Hold().LeaveAsync();
             }
         }
     }
@@ -107,10 +111,12 @@ public sealed class BacktestGrain(
         Run run;
         try
         {
+            await Hold().EnterAsync(); // pending from here: reading its files is work too
             run = await PrepareAsync(request);
         }
         catch
         {
+            await Hold().LeaveAsync();
             await slots.ReleaseAsync(Id);
             throw;
         }
@@ -249,9 +255,12 @@ public sealed class BacktestGrain(
 
     private static string InstrumentSymbol(string? symbol) => Core.MarketData.InstrumentCatalog.NormalizeSymbol(symbol ?? "");
 
+    private BacklogHold Hold() => _backlog ??= new BacklogHold(GrainFactory, Contracts.Backlog.BacktestJob(Id), WorkloadKind.Backtest);
+
     private void Start(Run run)
     {
         DelayDeactivation(TimeSpan.FromHours(1));
+        Hold().RenewWhileRunning(this);
         _ = RunAsync(run);
     }
 
@@ -287,6 +296,8 @@ public sealed class BacktestGrain(
         state.State.FinishedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
         await Slots(state.State.Request!).ReleaseAsync(Id);
+        await Hold().StopRenewingAsync();
+        await Hold().LeaveAsync();
         var retention = Limits.ResultRetention;
         await this.RegisterOrUpdateReminder(ExpiryReminder, retention, retention < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retention);
     }

@@ -103,6 +103,7 @@ public static class SiloHosting
         services.AddOptions<BacktestRunOptions>().Bind(configuration.GetSection(BacktestRunOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BacktestRunOptions>, BacktestRunOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddInferenceBacklog();
         return silo;
     }
 

@@ -41,7 +41,8 @@ public sealed class GatedData : IBacktestData
 
 public sealed class BacktestGrainTests(BacktestClusterFixture fixture) : IClassFixture<BacktestClusterFixture>
 {
-    private const string Spec = """
+    /// <summary>An SMA cross on the sine bars (the backlog tests run it too).</summary>
+    internal const string Spec = """
         {"id": "sine-cross", "account": "BT", "instruments": ["SINE"], "timeframe": "D1",
          "features": [{"indicator": "SMA", "parameters": {"period": 5}, "name": "fast"}, {"indicator": "SMA", "parameters": {"period": 20}, "name": "slow"}],
          "rules": {"entryLong": "cross_above(fast, slow)", "exitLong": "cross_below(fast, slow)"}, "sizing": {"method": "fixed_quantity", "quantity": 10}}

@@ -11,7 +11,7 @@ using Proto = AiTrading.Contracts.Grpc;
 
 namespace AiTrading.Gateway.Grpc;
 
-internal sealed class ModelsService(IClusterClient cluster) : Proto.Models.ModelsBase
+internal sealed class ModelsService(IClusterClient cluster, InferenceBacklog inference) : Proto.Models.ModelsBase
 {
     [Authorize(Policy = Policies.Models)]
     public override async Task<Proto.TrainingJob> Train(Proto.TrainModelRequest request, ServerCallContext context)
@@ -55,7 +55,7 @@ internal sealed class ModelsService(IClusterClient cluster) : Proto.Models.Model
         var active = model.Versions.FirstOrDefault(v => v.Version == model.ActiveVersion)
             ?? throw new ConflictException($"model '{model.Model}' has {model.Versions.Count} version(s) but none is active: promote one");
         var input = new ModelInput(request.Rows.Select(r => (IReadOnlyDictionary<string, double>)r.Values.ToDictionary()).ToList());
-        var p = await ModelNames.Inference(cluster, model.Model, active.Kind).PredictAsync(input);
+        var p = await inference.PredictAsync(cluster, model.Model, active.Kind, input);
         return new Proto.PredictReply { Model = p.Model, Version = p.Version, Hash = p.Hash, Task = p.Task, Score = p.Score };
     }
 

@@ -39,6 +39,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped", FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync(cancellationToken);
+            await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(job.JobId));
             await Slots(S.JobRequestedBy).ReleaseAsync(Id);
         }
     }
@@ -61,14 +62,18 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).RegisterAsync(Id);
         this.DelayDeactivation(TimeSpan.FromHours(12));
+        var backlog = Backlog.Grain(GrainFactory);
         try
         {
+            // Counted from here (queued, then running) until its trainer ends; the trainer renews it meanwhile.
+            await backlog.EnterAsync(Backlog.TrainingJob(job.JobId), Backlog.TrainingKind(job.Kind), Backlog.Lease);
             await Trainer(job.Kind).StartAsync(job.JobId, version, request);
         }
         catch (Exception e)
         {
             S.LastJob = job with { State = TrainingJobView.Failed, Error = e.Message, FinishedAt = clock.GetUtcNow() };
             await state.WriteStateAsync();
+            await backlog.LeaveAsync(Backlog.TrainingJob(job.JobId));
             await slots.ReleaseAsync(Id);
             throw;
         }
@@ -91,7 +96,11 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
 
     public async Task CompleteTrainingAsync(string jobId, TrainedVersion? trained, string? error, bool cancelled)
     {
-        if (S.LastJob is not { State: TrainingJobView.Running } job || job.JobId != jobId) return; // a job already given up on
+        if (S.LastJob is not { State: TrainingJobView.Running } job || job.JobId != jobId)
+        {
+            await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId)); // a job already given up on has ended all the same
+            return;
+        }
         var now = clock.GetUtcNow();
         if (trained is not null)
         {
@@ -101,6 +110,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         }
         else S.LastJob = job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error, FinishedAt = now };
         await state.WriteStateAsync();
+        await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId));
         await Slots(S.JobRequestedBy).ReleaseAsync(Id);
     }
 

@@ -13,6 +13,7 @@ public abstract class ModelTrainerGrain(ILocalSiloDetails silo, IOptions<ModelOp
     private TrainingJobView? _job;
     private CancellationTokenSource? _cancellation;
     private TrainingProgress _progress;
+    private BacklogHold? _backlog;
 
     public Task StartAsync(string jobId, int version, ModelTrainingRequest request)
     {
@@ -22,6 +23,9 @@ public abstract class ModelTrainerGrain(ILocalSiloDetails silo, IOptions<ModelOp
             $"running on {silo.SiloAddress}", null, null, clock.GetUtcNow(), null);
         _cancellation = new CancellationTokenSource();
         this.DelayDeactivation(TimeSpan.FromHours(12));
+        // The model grain counted the job when it queued it; this silo renews it while it trains here.
+        _backlog = new BacklogHold(GrainFactory, Backlog.TrainingJob(jobId), Backlog.TrainingKind(request.Kind));
+        _backlog.RenewWhileRunning(this);
         _ = RunAsync(_job, version, request, spec, _cancellation.Token);
         return Task.CompletedTask;
     }
@@ -72,6 +76,11 @@ public abstract class ModelTrainerGrain(ILocalSiloDetails silo, IOptions<ModelOp
             _cancellation?.Dispose();
             _cancellation = null;
             _progress = default;
+        }
+        if (_backlog is { } backlog)
+        {
+            _backlog = null;
+            await backlog.StopRenewingAsync(); // before the model grain's leave, so no renewal arrives after it
         }
         await GrainFactory.GetGrain<IModelGrain>(job.Model).CompleteTrainingAsync(job.JobId, trained, error, cancelled);
     }

@@ -23,7 +23,7 @@ public sealed class PatternValidatorState
 }
 
 public sealed class PatternValidatorGrain([PersistentState("pattern-validator")] IPersistentState<PatternValidatorState> state,
-    IOptions<ModelOptions> options, TimeProvider clock) : Grain, IPatternValidatorGrain
+    IOptions<ModelOptions> options, InferenceBacklog inference, TimeProvider clock) : Grain, IPatternValidatorGrain
 {
     private Ensemble? _ensemble;
     private ModelEvidenceView[] _evidence = [];
@@ -48,7 +48,7 @@ public sealed class PatternValidatorGrain([PersistentState("pattern-validator")]
     {
         var cfg = state.State.Config ?? throw new NotFoundException("pattern validator", this.GetPrimaryKeyString());
         var ensemble = await EnsembleAsync(cfg);
-        var predictions = await Task.WhenAll(_evidence.Select(e => ModelNames.Inference(GrainFactory, e.Model, e.Kind).PredictAsync(input)));
+        var predictions = await Task.WhenAll(_evidence.Select(e => inference.PredictAsync(GrainFactory, e.Model, e.Kind, input)));
         var verdict = ensemble.Judge(predictions.Select(p => p.Score).ToArray());
         TradingMetrics.Verdicts.Add(1, TradingMetrics.Tag("outcome", verdict.Passed ? "passed" : "vetoed"));
         var votes = predictions.Select((p, i) => new ValidatorVote(p.Model, p.Version, p.Hash, p.Score, verdict.Calibrated[i],
