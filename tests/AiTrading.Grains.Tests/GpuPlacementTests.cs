@@ -12,7 +12,7 @@ namespace AiTrading.Grains.Tests;
 /// <summary>Network grains on GPU silos only: a two-silo cluster with one silo marked, and one without any under each policy.</summary>
 public sealed class GpuPlacementTests
 {
-    private static async Task<InProcessTestCluster> StartAsync(short silos, Func<int, IReadOnlyDictionary<string, string?>> configuration)
+    internal static async Task<InProcessTestCluster> StartAsync(short silos, Func<int, IReadOnlyDictionary<string, string?>> configuration)
     {
         var next = 0;
         var builder = new InProcessTestClusterBuilder(silos);

@@ -21,10 +21,16 @@ public static class ModelTestData
 
     public static async Task<TrainingJobView> TrainedAsync(IModelGrain model, ModelTrainingRequest request)
     {
-        var job = await model.TrainAsync(request);
+        var last = await FinishedAsync(model, await model.TrainAsync(request));
+        last.State.ShouldBe(TrainingJobView.Completed, last.Error);
+        return last;
+    }
+
+    /// <summary>The job's view once it has ended (completed, failed or cancelled).</summary>
+    public static async Task<TrainingJobView> FinishedAsync(IModelGrain model, TrainingJobView job)
+    {
         TrainingJobView? last = job;
         await Eventually.True(async () => (last = await model.GetJobAsync())!.State != TrainingJobView.Running, $"training job {job.JobId} to finish", TimeSpan.FromMinutes(2));
-        last!.State.ShouldBe(TrainingJobView.Completed, last.Error);
-        return last;
+        return last!;
     }
 }

@@ -29,6 +29,8 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
     /// <summary>How long a job's slot is held at most: a silo that dies mid-job cannot hold it for ever.</summary>
     private static readonly TimeSpan SlotLease = TimeSpan.FromHours(12);
 
+    private GpuWaiter? _gpuWait;
+
     private string Id => this.GetPrimaryKeyString();
     private ModelRegistryState S => state.State;
 
@@ -36,12 +38,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
     {
         // A job still running in the stored state lost its trainer with the silo that ran it.
         if (S.LastJob is { State: TrainingJobView.Running } job)
-        {
-            S.LastJob = job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped", FinishedAt = clock.GetUtcNow() };
-            await state.WriteStateAsync(cancellationToken);
-            await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(job.JobId));
-            await Slots(S.JobRequestedBy).ReleaseAsync(Id);
-        }
+            await EndAsync(job with { State = TrainingJobView.Failed, Error = "interrupted: the silo running the job stopped" });
     }
 
     public async Task<TrainingJobView> TrainAsync(ModelTrainingRequest request)
@@ -62,19 +59,23 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).RegisterAsync(Id);
         this.DelayDeactivation(TimeSpan.FromHours(12));
-        var backlog = Backlog.Grain(GrainFactory);
         try
         {
             // Counted from here (queued, then running) until its trainer ends; the trainer renews it meanwhile.
-            await backlog.EnterAsync(Backlog.TrainingJob(job.JobId), Backlog.TrainingKind(job.Kind), Backlog.Lease);
+            await Backlog.Grain(GrainFactory).EnterAsync(Backlog.TrainingJob(job.JobId), Backlog.TrainingKind(job.Kind), Backlog.Lease);
             await Trainer(job.Kind).StartAsync(job.JobId, version, request);
+        }
+        catch (NoGpuSiloException) when (options.Value.WithoutGpu == WithoutGpu.Wait)
+        {
+            // Queued, and counted in the GPU backlog, until a GPU silo joins: that is what scales the GPU pool up.
+            S.LastJob = job = job with { Stage = GpuWaiter.Stage };
+            await state.WriteStateAsync();
+            _gpuWait = new GpuWaiter(this, GrainFactory, job.JobId, options.Value, clock, () => Trainer(job.Kind).StartAsync(job.JobId, version, request),
+                started: () => StopWaitingAsync(job with { Stage = "queued" }), failed: error => StopWaitingAsync(job with { State = TrainingJobView.Failed, Error = error }));
         }
         catch (Exception e)
         {
-            S.LastJob = job with { State = TrainingJobView.Failed, Error = e.Message, FinishedAt = clock.GetUtcNow() };
-            await state.WriteStateAsync();
-            await backlog.LeaveAsync(Backlog.TrainingJob(job.JobId));
-            await slots.ReleaseAsync(Id);
+            await EndAsync(job with { State = TrainingJobView.Failed, Error = e.Message });
             throw;
         }
         return job;
@@ -82,7 +83,7 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
 
     public async Task<TrainingJobView?> GetJobAsync()
     {
-        if (S.LastJob is not { State: TrainingJobView.Running } job) return S.LastJob;
+        if (S.LastJob is not { State: TrainingJobView.Running } job || _gpuWait is not null) return S.LastJob;
         return await Trainer(job.Kind).GetProgressAsync(job.JobId) ?? job;
     }
 
@@ -90,6 +91,11 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
     {
         if (S.LastJob is not { State: TrainingJobView.Running } job)
             throw new ConflictException($"model '{Id}' has no training job running");
+        if (_gpuWait is not null)
+        {
+            await StopWaitingAsync(job with { State = TrainingJobView.Cancelled, Stage = "cancelled" });
+            return S.LastJob;
+        }
         await Trainer(job.Kind).CancelAsync(job.JobId);
         return job with { Stage = "cancelling" };
     }
@@ -101,16 +107,35 @@ public sealed class ModelGrain([PersistentState("model-registry")] IPersistentSt
             await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId)); // a job already given up on has ended all the same
             return;
         }
-        var now = clock.GetUtcNow();
-        if (trained is not null)
+        if (trained is null)
         {
-            var version = trained with { Version = trained.Version with { Version = S.Versions.Count + 1, Model = Id } };
-            S.Versions.Add(version);
-            S.LastJob = job with { State = TrainingJobView.Completed, Step = job.Steps, Stage = "done", Version = version.Version.Version, FinishedAt = now };
+            await EndAsync(job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error });
+            return;
         }
-        else S.LastJob = job with { State = cancelled ? TrainingJobView.Cancelled : TrainingJobView.Failed, Error = error, FinishedAt = now };
+        var version = trained with { Version = trained.Version with { Version = S.Versions.Count + 1, Model = Id } };
+        S.Versions.Add(version);
+        await EndAsync(job with { State = TrainingJobView.Completed, Step = job.Steps, Stage = "done", Version = version.Version.Version });
+    }
+
+    /// <summary>The job waiting for a GPU silo has started (<paramref name="next"/> still running) or ended.</summary>
+    private async Task StopWaitingAsync(TrainingJobView next)
+    {
+        _gpuWait?.Dispose();
+        _gpuWait = null;
+        if (next.State != TrainingJobView.Running) await EndAsync(next);
+        else
+        {
+            S.LastJob = next;
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Records how the job ended, takes it out of the backlog and frees its caller's training slot.</summary>
+    private async Task EndAsync(TrainingJobView ended)
+    {
+        S.LastJob = ended with { FinishedAt = clock.GetUtcNow() };
         await state.WriteStateAsync();
-        await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(jobId));
+        await Backlog.Grain(GrainFactory).LeaveAsync(Backlog.TrainingJob(ended.JobId));
         await Slots(S.JobRequestedBy).ReleaseAsync(Id);
     }
 
