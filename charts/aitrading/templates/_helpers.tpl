@@ -229,6 +229,9 @@ spec:
             {{- if .gpu }}
             - name: AITRADING__Models__Gpu
               value: "true"
+            {{- else if $root.Values.gpuSilo.enabled }}
+            - name: AITRADING__Models__WithoutGpu
+              value: {{ $root.Values.gpuSilo.withoutGpu | quote }}
             {{- end }}
             {{- include "aitrading.postgresEnv" $root | nindent 12 }}
             {{- range $venue, $terminal := $root.Values.mt5.terminals }}

@@ -321,6 +321,22 @@ public sealed class ChartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_a_gpu_pool_cpu_silos_keep_network_training_waiting_for_a_gpu_silo()
+    {
+        string? WithoutGpu(RenderedChart chart, string component) =>
+            chart.Environment(chart.Get<V1Deployment>(RenderedChart.NameOf(component)).Spec.Template, "silo", SecretValue, PodFields).GetValueOrDefault("AITRADING__Models__WithoutGpu");
+        var keda = Rendered("keda-values.yaml");
+        WithoutGpu(keda, "silo-cpu").ShouldBe("Wait", "jobs queued while the GPU pool is at zero are what KEDA scales it up for");
+        WithoutGpu(keda, "silo-gpu").ShouldBeNull();
+        WithoutGpu(Rendered("gpu-values.yaml"), "silo-cpu").ShouldBe("Wait");
+        WithoutGpu(Rendered("default"), "silo-cpu").ShouldBeNull("without a GPU pool the silos' own default holds");
+
+        WithoutGpu(RenderedChart.Render("gpu-values.yaml", WriteValues("gpuSilo:\n  withoutGpu: Refuse\n")), "silo-cpu").ShouldBe("Refuse");
+        var unknown = WriteValues("gpuSilo:\n  withoutGpu: Later\n");
+        Should.Throw<ChartRenderException>(() => RenderedChart.RenderText([unknown])).Message.ShouldContain("withoutGpu");
+    }
+
+    [Fact]
     public void The_gpu_placement_is_overridable()
     {
         var chart = Rendered("gpu-values.yaml");
