@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using AiTrading.Contracts;
+using AiTrading.Hosting;
 using AiTrading.Grains;
 using AiTrading.Silo;
 using Microsoft.Extensions.Configuration;
