@@ -118,6 +118,9 @@ public static class SiloHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1));
         Configure(builder, settings, web: true);
         builder.Services.AddHealthChecks().AddCheck<ActiveSiloCheck>("silo", tags: [Readiness.Tag]).AddDependencyChecks(builder.Configuration);
+        // The web server starts after every other hosted service by default, so after the silo has joined; the probes
+        // must answer while it waits for PostgreSQL or Kafka and joins. (ConfigureContainer runs once the server is added.)
+        builder.Host.ConfigureContainer<IServiceCollection>((_, services) => StartServerFirst(services));
         var app = builder.Build();
         app.MapProbes();
         app.MapAiTradingMetrics();
@@ -145,6 +148,14 @@ public static class SiloHost
         builder.Services.AddSingleton(new LiveFeedSettings { StartDemoStrategies = settings.Demo });
         builder.Services.AddSingleton<LiveFeedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedService>());
+    }
+
+    private static void StartServerFirst(IServiceCollection services)
+    {
+        var server = services.LastOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "GenericWebHostService")
+            ?? throw new InvalidOperationException("the web server's hosted service was not found");
+        services.Remove(server);
+        services.Insert(0, server);
     }
 
     /// <summary>Grain calls carry the caller's trace (Orleans' activity propagation) and stream deliveries the publisher's.</summary>
