@@ -1,5 +1,5 @@
 using AiTrading.Gateway;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using AiTrading.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -9,15 +9,8 @@ using Microsoft.Extensions.Hosting;
 namespace AiTrading.Cli;
 
 /// <summary>What `aitrading run|silo|gateway` were asked for.</summary>
-public sealed record HostSettings
+public sealed record HostSettings : FeedSettings
 {
-    public const string NoFeed = SiloHostSettings.NoFeed;
-    public string Feed { get; init; } = "synthetic";
-    public IReadOnlyList<string> Symbols { get; init; } = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
-    public string? Path { get; init; }
-    public double Speed { get; init; } = 60;
-    public int Seed { get; init; } = 42;
-    public bool Demo { get; init; } = true;
     public GatewayOptions Gateway { get; init; } = new();
     public int SiloPort { get; init; } = 11111;
     public int SiloGatewayPort { get; init; } = 30000;
@@ -32,9 +25,8 @@ public sealed record HostSettings
     /// <summary>The start banner and status lines of `aitrading run`; null (embedded in tests) prints neither.</summary>
     public ConsoleSettings? Console { get; init; }
 
-    public SiloHostSettings Silo => new()
+    public SiloHostSettings Silo => new(this)
     {
-        Feed = Feed, Symbols = Symbols, Path = Path, Speed = Speed, Seed = Seed, Demo = Demo,
         SiloPort = SiloPort, GatewayPort = SiloGatewayPort, HttpPort = SiloHttpPort,
         Configuration = Configuration, Tracing = Tracing, LogFormat = LogFormat,
     };
@@ -76,5 +68,5 @@ public static class Hosting
     /// <summary>appsettings.json (beside the program, then the working directory) and AITRADING__ variables, for commands without a host.</summary>
     public static IConfiguration ReadConfiguration() => HostConfiguration.Read();
 
-    public static IReadOnlyList<string> ParseSymbols(string text) => SiloHostSettings.ParseSymbols(text);
+    public static IReadOnlyList<string> ParseSymbols(string text) => FeedSettings.ParseSymbols(text);
 }

@@ -1,5 +1,5 @@
 using AiTrading.Gateway;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 
 // `aitrading-gateway` serves the HTTP and gRPC APIs until SIGTERM, as an Orleans client of the cluster.
 return await HostExit.RunAsync(async () =>

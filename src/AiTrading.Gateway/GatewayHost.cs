@@ -1,5 +1,5 @@
 using AiTrading.Gateway.Security;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

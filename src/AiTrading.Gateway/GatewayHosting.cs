@@ -5,7 +5,7 @@ using AiTrading.Gateway.Apis;
 using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
 using AiTrading.Gateway.Security;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,4 @@
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using AiTrading.Silo;
 using AiTrading.Storage.Postgres;
 using Microsoft.Extensions.Hosting;

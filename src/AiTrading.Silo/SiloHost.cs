@@ -4,7 +4,7 @@ using AiTrading.Connectors.Feeds;
 using AiTrading.Contracts;
 using AiTrading.Core;
 using AiTrading.Core.MarketData;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using AiTrading.Storage.Postgres;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -18,13 +18,9 @@ using Orleans.Runtime;
 
 namespace AiTrading.Silo;
 
-/// <summary>
-/// What one silo process runs (configuration section "Silo" for the `aitrading-silo` executable; the CLI fills it from
-/// its options): the feed, the Orleans ports, and the HTTP port of its probes and metrics.
-/// </summary>
-public sealed record SiloHostSettings
+/// <summary>The market data feed a silo runs, and whether it starts the demo strategies.</summary>
+public record FeedSettings
 {
-    public const string Section = "Silo";
     public const string NoFeed = "none";
     public string Feed { get; init; } = "synthetic";
     public IReadOnlyList<string> Symbols { get; init; } = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"];
@@ -32,6 +28,35 @@ public sealed record SiloHostSettings
     public double Speed { get; init; } = 60;
     public int Seed { get; init; } = 42;
     public bool Demo { get; init; } = true;
+
+    public IMarketDataFeed CreateFeed() => Feed switch
+    {
+        "synthetic" => new SyntheticFeed(new SyntheticFeedOptions { Symbols = Symbols, Seed = Seed, Speed = Speed }),
+        "csv" => new CsvReplayFeed(new CsvReplayOptions
+        {
+            Path = Path ?? throw new ValidationException("path", "is required with --feed csv"),
+            Symbol = Symbols.Count == 1 ? Symbols[0] : null,
+            Speed = Speed,
+        }),
+        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic, csv or none)"),
+    };
+
+    public static IReadOnlyList<string> ParseSymbols(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(InstrumentCatalog.NormalizeSymbol).ToList();
+}
+
+/// <summary>
+/// What one silo process runs (configuration section "Silo" for the `aitrading-silo` executable; the CLI fills it from
+/// its options): the feed, the Orleans ports, and the HTTP port of its probes and metrics.
+/// </summary>
+public sealed record SiloHostSettings : FeedSettings
+{
+    public const string Section = "Silo";
+
+    public SiloHostSettings() { }
+
+    public SiloHostSettings(FeedSettings feed) : base(feed) { }
+
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
     /// <summary>/healthz, /readyz and /metrics, anonymous, nothing else; 0 serves no HTTP.</summary>
@@ -84,21 +109,6 @@ public sealed record SiloHostSettings
         if (errors.Count > 0) throw new ValidationException(errors);
         return settings;
     }
-
-    public IMarketDataFeed CreateFeed() => Feed switch
-    {
-        "synthetic" => new SyntheticFeed(new SyntheticFeedOptions { Symbols = Symbols, Seed = Seed, Speed = Speed }),
-        "csv" => new CsvReplayFeed(new CsvReplayOptions
-        {
-            Path = Path ?? throw new ValidationException("path", "is required with --feed csv"),
-            Symbol = Symbols.Count == 1 ? Symbols[0] : null,
-            Speed = Speed,
-        }),
-        _ => throw new ValidationException("feed", $"'{Feed}' is not a feed (use synthetic, csv or none)"),
-    };
-
-    public static IReadOnlyList<string> ParseSymbols(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(InstrumentCatalog.NormalizeSymbol).ToList();
 }
 
 /// <summary>The one way a silo process is built: by `aitrading-silo`, `aitrading silo`, and (its silo part) `aitrading run`.</summary>

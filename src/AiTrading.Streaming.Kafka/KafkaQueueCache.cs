@@ -65,18 +65,6 @@ internal sealed class KafkaQueueCache(int capacity, TimeSpan rewindWindow, TimeP
         return purged is not null;
     }
 
-    /// <summary>
-    /// Offsets of the cached messages every cursor has moved past, so delivered to every subscriber, that still wait in
-    /// the rewind window; a queue handed over at shutdown commits them with the purged ones.
-    /// </summary>
-    public IEnumerable<long> DeliveredOffsets()
-    {
-        var delivered = long.MaxValue;
-        foreach (var cursor in cursors) delivered = Math.Min(delivered, cursor.DeliveredBefore);
-        for (var node = entries.First; node is not null && node.Value.Number < delivered; node = node.Next)
-            yield return node.Value.Batch.Offset;
-    }
-
     /// <summary>The cached message at <paramref name="offset"/>, for the dead-letter handler.</summary>
     public KafkaBatchContainer? Find(long offset)
     {

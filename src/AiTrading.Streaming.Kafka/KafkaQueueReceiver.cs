@@ -9,8 +9,8 @@ namespace AiTrading.Streaming.Kafka;
 /// queue balancer decides who reads it, not Kafka's group protocol) and starts at the group's committed offset.
 /// Offsets are stored only when the agent reports messages delivered (purged from the cache) or a poison message is
 /// safely in the dead-letter topic, always the lowest offset not yet done, so a commit never covers a message that
-/// was not handled (at least once). librdkafka commits stored offsets every <see cref="KafkaStreamOptions.CommitInterval"/>;
-/// a queue handed over (rebalance, graceful shutdown) commits everything delivered, cached or purged.
+/// was not handled (at least once). librdkafka commits stored offsets every <see cref="KafkaStreamOptions.CommitInterval"/>
+/// and on shutdown.
 /// </summary>
 internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId queue, ILogger logger) : IQueueAdapterReceiver
 {
@@ -91,13 +91,6 @@ internal sealed class KafkaQueueReceiver(KafkaAdapterFactory factory, QueueId qu
 
     public Task Shutdown(TimeSpan timeout)
     {
-        // A graceful stop commits what every subscriber has received, the rewind window included, so the next owner
-        // neither loses nor repeats it; what is in delivery now stays uncommitted and is delivered again (at least once).
-        if (factory.CacheOf(queue) is { } cache)
-        {
-            foreach (var offset in cache.DeliveredOffsets()) pending.Remove(offset);
-            StoreProgress();
-        }
         var closing = consumer;
         consumer = null;
         if (closing is null) return Task.CompletedTask;

@@ -1,6 +1,6 @@
 using System.Net;
 using AiTrading.Core;
-using AiTrading.Hosting;
+using AiTrading.Hosts;
 using AiTrading.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +79,7 @@ public sealed class KubernetesHostingTests(PublishedExecutables published)
         var environment = ChartEnvironment.Silo(new ChartValues
         {
             PostgresConnectionString = "Host=127.0.0.1;Port=1;Username=none;Database=none", SigningKeyFile = "unused",
-            SiloHttpPort = TcpGate.FreePort(), SiloPort = TcpGate.FreePort(), SiloGatewayPort = TcpGate.FreePort(),
+            SiloHttpPort = LatePort.FreePort(), SiloPort = LatePort.FreePort(), SiloGatewayPort = LatePort.FreePort(),
         });
         environment["AITRADING_HOME"] = work;
         environment["KUBERNETES_SERVICE_HOST"] = "10.96.0.1";

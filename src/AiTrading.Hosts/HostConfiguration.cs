@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;
 
-namespace AiTrading.Hosting;
+namespace AiTrading.Hosts;
 
 /// <summary>`--log-format`: text for a person at a terminal, JSON (one object a line) for log collectors.</summary>
 public static class LogFormats

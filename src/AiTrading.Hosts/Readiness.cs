@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace AiTrading.Hosting;
+namespace AiTrading.Hosts;
 
 /// <summary>
 /// The probes of every host: /healthz (the process answers) and /readyz (every check tagged <see cref="Tag"/>). Besides

@@ -13,7 +13,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace AiTrading.Hosting;
+namespace AiTrading.Hosts;
 
 /// <summary>Which process the telemetry describes: it decides where metrics are served.</summary>
 public enum TelemetryRole { Embedded, Silo, Gateway }
