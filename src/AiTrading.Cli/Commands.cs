@@ -31,6 +31,7 @@ public static class Commands
     private static readonly Option<string> Bind = new("--bind") { Description = "address the gateway listens on", DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<int> SiloPort = new("--silo-port") { Description = "silo-to-silo port", DefaultValueFactory = _ => 11111 };
     private static readonly Option<int> SiloGatewayPort = new("--silo-gateway-port") { Description = "port Orleans clients (gateways) connect to", DefaultValueFactory = _ => 30000 };
+    private static readonly Option<int> SiloHttpPort = new("--silo-http-port") { Description = "port of the silo's /healthz, /readyz and /metrics (0: none)", DefaultValueFactory = _ => 0 };
     private static readonly Option<string?> LogFormat = new("--log-format") { Description = "console log format: text, or json (one object a line, for log collectors); default: Logging:Console:FormatterName, else text" };
     private static readonly Option<double> StatusInterval = new("--status-interval") { Description = "seconds between status lines (0: none)", DefaultValueFactory = _ => 5 };
 
@@ -54,10 +55,10 @@ public static class Commands
     private static Command Silo()
     {
         var command = new Command("silo", "Run a silo with the feed (no gateway); gateways connect on --silo-gateway-port.")
-            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, SiloPort, SiloGatewayPort, LogFormat };
+            { Feed, Symbols, DataPath, Speed, Seed, NoDemo, SiloPort, SiloGatewayPort, SiloHttpPort, LogFormat };
         command.SetAction((result, token) => Guarded(async () =>
         {
-            using var host = Hosting.BuildSilo(Settings(result));
+            using var host = Hosting.BuildSilo(Settings(result) with { SiloHttpPort = result.GetValue(SiloHttpPort) });
             await host.RunAsync(token);
         }));
         return command;
@@ -84,12 +85,7 @@ public static class Commands
         var command = new Command("migrate", "Apply the PostgreSQL schema migrations (silos also apply them at start); safe to run concurrently.") { connection };
         command.SetAction((result, token) => Guarded(async () =>
         {
-            var connectionString = result.GetValue(connection) ?? Hosting.ReadConfiguration().GetConnectionString(ProviderSettings.PostgresConnectionName)
-                ?? throw new ValidationException(ProviderSettings.PostgresConnectionKey, "is not set: pass --connection-string or set AITRADING__ConnectionStrings__Postgres");
-            var applied = await PostgresMigrations.ApplyAsync(connectionString, cancellationToken: token);
-            Console.WriteLine(applied.Count == 0
-                ? $"database is up to date ({PostgresMigrations.Scripts.Count} migrations)"
-                : $"applied {applied.Count} of {PostgresMigrations.Scripts.Count} migrations: {string.Join(", ", applied)}");
+            Console.WriteLine(await AiTrading.Silo.SiloHost.MigrateAsync(result.GetValue(connection), Hosting.ReadConfiguration(), token));
         }));
         return command;
     }

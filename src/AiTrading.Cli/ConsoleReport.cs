@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using AiTrading.Contracts;
 using AiTrading.Grains;
+using AiTrading.Hosts;
 using AiTrading.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

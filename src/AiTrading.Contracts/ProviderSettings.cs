@@ -28,6 +28,8 @@ public sealed class ClusteringSettings
     /// </summary>
     public int DirectoryCacheSize { get; init; } = DefaultDirectoryCacheSize;
     public const int DefaultDirectoryCacheSize = 20_000;
+    /// <summary>Orleans' Kubernetes hosting for a silo: true or false when set, else on when the silo runs in a pod (docs/kubernetes-hosting.md).</summary>
+    public bool? Kubernetes { get; init; }
 
     public static ClusteringSettings From(IConfiguration configuration)
     {
@@ -37,9 +39,16 @@ public sealed class ClusteringSettings
         var cacheSize = DefaultDirectoryCacheSize;
         if (section["DirectoryCacheSize"] is { } text && (!int.TryParse(text, out cacheSize) || cacheSize is < 1_000 or > 10_000_000))
             errors.Add(new($"{Section}:DirectoryCacheSize", $"must be a whole number between 1000 and 10000000 (got '{text}')"));
+        bool? kubernetes = null;
+        if (section["Kubernetes"] is { Length: > 0 } flag)
+        {
+            if (bool.TryParse(flag, out var on)) kubernetes = on;
+            else errors.Add(new($"{Section}:Kubernetes", $"must be true or false (got '{flag}')"));
+        }
         var settings = new ClusteringSettings
         {
             Provider = provider,
+            Kubernetes = kubernetes,
             ClusterId = section["ClusterId"] ?? "aitrading",
             ServiceId = section["ServiceId"] ?? "aitrading",
             AdvertisedAddress = section["AdvertisedAddress"] ?? "127.0.0.1",

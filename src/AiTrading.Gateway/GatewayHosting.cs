@@ -6,10 +6,10 @@ using AiTrading.Gateway.Grpc;
 using AiTrading.Gateway.Mt5;
 using AiTrading.Gateway.Scaling;
 using AiTrading.Gateway.Security;
+using AiTrading.Hosts;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -38,7 +38,7 @@ public static class GatewayHosting
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(); // the standard grpc.health.v1 service, answering from the checks below
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]).AddDependencyChecks(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Readiness.Tag]).AddDependencyChecks(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -83,8 +83,7 @@ public static class GatewayHosting
         app.MapGrpcReflectionService().RequireAuthorization(Policies.Read);
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapAiTradingScaler();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness }).AllowAnonymous();
+        app.MapProbes();
         return app;
     }
 
@@ -119,13 +118,6 @@ public static class GatewayHosting
             ? client.AddKafkaStreams(StreamNames.Provider, kafka => kafka.Bind(configuration))
             : client.AddMemoryStreams(StreamNames.Provider, b => b.ConfigurePartitioning(streams.Queues));
     }
-
-    /// <summary>Each check's verdict and why, so an operator sees which dependency holds readiness back (no secrets in the descriptions).</summary>
-    private static Task WriteReadiness(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
-    {
-        status = report.Status.ToString(),
-        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-    });
 
     private sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
     {

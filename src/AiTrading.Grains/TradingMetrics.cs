@@ -13,7 +13,7 @@ namespace AiTrading.Grains;
 /// </summary>
 public static class TradingMetrics
 {
-    public const string MeterName = "AiTrading";
+    public const string MeterName = Contracts.MeterNames.Platform;
 
     /// <summary>Latency buckets in seconds, from half a millisecond (an order's path in one silo) to ten seconds (a stalled stream).</summary>
     private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -19,19 +19,28 @@ public static class SiloHosting
 
     /// <summary>
     /// Membership as configured (<see cref="ClusteringSettings"/>): localhost clustering by default, or the
-    /// PostgreSQL membership table, with the membership timings of the "Clustering:Membership" section.
+    /// PostgreSQL membership table, with the membership timings of the "Clustering:Membership" section; in a pod,
+    /// with Orleans' Kubernetes hosting (<see cref="KubernetesPod"/>).
     /// </summary>
     public static ISiloBuilder UseAiTradingClustering(this ISiloBuilder silo, IConfiguration configuration, int siloPort, int gatewayPort)
     {
         var clustering = ClusteringSettings.From(configuration);
+        var pod = KubernetesPod.Detect(clustering, Environment.GetEnvironmentVariable);
         if (clustering.Provider == ProviderKind.Memory)
             return silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: clustering.ServiceId, clusterId: clustering.ClusterId);
-        silo.Configure<ClusterOptions>(o =>
+        if (pod is not null)
         {
-            o.ClusterId = clustering.ClusterId;
-            o.ServiceId = clustering.ServiceId;
-        });
-        silo.ConfigureEndpoints(System.Net.IPAddress.Parse(clustering.AdvertisedAddress), siloPort, gatewayPort);
+            silo.UseAiTradingKubernetes(pod, siloPort, gatewayPort);
+        }
+        else
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clustering.ClusterId;
+                o.ServiceId = clustering.ServiceId;
+            });
+            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(clustering.AdvertisedAddress), siloPort, gatewayPort);
+        }
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusteringSettings.Section}:Membership"));
         return silo.UsePostgresClustering(clustering.ConnectionString!);
     }

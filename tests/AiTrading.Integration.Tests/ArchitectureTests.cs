@@ -34,6 +34,14 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void What_every_host_shares_pulls_in_neither_grains_nor_ML()
+    {
+        foreach (var assembly in new[] { "AiTrading.Hosts", "AiTrading.Gateway" })
+            References(assembly).ShouldNotContain(name => name.StartsWith("AiTrading.ML") || name.StartsWith("Microsoft.ML") || name.StartsWith("TorchSharp")
+                                                         || name == "AiTrading.Grains" || name == "AiTrading.Silo", assembly);
+    }
+
+    [Fact]
     public void Grains_do_not_depend_on_hosting()
     {
         var references = References("AiTrading.Grains");

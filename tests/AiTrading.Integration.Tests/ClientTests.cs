@@ -254,63 +254,6 @@ public sealed class ClientTests(GatewayFixture fixture)
         }
     }
 
-    /// <summary>A loopback port nothing listens on until <see cref="Open"/>, which then forwards every connection to the gateway.</summary>
-    private sealed class LatePort : IAsyncDisposable
-    {
-        private readonly int _port = GatewayFixture.FreePort();
-        private readonly CancellationTokenSource _stop = new();
-        private TcpListener? _listener;
-
-        public string Address => $"http://127.0.0.1:{_port}";
-
-        public void Open(int target)
-        {
-            _listener = new TcpListener(IPAddress.Loopback, _port);
-            _listener.Start();
-            _ = AcceptAsync(_listener, target);
-        }
-
-        private async Task AcceptAsync(TcpListener listener, int target)
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient inbound;
-                try
-                {
-                    inbound = await listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-                _ = ForwardAsync(inbound, target);
-            }
-        }
-
-        private async Task ForwardAsync(TcpClient inbound, int target)
-        {
-            using var _ = inbound;
-            using var outbound = new TcpClient();
-            try
-            {
-                await outbound.ConnectAsync(IPAddress.Loopback, target, _stop.Token);
-                var (a, b) = (inbound.GetStream(), outbound.GetStream());
-                await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
-            {
-                // Either side went away: the connection ends.
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            _listener?.Stop();
-            return ValueTask.CompletedTask;
-        }
-    }
-
     /// <summary>A port that takes connections (the kernel's backlog) and never answers: every call on it runs into its deadline.</summary>
     private sealed class SilentPort : IDisposable
     {

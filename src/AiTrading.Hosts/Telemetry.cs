@@ -1,6 +1,5 @@
+using AiTrading.Contracts;
 using AiTrading.Core;
-using AiTrading.Gateway.Security;
-using AiTrading.Grains;
 using AiTrading.Streaming.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,14 +13,15 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace AiTrading.Cli;
+namespace AiTrading.Hosts;
 
 /// <summary>Which process the telemetry describes: it decides where metrics are served.</summary>
 public enum TelemetryRole { Embedded, Silo, Gateway }
 
 /// <summary>
 /// Traces and metrics (configuration section "Telemetry"). Metrics: the gateway (and the embedded process) serve them
-/// at /metrics; a silo on its own serves them only when <see cref="MetricsPort"/> is set. Traces: recorded only when
+/// at /metrics; a silo on its own serves them at /metrics of its HTTP port (Silo:HttpPort), or, without one, only when
+/// <see cref="MetricsPort"/> is set. Traces: recorded only when
 /// exported, to the OTLP endpoint of <see cref="OtlpSettings.Endpoint"/> or of the standard OTEL_EXPORTER_OTLP_ENDPOINT.
 /// </summary>
 public sealed class TelemetryOptions
@@ -87,12 +87,13 @@ public static class Telemetry
 
     /// <summary>
     /// Metrics and traces of one process. <paramref name="tracing"/> adds exporters of its own (tests: an in-memory one);
-    /// with one, traces are recorded even without OTLP.
+    /// with one, traces are recorded even without OTLP. <paramref name="web"/>: the process serves HTTP (a silo with its
+    /// HTTP port), so /metrics is one of its endpoints.
     /// </summary>
-    public static IHostApplicationBuilder AddAiTradingTelemetry(this IHostApplicationBuilder builder, TelemetryRole role, Action<TracerProviderBuilder>? tracing = null)
+    public static IHostApplicationBuilder AddAiTradingTelemetry(this IHostApplicationBuilder builder, TelemetryRole role, Action<TracerProviderBuilder>? tracing = null, bool web = true)
     {
         var options = TelemetryOptions.From(builder.Configuration);
-        var web = role != TelemetryRole.Silo;
+        web = web || role != TelemetryRole.Silo;
         var otlp = options.ExportsOtlp(builder.Configuration);
         var scraped = web || options.MetricsPort > 0;
         if (!scraped && !otlp && tracing is null) return builder;
@@ -103,7 +104,7 @@ public static class Telemetry
         if (scraped || otlp)
             telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(TradingMetrics.MeterName, OrleansMeter, "Npgsql").AddRuntimeInstrumentation();
+                metrics.AddMeter(MeterNames.Platform, OrleansMeter, "Npgsql").AddRuntimeInstrumentation();
                 if (web) metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
                 else if (options.MetricsPort > 0)
                     metrics.AddPrometheusHttpListener(listener =>
@@ -125,14 +126,8 @@ public static class Telemetry
         return builder;
     }
 
-    /// <summary>Grain calls carry the caller's trace (Orleans' activity propagation) and stream deliveries the publisher's.</summary>
-    public static ISiloBuilder AddAiTradingTracing(this ISiloBuilder silo) => silo.AddActivityPropagation().AddStreamTracing();
-
-    public static IClientBuilder AddAiTradingTracing(this IClientBuilder client) => client.AddActivityPropagation();
-
-    /// <summary>The Prometheus scrape endpoint of the gateway (and of the embedded process, which it covers whole): any role may read it.</summary>
-    public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Read);
+    /// <summary>The Prometheus scrape endpoint; the gateway requires a reading role on it, a silo's HTTP port serves it anonymously.</summary>
+    public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) => endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
 
     private static bool IsProbeOrScrape(PathString path) =>
         path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
