@@ -5,7 +5,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 ARGS ?=
 
-.PHONY: run run-cluster test build bench bench-loop clean images
+.PHONY: run run-cluster test build bench bench-loop clean images images-gpu
 
 run:
 	$(DOTNET) run --project src/AiTrading.Cli -c $(CONFIG) -- run $(ARGS)
@@ -40,15 +40,23 @@ bench:
 clean:
 	$(DOTNET) clean AiTrading.sln
 
-# The silo and gateway images (Dockerfile.silo, Dockerfile.gateway) with docker, else podman: IMAGE_PREFIX/aitrading-silo:TAG
-# and IMAGE_PREFIX/aitrading-gateway:TAG. TORCH_PACKAGE=libtorch-cuda-12.8-linux-x64 builds the GPU silo (public NuGet feed).
+# The images the Helm chart runs (charts/aitrading/values.yaml): IMAGE_PREFIX/silo, IMAGE_PREFIX/gateway and, with
+# `make images-gpu`, IMAGE_PREFIX/silo-gpu (the silo with CUDA libtorch, restored from the public NuGet feed), tagged
+# IMAGE_TAG (default: the chart's appVersion), with docker, else podman.
 IMAGE_PREFIX ?= aitrading
-IMAGE_TAG ?= latest
-TORCH_PACKAGE ?= libtorch-cpu-linux-x64
+IMAGE_TAG ?= $(shell sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' charts/aitrading/Chart.yaml)
+GPU_TORCH_PACKAGE ?= libtorch-cuda-12.8-linux-x64
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
-images:
+define require_engine
 	@if [ -z "$(CONTAINER_ENGINE)" ]; then echo "error: neither docker nor podman is installed" >&2; exit 2; fi
 	@if ! $(CONTAINER_ENGINE) info >/dev/null 2>&1; then \
 	    echo "error: $(CONTAINER_ENGINE) cannot reach its engine (is the daemon running?)" >&2; exit 2; fi
-	$(CONTAINER_ENGINE) build -f Dockerfile.silo --build-arg TORCH_PACKAGE=$(TORCH_PACKAGE) -t $(IMAGE_PREFIX)/aitrading-silo:$(IMAGE_TAG) .
-	$(CONTAINER_ENGINE) build -f Dockerfile.gateway -t $(IMAGE_PREFIX)/aitrading-gateway:$(IMAGE_TAG) .
+endef
+images:
+	$(require_engine)
+	$(CONTAINER_ENGINE) build -f Dockerfile.silo -t $(IMAGE_PREFIX)/silo:$(IMAGE_TAG) .
+	$(CONTAINER_ENGINE) build -f Dockerfile.gateway -t $(IMAGE_PREFIX)/gateway:$(IMAGE_TAG) .
+
+images-gpu:
+	$(require_engine)
+	$(CONTAINER_ENGINE) build -f Dockerfile.silo --build-arg TORCH_PACKAGE=$(GPU_TORCH_PACKAGE) -t $(IMAGE_PREFIX)/silo-gpu:$(IMAGE_TAG) .

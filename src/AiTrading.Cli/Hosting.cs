@@ -27,7 +27,8 @@ public sealed record HostSettings : FeedSettings
 
     public SiloHostSettings Silo => new(this)
     {
-        SiloPort = SiloPort, GatewayPort = SiloGatewayPort, HttpPort = SiloHttpPort,
+        // A silo the CLI starts runs on this machine: its anonymous probes and metrics stay on loopback, as the gateway's --bind does.
+        SiloPort = SiloPort, GatewayPort = SiloGatewayPort, HttpPort = SiloHttpPort, HttpBindAddress = "127.0.0.1",
         Configuration = Configuration, Tracing = Tracing, LogFormat = LogFormat,
     };
 

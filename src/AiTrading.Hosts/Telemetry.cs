@@ -20,9 +20,8 @@ public enum TelemetryRole { Embedded, Silo, Gateway }
 
 /// <summary>
 /// Traces and metrics (configuration section "Telemetry"). Metrics: the gateway (and the embedded process) serve them
-/// at /metrics; a silo on its own serves them at /metrics of its HTTP port (Silo:HttpPort), or, without one, only when
-/// <see cref="MetricsPort"/> is set. Traces: recorded only when
-/// exported, to the OTLP endpoint of <see cref="OtlpSettings.Endpoint"/> or of the standard OTEL_EXPORTER_OTLP_ENDPOINT.
+/// at /metrics; a silo on its own serves them at /metrics of its HTTP port (Silo:HttpPort; without one, metrics go
+/// only to OTLP). Traces: recorded only when exported, to the OTLP endpoint of <see cref="OtlpSettings.Endpoint"/> or of the standard OTEL_EXPORTER_OTLP_ENDPOINT.
 /// </summary>
 public sealed class TelemetryOptions
 {
@@ -31,10 +30,6 @@ public sealed class TelemetryOptions
 
     public string ServiceName { get; set; } = "aitrading";
     public OtlpSettings Otlp { get; set; } = new();
-    /// <summary>Port of a silo's own Prometheus listener (path /metrics); 0 leaves it off. Cluster-internal: it has no authentication.</summary>
-    public int MetricsPort { get; set; }
-    /// <summary>Address the silo's listener binds: an IP address, or * for every interface (a pod scraped by Prometheus).</summary>
-    public string MetricsBindAddress { get; set; } = "127.0.0.1";
 
     public sealed class OtlpSettings
     {
@@ -59,9 +54,6 @@ public sealed class TelemetryOptions
             errors.Add(new($"{Section}:Otlp:Endpoint", $"'{endpoint}' is not an http(s) URL"));
         if (Otlp.Protocol is not ("grpc" or "http/protobuf"))
             errors.Add(new($"{Section}:Otlp:Protocol", $"'{Otlp.Protocol}' is not an OTLP protocol (use grpc or http/protobuf)"));
-        if (MetricsPort is < 0 or > 65535) errors.Add(new($"{Section}:MetricsPort", $"must be between 0 and 65535 (got {MetricsPort})"));
-        if (MetricsBindAddress != "*" && !System.Net.IPAddress.TryParse(MetricsBindAddress, out _))
-            errors.Add(new($"{Section}:MetricsBindAddress", $"'{MetricsBindAddress}' is not an IP address or *"));
         return errors;
     }
 
@@ -95,24 +87,16 @@ public static class Telemetry
         var options = TelemetryOptions.From(builder.Configuration);
         web = web || role != TelemetryRole.Silo;
         var otlp = options.ExportsOtlp(builder.Configuration);
-        var scraped = web || options.MetricsPort > 0;
-        if (!scraped && !otlp && tracing is null) return builder;
+        if (!web && !otlp && tracing is null) return builder;
 
         var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource
             .AddService(options.ServiceName)
             .AddAttributes([new("aitrading.role", role.ToString().ToLowerInvariant())]));
-        if (scraped || otlp)
+        if (web || otlp)
             telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(MeterNames.Platform, OrleansMeter, "Npgsql").AddRuntimeInstrumentation();
                 if (web) metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
-                else if (options.MetricsPort > 0)
-                    metrics.AddPrometheusHttpListener(listener =>
-                    {
-                        listener.Host = options.MetricsBindAddress == "*" ? "+" : options.MetricsBindAddress;
-                        listener.Port = options.MetricsPort;
-                        listener.ScrapeEndpointPath = MetricsPath;
-                    });
                 if (otlp) metrics.AddOtlpExporter(exporter => options.ConfigureOtlp(exporter, "/v1/metrics"));
             });
         if (otlp || tracing is not null)
@@ -129,6 +113,7 @@ public static class Telemetry
     /// <summary>The Prometheus scrape endpoint; the gateway requires a reading role on it, a silo's HTTP port serves it anonymously.</summary>
     public static IEndpointConventionBuilder MapAiTradingMetrics(this IEndpointRouteBuilder endpoints) => endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
 
+    /// <summary>Probes, scrapes and the dashboard's polling (several calls a second while it is open) are not traced.</summary>
     private static bool IsProbeOrScrape(PathString path) =>
-        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/dashboard");
 }

@@ -9,12 +9,12 @@ namespace AiTrading.Integration.Tests;
 /// </summary>
 public static class LoneProcess
 {
-    /// <summary>`aitrading silo` with its metrics listener.</summary>
+    /// <summary>`aitrading silo` with its HTTP port (probes and metrics).</summary>
     public static Task<Scrape> SiloAsync(Func<Scrape, bool> ready, string what)
     {
-        var metricsPort = GatewayFixture.FreePort();
-        return ScrapeAsync(new Dictionary<string, string> { ["AITRADING__Telemetry__MetricsPort"] = $"{metricsPort}" }, metricsPort, null, ready, what,
-            "silo", "--symbols", "EURUSD", "--silo-port", $"{GatewayFixture.FreePort()}", "--silo-gateway-port", $"{GatewayFixture.FreePort()}");
+        var httpPort = GatewayFixture.FreePort();
+        return ScrapeAsync(null, httpPort, null, ready, what, "silo", "--symbols", "EURUSD", "--silo-http-port", $"{httpPort}",
+            "--silo-port", $"{GatewayFixture.FreePort()}", "--silo-gateway-port", $"{GatewayFixture.FreePort()}");
     }
 
     /// <summary>`aitrading run` on the signing key of <paramref name="tokens"/>, its gateway's /metrics read with their superuser's token.</summary>

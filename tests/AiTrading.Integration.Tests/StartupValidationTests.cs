@@ -48,12 +48,11 @@ public sealed class TelemetrySettingsTests
             {
                 ["Telemetry:Otlp:Endpoint"] = "collector:4317",
                 ["Telemetry:Otlp:Protocol"] = "udp",
-                ["Telemetry:MetricsPort"] = "70000",
-                ["Telemetry:MetricsBindAddress"] = "everywhere",
+                ["Telemetry:ServiceName"] = " ",
             },
         }));
         error.Errors.Select(e => e.Field).ShouldBe(
-            ["Telemetry:Otlp:Endpoint", "Telemetry:Otlp:Protocol", "Telemetry:MetricsPort", "Telemetry:MetricsBindAddress"]);
+            ["Telemetry:ServiceName", "Telemetry:Otlp:Endpoint", "Telemetry:Otlp:Protocol"]);
     }
 
     [Fact]
