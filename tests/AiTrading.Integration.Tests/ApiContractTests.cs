@@ -88,7 +88,7 @@ public sealed class ApiContractTests(GatewayFixture fixture)
         var refused = await Should.ThrowAsync<RpcException>(async () =>
         {
             using var anonymousReflection = new ServerReflection.ServerReflectionClient(anonymous).ServerReflectionInfo();
-            await anonymousReflection.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+            await RoleMatrixTests.SendAsync(anonymousReflection, new ServerReflectionRequest { ListServices = "" });
             await anonymousReflection.ResponseStream.MoveNext();
         });
         refused.StatusCode.ShouldBe(StatusCode.Unauthenticated);

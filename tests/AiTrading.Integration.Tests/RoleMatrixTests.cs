@@ -285,9 +285,26 @@ public sealed class RoleMatrixTests(GatewayFixture fixture) : IAsyncLifetime
     {
         using (call)
         {
+            await SendAsync(call, request);
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Writes one request and completes the request stream. A server that refuses the call answers before reading the
+    /// request and resets the stream, so the write may fail first, as Cancelled: the server's answer is the outcome.
+    /// </summary>
+    internal static async Task SendAsync<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, TRequest request)
+    {
+        try
+        {
             await call.RequestStream.WriteAsync(request);
             await call.RequestStream.CompleteAsync();
-            await call.ResponseStream.MoveNext(CancellationToken.None);
+        }
+        catch (RpcException)
+        {
+            await call.ResponseHeadersAsync.WaitAsync(TimeSpan.FromMinutes(2)); // throws the server's status when it refused
+            throw;
         }
     }
 
