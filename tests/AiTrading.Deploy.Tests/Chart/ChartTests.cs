@@ -185,6 +185,8 @@ public sealed class ChartTests(ITestOutputHelper output)
             var env = chart.Environment(pod, "silo", SecretValue, PodFields);
             env["POD_NAME"].ShouldBe(PodFields["metadata.name"]);
             env["ORLEANS_SERVICE_ID"].ShouldBe("aitrading");
+            // Without Orleans' Kubernetes hosting (Clustering:Kubernetes=false) the silo reads the same ids from configuration.
+            (env["AITRADING__Clustering__ServiceId"], env["AITRADING__Clustering__ClusterId"]).ShouldBe((env["ORLEANS_SERVICE_ID"], env["ORLEANS_CLUSTER_ID"]));
             env["AITRADING__Clustering__Provider"].ShouldBe("Postgres");
             env["AITRADING__Storage__Provider"].ShouldBe("Postgres");
             env["AITRADING__ConnectionStrings__Postgres"].ShouldBe("<aitrading/postgres-connection-string>");
