@@ -29,6 +29,7 @@ public sealed class DockerfileTests
         copied.ShouldBe(ProjectClosure(host).Order().ToList(), $"{dockerfile}: the .csproj COPY lines before `dotnet restore`");
         text.ShouldContain($"dotnet restore {host}");
         text.ShouldContain($"dotnet publish {host}");
+        text.ShouldContain("-p:ImageRuntime=linux-x64", customMessage: "the publish the image tests run (PublishedExecutables)");
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed class PublishedExecutables : IDisposable
         var output = Path.Combine(_root, name);
         var configuration = typeof(PublishedExecutables).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "publish", SharedData.Repository(project), "-c", configuration, "--no-build", "-o", output, "-nodeReuse:false" })
+        foreach (var a in new[] { "publish", SharedData.Repository(project), "-c", configuration, "--no-build", "-p:ImageRuntime=linux-x64", "-o", output, "-nodeReuse:false" })
             start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";

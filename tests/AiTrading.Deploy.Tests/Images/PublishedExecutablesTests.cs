@@ -46,6 +46,9 @@ public sealed class PublishedExecutablesTests(PublishedExecutables published, IT
         files.ShouldContain("aitrading-gateway");
         files.Where(f => forbidden.Any(name => Path.GetFileName(f).Contains(name, StringComparison.OrdinalIgnoreCase))).ShouldBeEmpty();
         File.Exists(Path.Combine(published.Silo, "runtimes", "linux-x64", "native", "libtorch_cpu.so")).ShouldBeTrue("the silo trains networks: libtorch is published");
+        foreach (var folder in new[] { published.Silo, published.Gateway })
+            Directory.GetDirectories(Path.Combine(folder, "runtimes")).Select(Path.GetFileName).ShouldAllBe(r => r == "linux-x64" || r == "linux" || r == "unix",
+                "the images run on linux-x64: other platforms' natives are left out (ImageRuntime)");
         output.WriteLine($"publish sizes: silo {Size(published.Silo) / 1_048_576} MiB, gateway {Size(published.Gateway) / 1_048_576} MiB");
     }
 
