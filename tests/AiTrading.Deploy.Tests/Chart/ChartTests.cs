@@ -339,6 +339,33 @@ public sealed class ChartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Only_kedas_namespace_reaches_the_anonymous_scaler_port()
+    {
+        var chart = Rendered("keda-values.yaml");
+        var policy = chart.Get<V1NetworkPolicy>(RenderedChart.NameOf("gateway"));
+        var gateway = chart.Get<V1Deployment>(RenderedChart.NameOf("gateway")).Spec.Template;
+        policy.Spec.PodSelector.MatchLabels.ShouldAllBe(l => gateway.Metadata.Labels[l.Key] == l.Value);
+        chart.All<V1Deployment>().Where(d => d.Metadata.Name != RenderedChart.NameOf("gateway"))
+            .Where(d => policy.Spec.PodSelector.MatchLabels.All(l => d.Spec.Template.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            .Select(d => d.Metadata.Name).ShouldBeEmpty("the policy selects the gateway's pods only");
+        policy.Spec.PolicyTypes.ShouldBe(["Ingress"]);
+
+        var declared = gateway.Spec.Containers.Single().Ports.Select(p => p.Name).ToHashSet();
+        var rules = policy.Spec.Ingress.Select(r => (From: r.FromProperty, Ports: r.Ports.Select(p => p.Port.Value).ToList())).ToList();
+        rules.SelectMany(r => r.Ports).ShouldAllBe(p => declared.Contains(p), "every port the policy names is a declared container port");
+        var open = rules.Where(r => r.From is null or { Count: 0 }).SelectMany(r => r.Ports).ToList();
+        open.ShouldBe(["http", "grpc"], ignoreOrder: true);
+        var scaler = rules.Single(r => r.Ports.Contains("scaler"));
+        scaler.Ports.ShouldBe(["scaler"]);
+        scaler.From.ShouldHaveSingleItem().NamespaceSelector.MatchLabels.ShouldBe(new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "keda" });
+
+        Rendered("default").All<V1NetworkPolicy>().ShouldBeEmpty("without KEDA there is no scaler port");
+        RenderedChart.Render("keda-values.yaml", WriteValues("keda:\n  networkPolicy: false\n")).All<V1NetworkPolicy>().ShouldBeEmpty();
+        RenderedChart.Render("keda-values.yaml", WriteValues("keda:\n  operatorNamespace: autoscaling\n")).All<V1NetworkPolicy>().Single()
+            .Spec.Ingress.Single(r => r.FromProperty is { Count: > 0 }).FromProperty.Single().NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"].ShouldBe("autoscaling");
+    }
+
+    [Fact]
     public void The_gpu_placement_is_overridable()
     {
         var chart = Rendered("gpu-values.yaml");

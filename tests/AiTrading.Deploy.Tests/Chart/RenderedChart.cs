@@ -33,6 +33,7 @@ public sealed class RenderedChart
         ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
+        ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
     };
 
     /// <summary>Custom resources and the CRD each is validated against.</summary>
