@@ -3,6 +3,8 @@ using AiTrading.Contracts;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Storage;
 
 namespace AiTrading.Grains.Tests;
 
@@ -20,17 +22,26 @@ public sealed class LostBookingFixture : ClusterFixture
 /// <summary>Fails the next bookings of the accounts it is armed for, before the portfolio sees them.</summary>
 public sealed class LostBookings : IIncomingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal), _failedWrites = new(StringComparer.Ordinal);
 
     public void Fail(string account, int times) => _failures[account] = times;
 
+    /// <summary>Fails the next write of the account's portfolio to the (memory) grain storage, before it is stored.</summary>
+    public void FailWrite(string account) => _failedWrites[account] = 1;
+
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(IPortfolioGrain.ApplyFillAsync) && context.Request.GetArgument(0) is Fill fill
-            && _failures.TryGetValue(fill.Account, out var left) && left > 0 && _failures.TryUpdate(fill.Account, left - 1, left))
+        if (context.InterfaceMethod?.Name == nameof(IPortfolioGrain.ApplyFillAsync) && context.Request.GetArgument(0) is Fill fill && Take(_failures, fill.Account))
             throw new TimeoutException($"the portfolio of {fill.Account} did not answer (its silo died)");
+        if (context.InterfaceMethod?.Name == "WriteStateAsync" && context.InterfaceName.Contains("MemoryStorageGrain", StringComparison.Ordinal)
+            && context.Request.GetArgument(0) is string key && key.StartsWith("portfolio/", StringComparison.Ordinal)
+            && _failedWrites.Keys.FirstOrDefault(a => key.EndsWith("/" + a, StringComparison.Ordinal)) is { } account && Take(_failedWrites, account))
+            throw new TimeoutException($"the store did not answer the write of {key}");
         return context.Invoke();
     }
+
+    private static bool Take(ConcurrentDictionary<string, int> failures, string account) =>
+        failures.TryGetValue(account, out var left) && left > 0 && failures.TryUpdate(account, left - 1, left);
 }
 
 public sealed class LostBookingTests(LostBookingFixture fixture) : IClassFixture<LostBookingFixture>
@@ -69,7 +80,7 @@ public sealed class LostBookingTests(LostBookingFixture fixture) : IClassFixture
         await PositionIsAsync(account, 10);
         (await AuditKindsAsync(account)).ShouldBe([AuditKinds.AccountOpened, AuditKinds.OrderAccepted, AuditKinds.Fill]);
         var order = fixture.Client.GetGrain<IOrderGrain>(retried.Order.OrderId);
-        await order.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await order.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         (await order.GetAsync())!.Fills.Count.ShouldBe(1);
         (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(10, "booked once");
     }
@@ -91,5 +102,39 @@ public sealed class LostBookingTests(LostBookingFixture fixture) : IClassFixture
         (await AuditKindsAsync(account)).ShouldBe([AuditKinds.AccountOpened, AuditKinds.OrderAccepted, AuditKinds.Fill]);
         await Eventually.True(async () => (await fixture.Client.GetGrain<IVenueGrain>("paper/LBLMT").GetWorkingAsync()).Count == 0, "the book to be empty");
         (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity.ShouldBe(500, "booked once");
+    }
+
+    /// <summary>
+    /// The portfolio booked a fill in memory and failed to store it: another writer changed its stored state (as a second
+    /// activation during a failover does), or the store did not answer. The retried booking must not be taken for done
+    /// by that memory.
+    /// </summary>
+    [Fact]
+    public async Task A_booking_the_portfolio_failed_to_store_is_booked_again_on_retry()
+    {
+        const string account = "LB-STORE";
+        var risk = await AccountAsync(account, "LBSTO");
+        (await risk.SubmitOrderAsync(new OrderRequest("s1", account, "LBSTO", OrderSide.Buy, 10))).Order.Status.ShouldBe(OrderStatus.Filled);
+        var portfolio = fixture.Client.GetGrain<IPortfolioGrain>(account);
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
+        var stored = new GrainState<PortfolioState>();
+        await storage.ReadStateAsync("portfolio", portfolio.GetGrainId(), stored);
+        await storage.WriteStateAsync("portfolio", portfolio.GetGrainId(), stored); // the live activation's version is stale now
+
+        await Should.ThrowAsync<Exception>(() => risk.SubmitOrderAsync(new OrderRequest("s2", account, "LBSTO", OrderSide.Buy, 10)));
+        await PositionIsAsync(account, 20);
+        fixture.Bookings.FailWrite(account);
+        await Should.ThrowAsync<OrleansException>(() => risk.SubmitOrderAsync(new OrderRequest("s3", account, "LBSTO", OrderSide.Buy, 10)));
+        var s3 = fixture.Client.GetGrain<IOrderGrain>(OrderView.IdFor(account, "s3"));
+        await Eventually.True(async () =>
+        {
+            var order = new GrainState<OrderState>();
+            await storage.ReadStateAsync("order", s3.GetGrainId(), order);
+            return order.State is { Effects.Count: 0, Order.Fills.Count: 1 };
+        }, "s3 to be filled and owe nothing");
+        await PositionIsAsync(account, 30);
+        await portfolio.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await PositionIsAsync(account, 30);
+        (await AuditKindsAsync(account)).Count(k => k == AuditKinds.Fill).ShouldBe(3);
     }
 }
