@@ -48,12 +48,18 @@ public sealed class OrderGrain(
 {
     private string OrderId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    private IGrainTimer? _retry;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => FinishOwedAsync();
+
+    /// <summary>
+    /// Does what stored steps still owe: their effects (maybe done before the previous activation ended or a call failed:
+    /// doing them again is a no-op then), stored as done afterwards, and the venue's answer to a stored submission.
+    /// </summary>
+    private async Task FinishOwedAsync()
     {
         if (state.State.Effects.Count > 0)
         {
-            // Stored with the last step and maybe done before the previous activation ended: doing them again is a no-op
-            // then. Stored as done afterwards, so a later activation does not repeat them.
             await PerformEffectsAsync();
             await state.WriteStateAsync();
         }
@@ -63,6 +69,27 @@ public sealed class OrderGrain(
             await SendToVenueAsync(order.ToOrder());
         }
     }
+
+    /// <summary>
+    /// A step whose effects failed (the audit stream's or portfolio's silo died, a write failed) is finished by the order
+    /// itself: its callers learn of the step from its stored state (a retried submission is answered as a duplicate, a
+    /// redelivered fill is known), so nobody else asks again. Retried each second, keeping the order in memory, until done.
+    /// </summary>
+    private void RetryOwedSoon() => _retry ??= this.RegisterGrainTimer(async _ =>
+    {
+        try
+        {
+            await FinishOwedAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Order {OrderId} could not finish what its stored steps owe; retrying", OrderId);
+            return;
+        }
+        _retry?.Dispose();
+        _retry = null;
+        if (state.State.Order is { } order) ReleaseIfFinished(order.ToOrder());
+    }, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
 
     public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 
@@ -227,11 +254,19 @@ public sealed class OrderGrain(
         var key = fill is null ? $"{kind}:{OrderId}:{state.State.Revision}" : $"{kind}:{fill.FillId}";
         state.State.Effects.Add(new OrderEffect(new AuditEntry(kind, AuditJson.Serialize(payload), key), fill));
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
-        await state.WriteStateAsync();
-        await PerformEffectsAsync();
-        // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of the
-        // audit record leaves storage).
-        if (fill is not null || order.IsTerminal) await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+            await PerformEffectsAsync();
+            // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of
+            // the audit record leaves storage).
+            if (fill is not null || order.IsTerminal) await state.WriteStateAsync();
+        }
+        catch
+        {
+            RetryOwedSoon();
+            throw;
+        }
         ReleaseIfFinished(order);
     }
 

@@ -47,7 +47,16 @@ public sealed class PortfolioGrain(
         var mids = await Prices.LoadMidsAsync((quoteCurrency, book.Currency));
         var realized = book.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, book.Currency, mids));
         state.State.Snapshot = book.ToSnapshot();
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The book in memory has the fill, storage may not: a retry must meet the stored book, not take this one's word.
+            DeactivateOnIdle();
+            throw;
+        }
         return realized;
     }
 
