@@ -89,7 +89,12 @@ public interface IVenueGrain : IExecutionVenue
     public static string KeyFor(string venue, string symbol) => $"{venue}/{symbol}";
 }
 
-/// <summary>Positions, cash and P&amp;L of one account (key: account).</summary>
+/// <summary>
+/// Positions, cash and P&amp;L of one account (key: account). The account's risk gate implements it: one activation is
+/// the account's single writer for its checks and its book. Bookings and reads interleave with the gate's turns, so a
+/// fill delivered while the gate waits on an order (a kill switch cancelling it, say) is booked at once, and a read
+/// never queues behind an order's check.
+/// </summary>
 [Alias("portfolio")]
 public interface IPortfolioGrain : IGrainWithStringKey
 {
@@ -97,12 +102,10 @@ public interface IPortfolioGrain : IGrainWithStringKey
     /// Books fills of one order once each (repeated fill ids are ignored), with one write; <paramref name="quoteToAccountRate"/>,
     /// when the caller knows it, converts their quote currency into the account's without asking for quotes.
     /// </summary>
-    [Alias("apply-fills")] Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate);
-    /// <summary>The account's exposure for a check of an order on <paramref name="symbol"/>, marking it at <paramref name="quote"/> when given.</summary>
-    [Alias("exposure"), ReadOnly] Task<AccountExposure> GetExposureAsync(string symbol, Quote? quote);
-    [Alias("valuation"), ReadOnly] Task<PortfolioValuation> GetValuationAsync();
+    [Alias("apply-fills"), AlwaysInterleave] Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate);
+    [Alias("valuation"), ReadOnly, AlwaysInterleave] Task<PortfolioValuation> GetValuationAsync();
     /// <summary>The valuation with the margin and drawdown the account's risk limits give it.</summary>
-    [Alias("statement"), ReadOnly] Task<PortfolioStatement> GetStatementAsync();
+    [Alias("statement"), ReadOnly, AlwaysInterleave] Task<PortfolioStatement> GetStatementAsync();
 }
 
 /// <summary>An append-only, SHA-256 hash-chained log (key: stream name, one per account).</summary>

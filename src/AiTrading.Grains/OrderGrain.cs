@@ -43,7 +43,7 @@ public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: 
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
-    IOptions<TradingOptions> options,
+    VenueRegistry venues,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -219,14 +219,7 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>An MT5 venue is one terminal for every symbol; the paper venue keeps a book per symbol.</summary>
-    private IExecutionVenue Book(string symbol)
-    {
-        var venue = state.State.Venue ?? TradingOptions.PaperVenue;
-        return options.Value.IsMt5Venue(venue)
-            ? GrainFactory.GetGrain<IMt5BridgeGrain>(venue)
-            : GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(venue, symbol));
-    }
+    private IExecutionVenue Book(string symbol) => venues.Route(GrainFactory, state.State.Venue ?? TradingOptions.PaperVenue, symbol);
 
     /// <summary>Applies a venue report to the order and stages the step it makes; false when it changes nothing (seen before, or too late).</summary>
     private bool Apply(Order order, ExecutionReport report)

@@ -30,8 +30,10 @@ public sealed class RiskState
 /// </summary>
 public sealed class RiskGrain(
     [PersistentState("risk")] IPersistentState<RiskState> state,
+    [PersistentState("portfolio")] IPersistentState<PortfolioState> portfolio,
     IOptions<TradingOptions> options,
-    TimeProvider clock) : Grain, IRiskGrain
+    VenueRegistry venues,
+    TimeProvider clock) : Grain, IRiskGrain, IPortfolioGrain
 {
     /// <summary>Who engages the kill switch on a drawdown beyond the limit.</summary>
     public const string SystemPrincipal = "system";
@@ -44,6 +46,8 @@ public sealed class RiskGrain(
     private readonly Queue<string> _placedOrder = new();
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
+    private AccountBook? _book;
+    private AccountBook Book => _book ??= new AccountBook(portfolio, GrainFactory, options.Value.FillIdWindow);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     private AccountRecord? _account;
@@ -88,7 +92,7 @@ public sealed class RiskGrain(
             throw new ValidationException("account", $"order is for account '{request.Account}' but was sent to the risk gate of '{Account}'");
         await RequireAccountAsync();
 
-        var venue = RequireVenue(request);
+        var venue = venues.Require(request);
 
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
@@ -116,15 +120,6 @@ public sealed class RiskGrain(
         if (_placedOrder.Count > RememberedOrders) _placed.Remove(_placedOrder.Dequeue());
     }
 
-    private string RequireVenue(OrderRequest request)
-    {
-        var venue = request.Venue ?? options.Value.DefaultVenue;
-        var venues = options.Value.Venues;
-        if (!venues.Contains(venue)) throw new ValidationException("venue", $"unknown venue '{venue}' (known: {string.Join(", ", venues)})");
-        if (request.Bracket is not null && options.Value.IsMt5Venue(venue))
-            throw new ValidationException("bracket", $"brackets are not supported on the MT5 venue '{venue}' yet (place the protective orders separately)");
-        return venue;
-    }
 
     public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
@@ -152,6 +147,25 @@ public sealed class RiskGrain(
     }
 
     public async Task<RiskLimits> GetLimitsAsync() => await LimitsAsync();
+
+    public async Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate)
+    {
+        var book = Book.Open(await RequireAccountAsync());
+        try
+        {
+            await Book.ApplyFillsAsync(book, fills, quoteToAccountRate);
+        }
+        catch
+        {
+            // The book in memory has the fill, storage may not: a retry must meet the stored book, not take this one's word.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    public async Task<PortfolioValuation> GetValuationAsync() => await Book.ValueAsync(Book.Open(await RequireAccountAsync()), clock.GetUtcNow());
+
+    public async Task<PortfolioStatement> GetStatementAsync() => PortfolioStatement.Of(await GetValuationAsync(), await LimitsAsync());
 
     public Task<KillSwitchState> GetKillSwitchAsync() => Task.FromResult(OwnSwitch);
 
@@ -226,7 +240,7 @@ public sealed class RiskGrain(
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
             FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
-        var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol, quote);
+        var exposure = await Book.ExposureAsync(Book.Open(account), request.Symbol, clock.GetUtcNow(), quote);
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow());

@@ -67,13 +67,13 @@ public sealed class OrderPathCostTests(CallCountingClusterFixture fixture, ITest
         var grainCalls = calls.Where(c => c.Key.StartsWith("AiTrading.", StringComparison.Ordinal)).Sum(c => c.Value);
         var writes = calls.Where(c => c.Key.Contains("IMemoryStorageGrain.WriteStateAsync", StringComparison.Ordinal)).Sum(c => c.Value);
         output.WriteLine($"grain calls {grainCalls}, storage writes {writes}");
-        // Risk gate, its quote and the account's exposure, the order, the venue, one audit append, one booking.
+        // The account's gate (which holds its book), the quote it checks against, the order, the venue, one audit append, one booking.
         calls.Where(c => c.Key.StartsWith("AiTrading.", StringComparison.Ordinal)).Select(c => $"{c.Key["AiTrading.Contracts.".Length..]} {c.Value}").ShouldBe(
         [
             "IAuditStreamGrain.AppendManyAsync 1", "IExecutionVenue.SubmitAsync 1", "IInstrumentGrain.GetQuoteAsync 1", "IOrderGrain.PlaceAsync 1",
-            "IPortfolioGrain.ApplyFillsAsync 1", "IPortfolioGrain.GetExposureAsync 1", "IRiskGrain.SubmitOrderAsync 1",
+            "IPortfolioGrain.ApplyFillsAsync 1", "IRiskGrain.SubmitOrderAsync 1",
         ]);
-        grainCalls.ShouldBe(7);
+        grainCalls.ShouldBe(6);
         // The order: its intent before the venue, the step with what it owes, the step done; the portfolio's booking.
         // The venue writes nothing for an order that left its book as it was.
         writes.ShouldBe(4);
