@@ -1,0 +1,55 @@
+using AiTrading.Contracts;
+using AiTrading.Core.Accounts;
+using AiTrading.Core.Risk;
+using AiTrading.Core.Trading;
+
+namespace AiTrading.Grains.Tests;
+
+/// <summary>The risk gate counts the orders resting at the venue, read from their order grains at check time.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WorkingOrderRiskTests(ClusterFixture fixture)
+{
+    private const string Symbol = "WRKRSK", Account = "WR-FLIP";
+
+    private Task Market(double mid, int minute) =>
+        fixture.PublishAsync(Symbol, TickPaths.Generate(Symbol, 2, TimeSpan.FromSeconds(1), _ => mid, start: TickPaths.Start.AddMinutes(minute)));
+
+    private static OrderRequest Sell(string id, decimal quantity, decimal limit) => new(id, Account, Symbol, OrderSide.Sell, quantity, OrderType.Limit, limit);
+
+    [Fact]
+    public async Task Resting_sells_each_within_a_long_cannot_together_flip_it_into_a_short_beyond_the_limit()
+    {
+        await fixture.ConfigureInstrumentAsync(Symbol, 100);
+        await Market(100, 1);
+        var risk = await fixture.OpenAccountAsync(Account, new RiskLimitsChange { MaxPositionQuantity = 1_000 });
+        (await risk.SubmitOrderAsync(new OrderRequest("long", Account, Symbol, OrderSide.Buy, 1_000))).Order.Status.ShouldBe(OrderStatus.Filled);
+
+        var a = await risk.SubmitOrderAsync(Sell("a", 600, 100.50m));
+        a.Order.Status.ShouldBe(OrderStatus.Accepted, "it reduces the long to 400");
+        (await risk.SubmitOrderAsync(Sell("b", 400, 101m))).Order.Status.ShouldBe(OrderStatus.Accepted, "with the 600 resting it flattens: still only reducing");
+        var c = await risk.SubmitOrderAsync(Sell("c", 600, 101m));
+        c.Order.Status.ShouldBe(OrderStatus.Accepted, "short 600 at worst, within the limit");
+
+        // Alone it would leave a long of 400; with the 1,600 already resting it would make a short of 1,200.
+        var flip = await risk.SubmitOrderAsync(Sell("d", 600, 101m));
+        (flip.Order.Status, flip.Risk.Limit, flip.Risk.Value, flip.Risk.Threshold).ShouldBe((OrderStatus.Rejected, RiskLimitNames.MaxPosition, 1_200m, 1_000m));
+        flip.Risk.Message.ShouldBe($"position in {Symbol} would be -1200 with the working sells of 1600, beyond max position 1000");
+
+        // The first sell fills: the long is 400 and 1,000 still rests, so the same sell still goes 1,200 short at worst.
+        await Market(100.60, 2);
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IOrderGrain>(a.Order.OrderId).GetAsync())!.Status == OrderStatus.Filled, "the first sell to fill");
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IPortfolioGrain>(Account).GetValuationAsync()).Positions.Single().Position.Quantity == 400,
+            "the fill to be booked");
+        (await risk.SubmitOrderAsync(Sell("d2", 600, 101m))).Risk.Message
+            .ShouldBe($"position in {Symbol} would be -1200 with the working sells of 1000, beyond max position 1000");
+
+        // A replace is checked in place of the order it changes, not on top of it.
+        (await risk.ReplaceOrderAsync(c.Order.OrderId, 1_000, 101m, null)).Risk.Approved.ShouldBeTrue("400 - 400 - 1,000: short 1,000 at worst");
+        var tooMuch = await risk.ReplaceOrderAsync(c.Order.OrderId, 1_100, 101m, null);
+        (tooMuch.Risk.Limit, tooMuch.Risk.Value, tooMuch.Order.Request.Quantity).ShouldBe((RiskLimitNames.MaxPosition, 1_100m, 1_000m));
+
+        // Once it is cancelled, the sell that was refused passes.
+        await fixture.Client.GetGrain<IOrderGrain>(c.Order.OrderId).CancelAsync("desk");
+        (await risk.SubmitOrderAsync(Sell("d3", 600, 101m))).Order.Status.ShouldBe(OrderStatus.Accepted, "400 - 400 - 600: short 600 at worst");
+    }
+}
