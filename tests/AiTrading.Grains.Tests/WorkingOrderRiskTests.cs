@@ -52,4 +52,28 @@ public sealed class WorkingOrderRiskTests(ClusterFixture fixture)
         await fixture.Client.GetGrain<IOrderGrain>(c.Order.OrderId).CancelAsync("desk");
         (await risk.SubmitOrderAsync(Sell("d3", 600, 101m))).Order.Status.ShouldBe(OrderStatus.Accepted, "400 - 400 - 600: short 600 at worst");
     }
+
+    [Fact]
+    public async Task Working_orders_in_another_instrument_count_toward_margin_until_they_are_gone()
+    {
+        const string account = "WR-MARGIN", resting = "WRKMX", traded = "WRKMY";
+        foreach (var symbol in new[] { resting, traded })
+        {
+            await fixture.ConfigureInstrumentAsync(symbol, 100);
+            await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 2, TimeSpan.FromSeconds(1), _ => 100));
+        }
+        await fixture.Client.GetGrain<IAccountGrain>(account).CreateAsync(new AccountRequest(account, Cash: 100_000m, Limits: new RiskLimitsChange { MarginRate = 0.5m }), "test-admin");
+        var risk = fixture.Client.GetGrain<IRiskGrain>(account);
+        var bid = await risk.SubmitOrderAsync(new OrderRequest("bid", account, resting, OrderSide.Buy, 1_500, OrderType.Limit, 99.50m));
+        bid.Order.Status.ShouldBe(OrderStatus.Accepted, "margin 74,625 once it filled");
+
+        // 149,250 resting and 60,006 more (600 at the ask 100.01) need margin 104,628 at 2:1 against equity 100,000.
+        var refused = await risk.SubmitOrderAsync(new OrderRequest("buy", account, traded, OrderSide.Buy, 600));
+        (refused.Risk.Limit, refused.Risk.Value, refused.Risk.Threshold).ShouldBe((RiskLimitNames.Margin, 104_628m, 100_000m));
+        refused.Risk.Message.ShouldBe("the positions would need margin 104628 once the working orders filled, more than equity 100000 at margin rate 0.5");
+
+        // Cancelled behind the gate's back: before refusing on it, the gate sees that it no longer rests.
+        await fixture.Client.GetGrain<IOrderGrain>(bid.Order.OrderId).CancelAsync("desk");
+        (await risk.SubmitOrderAsync(new OrderRequest("buy-2", account, traded, OrderSide.Buy, 600))).Order.Status.ShouldBe(OrderStatus.Filled);
+    }
 }
