@@ -2,6 +2,10 @@ using AiTrading.Contracts;
 using AiTrading.Core.Accounts;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace AiTrading.Grains.Tests;
 
@@ -75,5 +79,32 @@ public sealed class WorkingOrderRiskTests(ClusterFixture fixture)
         // Cancelled behind the gate's back: before refusing on it, the gate sees that it no longer rests.
         await fixture.Client.GetGrain<IOrderGrain>(bid.Order.OrderId).CancelAsync("desk");
         (await risk.SubmitOrderAsync(new OrderRequest("buy-2", account, traded, OrderSide.Buy, 600))).Order.Status.ShouldBe(OrderStatus.Filled);
+    }
+
+    [Fact]
+    public async Task Working_orders_stored_by_id_alone_still_count_and_are_cancelled_by_the_kill_switch()
+    {
+        const string account = "WR-LEGACY", symbol = "WRKLG";
+        await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 2, TimeSpan.FromSeconds(1), _ => 100));
+        var risk = await fixture.OpenAccountAsync(account, new RiskLimitsChange { MaxPositionQuantity = 1_000 });
+        var resting = await risk.SubmitOrderAsync(new OrderRequest("rest", account, symbol, OrderSide.Sell, 800, OrderType.Limit, 101m));
+        resting.Order.Status.ShouldBe(OrderStatus.Accepted);
+
+        // The gate's state as it was stored before it kept the orders' details: their ids alone.
+        await risk.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
+        var stored = new GrainState<RiskState>(new RiskState());
+        await storage.ReadStateAsync("risk", risk.GetGrainId(), stored);
+        var gate = stored.State.ShouldNotBeNull();
+        gate.Working.ShouldContainKey(resting.Order.OrderId);
+        gate.Working.Clear();
+        gate.WorkingOrders = new(StringComparer.Ordinal) { resting.Order.OrderId };
+        await storage.WriteStateAsync("risk", risk.GetGrainId(), stored);
+
+        (await risk.SubmitOrderAsync(new OrderRequest("more", account, symbol, OrderSide.Sell, 300, OrderType.Limit, 101m))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -1100 with the working sells of 800, beyond max position 1000");
+        await risk.SetKillSwitchAsync(true, "desk halt", "test-risk");
+        (await fixture.Client.GetGrain<IOrderGrain>(resting.Order.OrderId).GetAsync())!.Status.ShouldBe(OrderStatus.Cancelled);
     }
 }
