@@ -39,13 +39,20 @@ public sealed class PortfolioGrain(
         return _portfolio = new Portfolio(account.Account, account.Currency, account.Cash, options.Value.FillIdWindow);
     }
 
-    public async Task<decimal> ApplyFillAsync(Fill fill)
+    public async Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate)
     {
         var book = await BookAsync();
-        if (book.HasApplied(fill.FillId)) return 0m;
-        var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
-        var mids = await Prices.LoadMidsAsync((quoteCurrency, book.Currency));
-        var realized = book.ApplyFill(fill, quoteCurrency, FxConverter.Rate(quoteCurrency, book.Currency, mids));
+        var booked = false;
+        foreach (var fill in fills)
+        {
+            if (book.HasApplied(fill.FillId)) continue;
+            var quoteCurrency = await QuoteCurrencyOf(fill.Symbol);
+            var rate = quoteToAccountRate
+                       ?? FxConverter.Rate(quoteCurrency, book.Currency, await Prices.LoadMidsAsync((quoteCurrency, book.Currency)));
+            book.ApplyFill(fill, quoteCurrency, rate);
+            booked = true;
+        }
+        if (!booked) return;
         state.State.Snapshot = book.ToSnapshot();
         try
         {
@@ -57,12 +64,11 @@ public sealed class PortfolioGrain(
             DeactivateOnIdle();
             throw;
         }
-        return realized;
     }
 
-    public async Task<AccountExposure> GetExposureAsync(string symbol)
+    public async Task<AccountExposure> GetExposureAsync(string symbol, Quote? quote)
     {
-        var v = await ValueAsync();
+        var v = await ValueAsync(quote);
         return new AccountExposure(_portfolio!.PositionIn(symbol), v.DailyPnl, v.Equity, v.PeakEquity, v.GrossNotional, v.CurrencyExposure, v.Currency);
     }
 
@@ -71,14 +77,16 @@ public sealed class PortfolioGrain(
     public async Task<PortfolioStatement> GetStatementAsync() =>
         PortfolioStatement.Of(await ValueAsync(), await GrainFactory.GetGrain<IRiskGrain>(this.GetPrimaryKeyString()).GetLimitsAsync());
 
-    private async Task<PortfolioValuation> ValueAsync()
+    /// <summary>The book marked at current quotes; <paramref name="known"/> is one the caller has just read.</summary>
+    private async Task<PortfolioValuation> ValueAsync(Quote? known = null)
     {
         var book = await BookAsync();
         var account = book.Currency;
         var open = book.Positions.Values.Where(p => p.Quantity != 0).ToList();
         var specs = new Dictionary<string, InstrumentSpec>(StringComparer.Ordinal);
         foreach (var position in open) specs[position.Symbol] = await SpecOf(position.Symbol);
-        var quotes = await Prices.LoadAsync(open.Select(p => p.Symbol), specs.Values.SelectMany(spec => new[] { (spec.QuoteCurrency, account), (spec.BaseCurrency, account) }));
+        var quotes = await Prices.LoadAsync(open.Select(p => p.Symbol), specs.Values.SelectMany(spec => new[] { (spec.QuoteCurrency, account), (spec.BaseCurrency, account) }),
+            known is null ? null : new Dictionary<string, Quote>(StringComparer.Ordinal) { [known.Symbol] = known });
         var mids = MarketPrices.MidsOf(quotes);
         var marks = new Dictionary<string, Mark>(StringComparer.Ordinal);
         foreach (var position in open)

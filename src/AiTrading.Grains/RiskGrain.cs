@@ -58,7 +58,12 @@ public sealed class RiskGrain(
     /// <summary>Who engages the kill switch on a drawdown beyond the limit.</summary>
     public const string SystemPrincipal = "system";
 
+    /// <summary>How many recent client order ids a gate remembers.</summary>
+    public const int RememberedOrders = 4096;
+
     private OrderRateLimiter? _throttle;
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _placedOrder = new();
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
@@ -109,22 +114,28 @@ public sealed class RiskGrain(
 
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
-        if (await order.GetAsync() is { } existing)
+        // A retry of an order this activation placed is answered without a second check; the order grain recognises
+        // the others (placed before this activation) itself.
+        if (_placed.Contains(request.ClientOrderId) && await order.GetAsync() is { } existing)
         {
             if (existing.Request != request)
                 throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({orderId})");
             return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
         }
 
-        var decision = await CheckAsync(request);
-        if (!decision.Approved)
-        {
-            TradingMetrics.RecordRiskRejection(decision);
-            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
-        }
-        var placed = await order.ExecuteAsync(request, venue);
-        if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
-        return new OrderSubmission(placed, decision, Duplicate: false);
+        var (decision, routing) = await CheckAsync(request, venue);
+        var submission = await order.PlaceAsync(request, decision, routing); // the order audits a rejection
+        Remember(request.ClientOrderId);
+        if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId);
+        return submission;
+    }
+
+    /// <summary>Client order ids this activation placed, newest last, so a quick retry costs no check.</summary>
+    private void Remember(string clientOrderId)
+    {
+        if (!_placed.Add(clientOrderId)) return;
+        _placedOrder.Enqueue(clientOrderId);
+        if (_placedOrder.Count > RememberedOrders) _placed.Remove(_placedOrder.Dequeue());
     }
 
     private string RequireVenue(OrderRequest request)
@@ -152,7 +163,7 @@ public sealed class RiskGrain(
             throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
 
         // What is still to fill after the change is checked as if it were a new order.
-        var decision = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
+        var (decision, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, existing.Request.Venue ?? options.Value.DefaultVenue);
         if (!decision.Approved)
         {
             TradingMetrics.RecordRiskRejection(decision);
@@ -281,16 +292,18 @@ public sealed class RiskGrain(
         return new WorkingExposure(buys, buyNotional, sells, sellNotional, other);
     }
 
-    private async Task<RiskDecision> CheckAsync(OrderRequest request)
+    /// <summary>The verdict on an order, and what the order's route may reuse of what the check read (the quote, the currency rate).</summary>
+    private async Task<(RiskDecision Decision, OrderRouting Routing)> CheckAsync(OrderRequest request, string venue)
     {
+        var routing = new OrderRouting(venue);
         if (_global.Engaged)
-            return RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0);
+            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), routing);
         var account = await RequireAccountAsync();
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
-            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), routing);
 
         var currency = account.Currency;
         var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
@@ -298,12 +311,12 @@ public sealed class RiskGrain(
         var mids = MarketPrices.MidsOf(quotes);
         var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
-            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), routing);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
             FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
-        var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
+        var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol, quote);
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
@@ -320,6 +333,6 @@ public sealed class RiskGrain(
         if (_approved is var (_, changed) && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = changed;
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
             await SetKillSwitchAsync(true, $"automatic: {decision.Message}", SystemPrincipal);
-        return decision;
+        return (decision, routing with { Quote = quote, QuoteToAccountRate = rate });
     }
 }
