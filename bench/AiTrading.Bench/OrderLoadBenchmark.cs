@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using AiTrading.Cli;
+using AiTrading.Contracts;
+using AiTrading.Core.Trading;
 using AiTrading.Gateway;
 using AiTrading.Silo;
 using Grpc.Net.Client;
@@ -19,9 +21,10 @@ public static class OrderLoadBenchmark
 {
     private const int Accounts = 64;
 
-    public static async Task RunAsync(int seconds, double rate, int inFlight)
+    public static async Task RunAsync(int seconds, double rate, int inFlight, bool direct = false)
     {
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Accounts} accounts, EURUSD and USDJPY");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Accounts} accounts, EURUSD and USDJPY; " +
+                          (direct ? "straight to the risk gates (no gateway)" : "over gRPC through the gateway"));
         var configuration = Enumerable.Range(0, Accounts).ToDictionary(n => $"Trading:Accounts:LOAD-{n}:Currency", _ => (string?)"USD");
         configuration["Trading:DefaultLimits:MaxOrdersPerSecond"] = "100000";
         var settings = BenchHost.OnFreePorts(configuration) with { Symbols = ["EURUSD", "USDJPY"], Demo = false };
@@ -30,6 +33,9 @@ public static class OrderLoadBenchmark
         await app.Services.GetRequiredService<LiveFeedService>().Ready;
         using var channel = BenchHost.TraderChannel(settings);
         var client = new Proto.Orders.OrdersClient(channel);
+        var cluster = app.Services.GetRequiredService<IClusterClient>();
+        foreach (var symbol in settings.Symbols)
+            while (await cluster.GetGrain<IInstrumentGrain>(symbol).GetQuoteAsync() is null) await Task.Delay(10); // the feed's first tick
         var sequence = 0L;
 
         async Task<double> SubmitOne()
@@ -44,10 +50,23 @@ public static class OrderLoadBenchmark
                 Quantity = "1000",
             };
             var start = Stopwatch.GetTimestamp();
-            var reply = await client.SubmitAsync(request);
+            var (status, orderId, reason) = direct ? await Direct(request) : await Remote(request);
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            if (reply.Status != "FILLED") throw new InvalidOperationException($"order {reply.OrderId} ended {reply.Status}: {reply.Reason}");
+            if (status != "FILLED") throw new InvalidOperationException($"order {orderId} ended {status}: {reason}");
             return elapsed;
+        }
+
+        async Task<(string, string, string)> Remote(Proto.SubmitOrderRequest request)
+        {
+            var reply = await client.SubmitAsync(request);
+            return (reply.Status, reply.OrderId, reply.Reason);
+        }
+
+        async Task<(string, string, string)> Direct(Proto.SubmitOrderRequest request)
+        {
+            var submission = await cluster.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(new OrderRequest(request.ClientOrderId, request.Account,
+                request.Symbol, request.Side == Proto.OrderSide.Buy ? OrderSide.Buy : OrderSide.Sell, decimal.Parse(request.Quantity, CultureInfo.InvariantCulture)));
+            return (submission.Order.Status.ToString().ToUpperInvariant(), submission.Order.OrderId, submission.Order.Reason ?? "");
         }
 
         // Warm-up: JIT, grain activations for every account and both books.

@@ -18,11 +18,12 @@ if (args.Length > 0 && args[0] == "soak")
         args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
     return;
 }
-// `orders [seconds] [ordersPerSecond] [inFlight]`: manual orders over gRPC (issue 4's load figures).
+// `orders [seconds] [ordersPerSecond] [inFlight] [direct]`: manual orders over gRPC (issue 4's load figures); with
+// `direct`, the same orders sent to the risk gates through the cluster client, without the gateway (issue 17's split).
 if (args.Length > 0 && args[0] == "orders")
 {
     await OrderLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20, args.Length > 2 ? double.Parse(args[2]) : 1_000,
-        args.Length > 3 ? int.Parse(args[3]) : 64);
+        args.Length > 3 ? int.Parse(args[3]) : 64, direct: args.Length > 4 && args[4] == "direct");
     return;
 }
 // `failover [orders]`: how fast an MT5 venue whose terminal dropped is rejected (issue 4's failover figure).

@@ -68,7 +68,7 @@ public interface IOrderGrain : IGrainWithStringKey
     /// </summary>
     [Alias("place")] Task<OrderSubmission> PlaceAsync(OrderRequest request, RiskDecision decision, OrderRouting routing);
     /// <summary>The order, or null if no order has this id.</summary>
-    [Alias("get"), ReadOnly] Task<OrderView?> GetAsync();
+    [Alias("get"), ReadOnly, AlwaysInterleave] Task<OrderView?> GetAsync();
     /// <summary>A report from the venue (fills, triggers, cancels, bracket legs); a report seen before changes nothing.</summary>
     [Alias("on-execution")] Task OnExecutionAsync(ExecutionReport report);
     /// <summary>Cancels the order if it is still working; a done order is answered as it is.</summary>
