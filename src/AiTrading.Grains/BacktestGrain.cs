@@ -267,10 +267,30 @@ public sealed class BacktestGrain(
     private async Task RunAsync(Run run)
     {
         var series = run.Series;
+        BacktestResult? result = null;
+        string? report = null, error = null;
         try
         {
-            var result = await Task.Run(() => Backtester.Run(run.Spec, series, run.Options, this, models: run.Predictors));
-            var report = await Task.Run(() => data.Report(result, series));
+            result = await Task.Run(() => Backtester.Run(run.Spec, series, run.Options, this, models: run.Predictors));
+            report = await Task.Run(() => data.Report(result, series));
+        }
+        catch (Exception e) when (e is ValidationException or FormatException)
+        {
+            error = e.Message;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Backtest {Id} failed", this.GetPrimaryKeyString());
+            error = $"the run failed: {e.Message}";
+        }
+        finally
+        {
+            foreach (var model in run.Models) model.Dispose();
+        }
+        // The slot is free before anyone can see the run ended, so a caller who saw it end can start the next at once.
+        await Slots(state.State.Request!).ReleaseAsync(Id);
+        if (error is null && result is not null)
+        {
             state.State.ResultJson = JsonSerializer.Serialize(result, BacktestText.Json);
             state.State.Report = report;
             state.State.FinalEquity = result.FinalEquity;
@@ -278,24 +298,13 @@ public sealed class BacktestGrain(
             state.State.Bars = result.Bars;
             state.State.State = BacktestRunState.Completed;
         }
-        catch (Exception e) when (e is ValidationException or FormatException)
+        else
         {
             state.State.State = BacktestRunState.Failed;
-            state.State.Error = e.Message;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Backtest {Id} failed", this.GetPrimaryKeyString());
-            state.State.State = BacktestRunState.Failed;
-            state.State.Error = $"the run failed: {e.Message}";
-        }
-        finally
-        {
-            foreach (var model in run.Models) model.Dispose();
+            state.State.Error = error;
         }
         state.State.FinishedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
-        await Slots(state.State.Request!).ReleaseAsync(Id);
         await Hold().StopRenewingAsync();
         await Hold().LeaveAsync();
         var retention = Limits.ResultRetention;
