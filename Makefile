@@ -26,7 +26,8 @@ test:
 	    END { printf "%d passed, %d failed\n", p, f }' .test-output.log; \
 	rm -f .test-output.log; exit $$status
 
-# The whole-loop load driver of issue 2 (ticks/s and tick→fill latency). `make bench ARGS="orders 20 1000 64"`
+# The whole-loop load driver of issue 2 (ticks/s and tick→fill latency, with its breakdown; the last line is
+# `loop: ticks_per_s=… p50_ms=… p99_ms=… paced=…`). `make bench ARGS="orders 20 1000 64"`
 # drives manual orders over gRPC (issue 4), `make bench ARGS=risk` times the pre-trade check call by call,
 # `make bench ARGS="kafka 1"` / `"kafka 3"` measures events/s from Kafka (mock cluster) into grains with 1 or 3 silos.
 # `make bench ARGS="soak MINUTES RATE"` runs the whole loop at RATE ticks/s for MINUTES and prints the resident-memory

@@ -32,7 +32,7 @@ public sealed class StreamSettings
 
     public string Provider { get; set; } = Memory;
     /// <summary>How often each pulling agent polls its queue. Bounds the delay a stream hop adds.</summary>
-    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(1);
     public int Queues { get; set; } = 4;
     /// <summary>
     /// Memory provider: a batch stays in a pulling agent's cache at least this long after it was read from its queue.

@@ -86,6 +86,7 @@ public sealed class StrategyGrain(
     ILogger<StrategyGrain> logger) : Grain, IStrategyGrain
 {
     public const int LatencySamples = 4096;
+    private static readonly KeyValuePair<string, object?> BarsStream = TradingMetrics.Tag("stream", StreamNames.Bars);
 
     private readonly Queue<double> _latencies = new();
     private readonly Dictionary<string, Runner> _runners = new(StringComparer.Ordinal);
@@ -279,7 +280,8 @@ public sealed class StrategyGrain(
         if (holding.Quantity != 0) holding = holding with { BarsHeld = holding.BarsHeld + 1 };
         state.State.BarsSeen++;
 
-        var rate = await QuoteToAccountRateAsync(runner.Instrument);
+        TradingMetrics.StreamLag.Record((clock.GetUtcNow() - e.SourcePublishedAt).TotalSeconds, BarsStream);
+        var rate = await QuoteToAccountRateAsync(runner.Instrument, e);
         var equity = spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly
             ? (await GrainFactory.GetGrain<IPortfolioGrain>(spec.Account).GetValuationAsync()).Equity
             : 0m;
@@ -478,9 +480,14 @@ public sealed class StrategyGrain(
 
     private MarketPrices? _prices;
 
-    private async Task<decimal?> QuoteToAccountRateAsync(InstrumentSpec instrument)
+    /// <summary>
+    /// The bar's quote currency in the account's: from the quote the bar carries when its own pair converts (USDJPY for
+    /// JPY into USD), else from the current quotes of the pairs that do, asked of their instrument grains.
+    /// </summary>
+    private async Task<decimal?> QuoteToAccountRateAsync(InstrumentSpec instrument, BarClosed e)
     {
         var account = options.Value.AccountCurrency;
+        if (FxConverter.TryRate(instrument.QuoteCurrency, account, s => s == e.Quote.Symbol ? e.Quote.Mid : null) is { } own) return own;
         var mids = await (_prices ??= new MarketPrices(GrainFactory)).LoadMidsAsync((instrument.QuoteCurrency, account));
         return FxConverter.TryRate(instrument.QuoteCurrency, account, mids);
     }

@@ -29,8 +29,12 @@ public static class TradingMetrics
     /// <summary>Bars closed and published, by symbol and timeframe.</summary>
     public static readonly Counter<long> Bars = Meter.CreateCounter<long>("aitrading.bars", "{bar}", "Bars closed and published by the instrument grains");
 
-    /// <summary>Wall time from the feed publishing a tick batch to its instrument grain receiving it, by stream.</summary>
-    public static readonly Histogram<double> StreamLag = Latency("aitrading.stream.lag", "From the feed publishing a tick batch to its instrument grain receiving it");
+    /// <summary>
+    /// Wall time from the feed publishing a tick batch to its instrument grain receiving it (stream "ticks"), and to a
+    /// strategy receiving a bar that batch closed (stream "bars"), by stream.
+    /// </summary>
+    public static readonly Histogram<double> StreamLag = Latency("aitrading.stream.lag",
+        "From the feed publishing a tick batch to its instrument grain receiving it, or to a strategy receiving the bar it closed");
 
     /// <summary>Orders by outcome (<see cref="OrderOutcomes"/>) and venue.</summary>
     public static readonly Counter<long> Orders = Meter.CreateCounter<long>("aitrading.orders", "{order}", "Orders by outcome and venue");

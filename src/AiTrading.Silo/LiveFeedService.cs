@@ -21,7 +21,7 @@ public sealed class LiveFeedSettings
 
 /// <summary>
 /// Declares the feed's instruments, starts the demo strategies, then publishes the feed's ticks to the ticks
-/// stream, one batch per symbol, awaiting each publish so a slow cluster slows the feed instead of losing ticks.
+/// stream, one batch per symbol, awaiting the publishes so a slow cluster slows the feed instead of losing ticks.
 /// </summary>
 public sealed class LiveFeedService(
     IMarketDataFeed feed,
@@ -55,6 +55,7 @@ public sealed class LiveFeedService(
             var provider = cluster.GetStreamProvider(StreamNames.Provider);
             var streams = new Dictionary<string, IAsyncStream<TickBatch>>(StringComparer.Ordinal);
             var bySymbol = new Dictionary<string, List<Tick>>(StringComparer.Ordinal);
+            var publishes = new List<Task>();
             await foreach (var batch in feed.ReadAsync(stoppingToken))
             {
                 foreach (var list in bySymbol.Values) list.Clear();
@@ -63,15 +64,21 @@ public sealed class LiveFeedService(
                     if (!bySymbol.TryGetValue(tick.Symbol, out var list)) bySymbol[tick.Symbol] = list = [];
                     list.Add(tick);
                 }
+                // The symbols' batches go out together: one after another, the last symbol's ticks would wait for
+                // every enqueue before theirs. Each symbol still has one batch in flight, so its ticks stay in order.
                 var publishedAt = clock.GetUtcNow();
+                publishes.Clear();
+                var handed = 0;
                 foreach (var (symbol, ticks) in bySymbol)
                 {
                     if (ticks.Count == 0) continue;
                     if (!streams.TryGetValue(symbol, out var stream))
                         streams[symbol] = stream = provider.GetStream<TickBatch>(StreamNames.Ticks, symbol);
-                    await stream.OnNextAsync(new TickBatch(symbol, ticks.ToArray(), publishedAt));
-                    TicksPublished += ticks.Count;
+                    publishes.Add(stream.OnNextAsync(new TickBatch(symbol, ticks.ToArray(), publishedAt)));
+                    handed += ticks.Count;
                 }
+                await Task.WhenAll(publishes);
+                TicksPublished += handed;
             }
             logger.LogInformation("Feed finished after {Ticks} ticks", TicksPublished);
         }

@@ -27,9 +27,20 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public void The_pulling_agents_poll_their_queues_every_millisecond_by_default()
+    {
+        // Each stream hop waits for its agent's next poll: the poll period is what a tick and then its bar wait.
+        new StreamSettings().PollPeriod.ShouldBe(TimeSpan.FromMilliseconds(1));
+        foreach (var silo in fixture.Cluster.Silos)
+            silo.ServiceProvider.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(StreamNames.Provider)
+                .GetQueueMsgsTimerPeriod.ShouldBe(TimeSpan.FromMilliseconds(1));
+    }
+
     [Theory]
     [InlineData("CacheMinTime", "00:00:00.500")]
     [InlineData("CacheMaxAge", "00:11:00")]
+    [InlineData("PollPeriod", "00:00:00")]
     public void Stream_cache_times_outside_their_bounds_are_refused(string setting, string value)
     {
         var configuration = new ConfigurationBuilder()

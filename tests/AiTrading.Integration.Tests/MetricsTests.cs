@@ -75,6 +75,7 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
             ("aitrading_ticks_rejected_total", [L("symbol", Unlisted)]),
             ("aitrading_bars_total", [L("symbol", "EURUSD"), L("timeframe", "M1")]),
             ("aitrading_stream_lag_seconds_count", [L("stream", "ticks")]),
+            ("aitrading_stream_lag_seconds_count", [L("stream", "bars")]),
             ("aitrading_orders_total", [L("outcome", "accepted"), L("venue", "paper")]),
             ("aitrading_orders_total", [L("outcome", "filled"), L("venue", "paper")]),
             ("aitrading_orders_total", [L("outcome", "risk_rejected")]),

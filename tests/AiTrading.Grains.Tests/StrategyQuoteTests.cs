@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
+using AiTrading.Core.Models;
+using AiTrading.Core.Strategies;
+
+namespace AiTrading.Grains.Tests;
+
+/// <summary>A cluster that counts, per calling grain, the quotes asked of instrument grains.</summary>
+public sealed class QuoteCallsFixture : ClusterFixture
+{
+    public QuoteCalls Calls { get; } = new();
+
+    protected override void ConfigureSilo(ISiloBuilder silo) => silo.AddIncomingGrainCallFilter(Calls);
+}
+
+public sealed class QuoteCalls : IIncomingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<string, int> _byCaller = new(StringComparer.Ordinal);
+
+    public int From(string callerKey) => _byCaller.GetValueOrDefault(callerKey);
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod is { Name: nameof(IInstrumentGrain.GetQuoteAsync) } method && method.DeclaringType == typeof(IInstrumentGrain)
+            && context.SourceId is { } caller)
+            _byCaller.AddOrUpdate(caller.Key.ToString()!, 1, (_, n) => n + 1);
+        return context.Invoke();
+    }
+}
+
+/// <summary>What a strategy asks before it decides on a bar.</summary>
+public sealed class StrategyQuoteTests(QuoteCallsFixture fixture) : IClassFixture<QuoteCallsFixture>
+{
+    [Fact]
+    public async Task A_strategy_converts_with_the_quote_its_bar_carries_instead_of_asking_the_instrument()
+    {
+        // USDJPY's P&L is in JPY, converted into the account's USD by USDJPY itself: the bar carries that quote.
+        const string symbol = "USDJPY", strategyId = "quote-carried";
+        await fixture.Client.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(InstrumentCatalog.Default[symbol]);
+        await fixture.OpenAccountAsync("QUOTE-ACC");
+        var strategy = fixture.Client.GetGrain<IStrategyGrain>(strategyId);
+        await strategy.SubmitAsync(new StrategySpec
+        {
+            Id = strategyId,
+            Account = "QUOTE-ACC",
+            Instruments = [symbol],
+            Models = [new(BaselineDirectionModel.Name)],
+            MinConfidence = 0.6,
+            Rules = new() { EntryLong = "p_up >= 0.6", EntryShort = "p_up <= 0.4" },
+            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 1000 },
+        });
+
+        await fixture.PublishAsync(symbol, TickPaths.UpTrend(symbol, 240, from: 150));
+        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 39, "the strategy to see every closed bar");
+
+        var status = (await strategy.GetAsync())!;
+        status.OrdersFilled.ShouldBe(1, "the rising market is bought once, as on a USD-quoted instrument");
+        fixture.Calls.From(strategyId).ShouldBe(0, "quotes the strategy asked of instrument grains over 39 bars");
+        await strategy.StopAsync();
+    }
+}
