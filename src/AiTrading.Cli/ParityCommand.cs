@@ -44,9 +44,12 @@ public static class ParityCommand
                 if (result.GetValue(barTimeout) is var seconds && !(seconds is > 0 and <= 3600)) errors.Add(new("--bar-timeout", $"must be between 0 and 3600 seconds (got {seconds})"));
                 if (errors.Count > 0) throw new ValidationException(errors);
                 var feed = new CsvReplayFeed(new CsvReplayOptions { Path = file, Symbol = symbol });
+                ParityReplay.Check(feed, strategy);
+                var data = BacktestSeriesOf(file, feed, strategy);
+                Backtester.Validate(strategy, [data], new BacktestOptions { Fill = fillModel }); // a spec or file the backtest refuses starts no silo
 
                 var live = await RunLiveAsync(feed, strategy, TimeSpan.FromSeconds(seconds), token);
-                var backtest = Backtester.Run(strategy, [BacktestSeriesOf(file, feed, strategy)], new BacktestOptions
+                var backtest = Backtester.Run(strategy, [data], new BacktestOptions
                 {
                     AccountCurrency = live.Account.Currency, InitialCash = live.Account.Cash, Risk = live.Account.Limits, Fill = fillModel,
                     Paper = new Core.Trading.PaperFillOptions { SlippageBps = 0, RandomSlippageBps = 0 },

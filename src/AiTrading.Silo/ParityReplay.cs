@@ -32,10 +32,9 @@ public static class ParityReplay
     public static async Task<ParityLiveRun> RunAsync(IClusterClient cluster, CsvReplayFeed feed, StrategySpec spec, TimeSpan barTimeout, CancellationToken cancellationToken)
     {
         spec = spec.Normalized();
+        var timeframe = Check(feed, spec);
         var instrument = feed.Instruments[0];
-        if (spec.Instruments is not [var symbol] || symbol != instrument.Symbol)
-            throw new ValidationException("instruments", $"a parity run replays one instrument, {instrument.Symbol} (the spec trades {string.Join(", ", spec.Instruments ?? [])})");
-        var timeframe = Timeframe.TryParseName(spec.Timeframe, out var parsed, out var problem) ? parsed : throw new ValidationException("timeframe", problem);
+        var symbol = instrument.Symbol;
         await cluster.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(instrument);
         var accountGrain = cluster.GetGrain<IAccountGrain>(spec.Account);
         if (await accountGrain.GetRecordAsync() is null) await accountGrain.CreateAsync(new AccountRequest(spec.Account), Principal);
@@ -81,6 +80,16 @@ public static class ParityReplay
         {
             await subscription.UnsubscribeAsync();
         }
+    }
+
+    /// <summary>The spec's timeframe, when the spec trades the feed's one instrument on a timeframe the live cluster builds.</summary>
+    /// <exception cref="ValidationException">It does not, naming the field.</exception>
+    public static Timeframe Check(CsvReplayFeed feed, StrategySpec spec)
+    {
+        var symbol = feed.Instruments[0].Symbol;
+        if (spec.Instruments is not [var traded] || traded != symbol)
+            throw new ValidationException("instruments", $"a parity run replays one instrument, {symbol} (the spec trades {string.Join(", ", spec.Instruments ?? [])})");
+        return Timeframe.TryParseName(spec.Timeframe, out var timeframe, out var problem) ? timeframe : throw new ValidationException("timeframe", problem);
     }
 
     /// <summary>At most this many ticks a batch, as the live feed sends them.</summary>
