@@ -59,6 +59,7 @@ public sealed class TimeframeTests(ClusterFixture fixture)
             if (aggregator.Update(tick, out var bar)) expected.Add(bar!);
         (await instrument.GetSnapshotAsync(InstrumentGrain.BarHistory)).BarsOf(H1).ShouldBe(expected);
         history.ShouldBe(expected.Take(29));
+        await Eventually.True(() => { lock (closed) return closed.Count(e => e.Bar.Timeframe == H1) >= expected.Count; }, "every hourly bar on the bars stream");
         List<BarClosed> hourly;
         lock (closed) hourly = closed.Where(e => e.Bar.Timeframe == H1).ToList();
         hourly.Select(e => e.Bar).ShouldBe(expected);

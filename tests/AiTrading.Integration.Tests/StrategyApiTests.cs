@@ -82,7 +82,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         (await Send(HttpMethod.Get, "/v1/strategies/http-bad")).Status.ShouldBe(HttpStatusCode.NotFound, "a refused spec leaves no strategy");
 
         var invalidId = Example("no spaces allowed");
-        invalidId["timeframe"] = "H4";
+        invalidId["timeframe"] = "M60";
         var (idStatus, idBody) = await Send(HttpMethod.Post, "/v1/strategies", invalidId.ToJsonString());
         idStatus.ShouldBe(HttpStatusCode.BadRequest);
         Problem.FieldsOf(idBody).ShouldBe(["id", "timeframe"]);
