@@ -68,10 +68,12 @@ public interface IRiskGrain : IGrainWithStringKey
 [Alias("order")]
 public interface IOrderGrain : IGrainWithStringKey
 {
-    /// <summary>Called by the risk grain once the order passed: accept, route to the venue, book fills.</summary>
-    [Alias("execute")] Task<OrderView> ExecuteAsync(OrderRequest request, string venue);
-    /// <summary>Called by the risk grain when the order failed a limit: the order exists, rejected.</summary>
-    [Alias("reject")] Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision);
+    /// <summary>
+    /// Called by the risk grain with its verdict: an approved order is accepted, routed to the venue with the quote the
+    /// check priced it on, and its fills booked; a refused one exists, rejected. An order that exists already is
+    /// answered as a duplicate (a different request under its client order id is a conflict).
+    /// </summary>
+    [Alias("place")] Task<OrderSubmission> PlaceAsync(OrderRequest request, RiskDecision decision, OrderRouting routing);
     /// <summary>The order, or null if no order has this id.</summary>
     [Alias("get"), ReadOnly] Task<OrderView?> GetAsync();
     /// <summary>A report from the venue (fills, triggers, cancels, bracket legs); a report seen before changes nothing.</summary>
@@ -94,16 +96,23 @@ public interface IVenueGrain : IExecutionVenue
     public static string KeyFor(string venue, string symbol) => $"{venue}/{symbol}";
 }
 
-/// <summary>Positions, cash and P&amp;L of one account (key: account).</summary>
+/// <summary>
+/// Positions, cash and P&amp;L of one account (key: account). The account's risk gate implements it: one activation is
+/// the account's single writer for its checks and its book. Bookings and reads interleave with the gate's turns, so a
+/// fill delivered while the gate waits on an order (a kill switch cancelling it, say) is booked at once, and a read
+/// never queues behind an order's check.
+/// </summary>
 [Alias("portfolio")]
 public interface IPortfolioGrain : IGrainWithStringKey
 {
-    /// <summary>Books a fill once (repeated fill ids are ignored); returns the P&amp;L it realised in the account currency.</summary>
-    [Alias("apply-fill")] Task<decimal> ApplyFillAsync(Fill fill);
-    [Alias("exposure"), ReadOnly] Task<AccountExposure> GetExposureAsync(string symbol);
-    [Alias("valuation"), ReadOnly] Task<PortfolioValuation> GetValuationAsync();
+    /// <summary>
+    /// Books fills of one order once each (repeated fill ids are ignored), with one write; <paramref name="quoteToAccountRate"/>,
+    /// when the caller knows it, converts their quote currency into the account's without asking for quotes.
+    /// </summary>
+    [Alias("apply-fills"), AlwaysInterleave] Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate);
+    [Alias("valuation"), ReadOnly, AlwaysInterleave] Task<PortfolioValuation> GetValuationAsync();
     /// <summary>The valuation with the margin and drawdown the account's risk limits give it.</summary>
-    [Alias("statement"), ReadOnly] Task<PortfolioStatement> GetStatementAsync();
+    [Alias("statement"), ReadOnly, AlwaysInterleave] Task<PortfolioStatement> GetStatementAsync();
 }
 
 /// <summary>An append-only, SHA-256 hash-chained log (key: stream name, one per account).</summary>
@@ -111,6 +120,8 @@ public interface IPortfolioGrain : IGrainWithStringKey
 public interface IAuditStreamGrain : IGrainWithStringKey
 {
     [Alias("append")] Task<AuditRecord> AppendAsync(AuditEntry entry);
+    /// <summary>Appends entries in order in one call (each keyed entry once), as one step would: what a turn owes goes together.</summary>
+    [Alias("append-many")] Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries);
     [Alias("read"), ReadOnly] Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSequence, int limit);
     [Alias("verify"), ReadOnly] Task<AuditVerification> VerifyAsync();
     [Alias("info"), ReadOnly] Task<AuditStreamInfo> GetInfoAsync();

@@ -1,3 +1,4 @@
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Trading;
 using Orleans.Concurrency;
 
@@ -7,8 +8,11 @@ namespace AiTrading.Contracts;
 [Alias("execution-venue")]
 public interface IExecutionVenue : IGrainWithStringKey
 {
-    /// <summary>Places an order; returns what happened at once (fills against the current quote, a rejection, …).</summary>
-    [Alias("submit")] Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request);
+    /// <summary>
+    /// Places an order; returns what happened at once (fills against the current quote, a rejection, …). <paramref name="quote"/>
+    /// is the quote the pre-trade check priced the order on: a venue that simulates fills takes it or a newer one it has.
+    /// </summary>
+    [Alias("submit")] Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request, Quote? quote);
     /// <summary>Cancels a working order; null when the venue does not hold it or has not confirmed the cancel yet.</summary>
     [Alias("cancel")] Task<ExecutionReport?> CancelAsync(string orderId, string reason);
     /// <summary>Changes a working order; empty when the venue does not hold it or refused the change.</summary>

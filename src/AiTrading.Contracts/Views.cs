@@ -61,6 +61,16 @@ public sealed record OrderSubmission(
     [property: Id(1)] RiskDecision Risk,
     [property: Id(2)] bool Duplicate);
 
+/// <summary>
+/// Where an approved order goes and what its check already knows, so nobody down the path asks again: the venue, the
+/// quote it was priced on, and the rate from the instrument's quote currency into the account's.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("order-routing")]
+public sealed record OrderRouting(
+    [property: Id(0)] string Venue,
+    [property: Id(1)] Quote? Quote = null,
+    [property: Id(2)] decimal? QuoteToAccountRate = null);
+
 
 /// <summary>An account's valuation with what its risk limits make of it: the margin its positions use, the margin left, its drawdown.</summary>
 [GenerateSerializer, Immutable, Alias("portfolio-statement")]

@@ -6,6 +6,7 @@ namespace AiTrading.Grains;
 public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Grain, IAuditStreamGrain
 {
     public const int MaxReadLimit = 1000;
+    public const int MaxAppendBatch = 1000;
     private const int VerifyPageSize = 5000;
     private AuditAnchor? _head;
 
@@ -34,6 +35,14 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
         _head = new AuditAnchor(record.Sequence, record.Hash);
         TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
         return record;
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count > MaxAppendBatch) throw new Core.ValidationException("entries", $"at most {MaxAppendBatch} a call (got {entries.Count})");
+        var records = new AuditRecord[entries.Count];
+        for (var i = 0; i < records.Length; i++) records[i] = await AppendAsync(entries[i]);
+        return records;
     }
 
     public Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSequence, int limit)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AiTrading.Contracts;
+using AiTrading.Core.MarketData;
 using AiTrading.Core;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
@@ -202,7 +203,7 @@ public sealed class Mt5BridgeGrain(
             state.State.Pending.Count, state.State.Orders.Count, state.State.Positions, state.State.PositionsAt, _circuit.View(), _rejectedTicks));
     }
 
-    public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request)
+    public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request, Quote? quote)
     {
         if (state.State.Orders.ContainsKey(orderId)) return []; // a retried submit: the first one is with the terminal
         var sent = false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AiTrading.Contracts;
 using AiTrading.Core;
+using AiTrading.Core.MarketData;
 using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
@@ -42,7 +43,7 @@ public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: 
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
-    IOptions<TradingOptions> options,
+    VenueRegistry venues,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -93,38 +94,53 @@ public sealed class OrderGrain(
 
     public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Order);
 
-    public async Task<OrderView> RejectAsync(OrderRequest request, RiskDecision decision)
+    public async Task<OrderSubmission> PlaceAsync(OrderRequest request, RiskDecision decision, OrderRouting routing)
     {
-        if (state.State.Order is { } existing) return existing;
+        if (state.State.Order is { } existing)
+        {
+            if (existing.Request != request)
+                throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({OrderId})");
+            return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
+        }
         var order = new Order(OrderId, request, clock.GetUtcNow());
-        order.Reject($"{decision.Limit}: {decision.Message}", order.CreatedAt);
-        state.State.Order = OrderView.From(order, decision);
-        await SaveAsync(order, AuditKinds.RiskRejected, new { orderId = OrderId, request, decision });
-        TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.RiskRejected, request.Venue ?? options.Value.DefaultVenue);
-        return state.State.Order;
-    }
-
-    public async Task<OrderView> ExecuteAsync(OrderRequest request, string venue)
-    {
-        if (state.State.Order is { } existing) return existing;
-        var order = new Order(OrderId, request, clock.GetUtcNow());
+        if (!decision.Approved)
+        {
+            order.Reject($"{decision.Limit}: {decision.Message}", order.CreatedAt);
+            state.State.Order = OrderView.From(order, decision);
+            Stage(order, AuditKinds.RiskRejected, new { orderId = OrderId, request, decision });
+            await CommitAsync(order);
+            TradingMetrics.RecordRiskRejection(decision);
+            TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.RiskRejected, routing.Venue);
+            return new OrderSubmission(state.State.Order, decision, Duplicate: false);
+        }
         order.Accept(order.CreatedAt);
-        state.State.Venue = venue;
+        state.State.Venue = routing.Venue;
         state.State.AwaitingVenue = true;
-        await SaveAsync(order, AuditKinds.OrderAccepted, new { orderId = OrderId, venue, request });
-        TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Accepted, venue);
-        await SendToVenueAsync(order);
-        return state.State.Order!;
+        Stage(order, AuditKinds.OrderAccepted, new { orderId = OrderId, venue = routing.Venue, request });
+        try
+        {
+            // The intent is stored before any venue hears of it; its audit record goes out with the venue's answer.
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            RetryOwedSoon();
+            throw;
+        }
+        TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Accepted, routing.Venue);
+        await SendToVenueAsync(order, routing.Quote, routing.QuoteToAccountRate);
+        return new OrderSubmission(state.State.Order!, decision, Duplicate: false);
     }
 
-    private async Task SendToVenueAsync(Order order)
+    /// <summary>Submits the order and stores what the venue answered as one step with everything it owes.</summary>
+    private async Task SendToVenueAsync(Order order, Quote? quote = null, decimal? quoteToAccountRate = null)
     {
         var venue = state.State.Venue ?? TradingOptions.PaperVenue;
         IReadOnlyList<ExecutionReport> reports;
         try
         {
             var sent = Stopwatch.GetTimestamp();
-            reports = await SubmitToVenueAsync(order.Request);
+            reports = await SubmitToVenueAsync(order.Request, quote);
             TradingMetrics.OrderAck.RecordElapsed(sent, TradingMetrics.Tag("venue", venue));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -133,9 +149,8 @@ public sealed class OrderGrain(
             reports = [new ExecutionReport(OrderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{venue}' failed: {e.Message}")];
         }
         state.State.AwaitingVenue = false;
-        var stored = state.State.Revision;
-        foreach (var report in reports) await ApplyAsync(order, report);
-        if (state.State.Revision == stored) await state.WriteStateAsync(); // the venue rests the order and said nothing yet
+        foreach (var report in reports) Apply(order, report);
+        await CommitAsync(order, quoteToAccountRate);
     }
 
     public async Task OnExecutionAsync(ExecutionReport report)
@@ -148,11 +163,13 @@ public sealed class OrderGrain(
             leg.Accept(report.Time);
             state.State.ParentOrderId = report.ParentOrderId;
             state.State.Venue = TradingOptions.PaperVenue;
-            await SaveAsync(leg, AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
+            Stage(leg, AuditKinds.OrderAccepted, new { orderId = OrderId, parentOrderId = report.ParentOrderId, reason = report.Reason, request = legRequest });
+            await CommitAsync(leg);
             TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Accepted, TradingOptions.PaperVenue);
             return;
         }
-        await ApplyAsync(state.State.Order.ToOrder(), report);
+        var order = state.State.Order.ToOrder();
+        if (Apply(order, report)) await CommitAsync(order);
     }
 
     public async Task<OrderView> CancelAsync(string reason)
@@ -160,7 +177,11 @@ public sealed class OrderGrain(
         Bounds.RequireReason("reason", reason);
         var current = state.State.Order ?? throw new NotFoundException("order", OrderId);
         if (current.ToOrder().IsTerminal) return current;
-        if (await Book(current.Request.Symbol).CancelAsync(OrderId, reason) is { } report) await ApplyAsync(current.ToOrder(), report);
+        if (await Book(current.Request.Symbol).CancelAsync(OrderId, reason) is { } report)
+        {
+            var order = current.ToOrder();
+            if (Apply(order, report)) await CommitAsync(order);
+        }
         return state.State.Order!;
     }
 
@@ -173,7 +194,9 @@ public sealed class OrderGrain(
         var reports = await Book(current.Request.Symbol).ReplaceAsync(OrderId, quantity, limitPrice, stopPrice);
         if (reports.Count == 0) throw new ConflictException($"order '{OrderId}' is no longer working at the venue (it may just have filled)");
         order = current.ToOrder();
-        foreach (var report in reports) await ApplyAsync(order, report);
+        var changed = false;
+        foreach (var report in reports) changed |= Apply(order, report);
+        if (changed) await CommitAsync(order);
         return state.State.Order!;
     }
 
@@ -181,13 +204,13 @@ public sealed class OrderGrain(
     /// A failed call may have placed the order all the same: the book keeps each submission's answer, so asking again
     /// returns it (or places the order once, if the first call never arrived).
     /// </summary>
-    private async Task<IReadOnlyList<ExecutionReport>> SubmitToVenueAsync(OrderRequest request)
+    private async Task<IReadOnlyList<ExecutionReport>> SubmitToVenueAsync(OrderRequest request, Quote? quote)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await Book(request.Symbol).SubmitAsync(OrderId, request);
+                return await Book(request.Symbol).SubmitAsync(OrderId, request, quote);
             }
             catch (Exception e) when (attempt < 3 && e is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException)
             {
@@ -196,71 +219,72 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>An MT5 venue is one terminal for every symbol; the paper venue keeps a book per symbol.</summary>
-    private IExecutionVenue Book(string symbol)
-    {
-        var venue = state.State.Venue ?? TradingOptions.PaperVenue;
-        return options.Value.IsMt5Venue(venue)
-            ? GrainFactory.GetGrain<IMt5BridgeGrain>(venue)
-            : GrainFactory.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(venue, symbol));
-    }
+    private IExecutionVenue Book(string symbol) => venues.Route(GrainFactory, state.State.Venue ?? TradingOptions.PaperVenue, symbol);
 
-    private async Task ApplyAsync(Order order, ExecutionReport report)
+    /// <summary>Applies a venue report to the order and stages the step it makes; false when it changes nothing (seen before, or too late).</summary>
+    private bool Apply(Order order, ExecutionReport report)
     {
         var venue = state.State.Venue ?? TradingOptions.PaperVenue;
         switch (report.Kind)
         {
             case ExecutionKind.Fill when report.Fill is { } fill:
-                if (order.Fills.Any(f => f.FillId == fill.FillId)) return;
+                if (order.Fills.Any(f => f.FillId == fill.FillId)) return false;
                 order.ApplyFill(fill);
-                await SaveAsync(order, AuditKinds.Fill, fill, fill);
+                Stage(order, AuditKinds.Fill, fill, fill);
                 TradingMetrics.Fills.Add(1, TradingMetrics.Tag("venue", venue));
                 if (order.Status == OrderStatus.Filled) TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Filled, venue);
-                return;
+                return true;
             case ExecutionKind.Triggered when !order.IsTerminal:
-                await SaveAsync(order, AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
-                return;
+                Stage(order, AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
+                return true;
             case ExecutionKind.Replaced when !order.IsTerminal && report.Request is { } replaced && replaced != order.Request:
                 order.Replace(replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, report.Time);
-                await SaveAsync(order, AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
-                return;
+                Stage(order, AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
+                return true;
             case ExecutionKind.Rejected when order.Status == OrderStatus.Accepted:
                 var refusal = $"venue rejected: {report.Reason}";
                 order.Reject(refusal, report.Time);
-                await SaveAsync(order, AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
+                Stage(order, AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
                 TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.VenueRejected, venue);
-                return;
+                return true;
             case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
                 var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";
                 order.Cancel(reason, report.Time);
-                await SaveAsync(order, AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
+                Stage(order, AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
                 TradingMetrics.RecordOrder(report.Kind == ExecutionKind.Rejected ? TradingMetrics.OrderOutcomes.VenueRejected : TradingMetrics.OrderOutcomes.Cancelled, venue);
-                return;
+                return true;
             case ExecutionKind.Expired when !order.IsTerminal:
                 order.Expire(report.Reason ?? "expired", report.Time);
-                await SaveAsync(order, AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
+                Stage(order, AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
                 TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Expired, venue);
-                return;
+                return true;
+            default:
+                return false;
         }
     }
 
-    /// <summary>
-    /// Stores the order with the audit record the step owes (and a fill's booking), then does what is owed. A booked
-    /// fill is stored as done at once: the portfolio recognises a repeated fill only within its fill id window.
-    /// </summary>
-    private async Task SaveAsync<T>(Order order, string kind, T payload, Fill? fill = null)
+    /// <summary>Adds a step to the order: its new state and the audit record it owes (and a fill's booking), keyed so doing it twice stores it once.</summary>
+    private void Stage<T>(Order order, string kind, T payload, Fill? fill = null)
     {
         state.State.Revision++;
         var key = fill is null ? $"{kind}:{OrderId}:{state.State.Revision}" : $"{kind}:{fill.FillId}";
         state.State.Effects.Add(new OrderEffect(new AuditEntry(kind, AuditJson.Serialize(payload), key), fill));
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
+    }
+
+    /// <summary>
+    /// Stores the staged steps with what they owe, then does what is owed. A booked fill is stored as done at once: the
+    /// portfolio recognises a repeated fill only within its fill id window.
+    /// </summary>
+    private async Task CommitAsync(Order order, decimal? quoteToAccountRate = null)
+    {
+        state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         try
         {
             await state.WriteStateAsync();
-            await PerformEffectsAsync();
             // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of
             // the audit record leaves storage).
-            if (fill is not null || order.IsTerminal) await state.WriteStateAsync();
+            if (await PerformEffectsAsync(quoteToAccountRate) || order.IsTerminal) await state.WriteStateAsync();
         }
         catch
         {
@@ -279,16 +303,17 @@ public sealed class OrderGrain(
         if (order.IsTerminal && state.State.Effects.Count == 0) this.DeactivateOnIdle();
     }
 
-    private async Task PerformEffectsAsync()
+    /// <summary>Appends the owed audit records in one call, then books the owed fills in one call; true when fills were booked.</summary>
+    private async Task<bool> PerformEffectsAsync(decimal? quoteToAccountRate = null)
     {
         var effects = state.State.Effects;
-        while (effects.Count > 0)
-        {
-            var (audit, fill) = (effects[0].Audit, effects[0].Fill);
-            var account = state.State.Order!.Request.Account;
-            await GrainFactory.GetGrain<IAuditStreamGrain>(account).AppendAsync(audit);
-            if (fill is not null) await GrainFactory.GetGrain<IPortfolioGrain>(account).ApplyFillAsync(fill);
-            effects.RemoveAt(0);
-        }
+        if (effects.Count == 0) return false;
+        var account = state.State.Order!.Request.Account;
+        foreach (var audits in effects.Select(e => e.Audit).Chunk(AuditStreamGrain.MaxAppendBatch))
+            await GrainFactory.GetGrain<IAuditStreamGrain>(account).AppendManyAsync(audits);
+        var fills = effects.Where(e => e.Fill is not null).Select(e => e.Fill!).ToList();
+        if (fills.Count > 0) await GrainFactory.GetGrain<IPortfolioGrain>(account).ApplyFillsAsync(fills, quoteToAccountRate);
+        effects.Clear();
+        return fills.Count > 0;
     }
 }

@@ -13,9 +13,31 @@ namespace AiTrading.Grains;
 public sealed class RiskState
 {
     // Ids 0 and 1 held the limits (now the account's, in its registry entry) and the kill switch's reason; they stay retired.
-    /// <summary>Orders this gate placed that were still working when it last looked; the kill switch cancels them.</summary>
+    /// <summary>Working orders kept by id alone, as before <see cref="Working"/>; the gate reads them once and moves them there.</summary>
     [Id(2)] public HashSet<string> WorkingOrders { get; set; } = new(StringComparer.Ordinal);
     [Id(3)] public KillSwitchState? KillSwitch { get; set; }
+    /// <summary>Orders this gate placed that were still working when it last looked, by order id: they count toward the limits, and the kill switch cancels them.</summary>
+    [Id(4)] public Dictionary<string, RestingOrder> Working { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A working order as the risk gate last saw it: the quantity left to fill, its limit or stop price (for a market order,
+/// the touch then) and the rate of its quote currency into the account currency then.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("risk-resting-order")]
+public sealed record RestingOrder(
+    [property: Id(0)] string Symbol,
+    [property: Id(1)] OrderSide Side,
+    [property: Id(2)] decimal Remaining,
+    [property: Id(3)] decimal Price,
+    [property: Id(4)] decimal Rate)
+{
+    public decimal Notional => Remaining * Price * Rate;
+
+    /// <summary>The order as it stands now, at its own limit or stop price or else at <paramref name="price"/>; null once it finished or is unknown.</summary>
+    public static RestingOrder? Of(OrderView? view, decimal price, decimal rate) =>
+        view is null || view.Status is not (OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.New) ? null
+            : new(view.Request.Symbol, view.Request.Side, view.Request.Quantity - view.FilledQuantity, view.Request.LimitPrice ?? view.Request.StopPrice ?? price, rate);
 }
 
 /// <summary>
@@ -30,15 +52,24 @@ public sealed class RiskState
 /// </summary>
 public sealed class RiskGrain(
     [PersistentState("risk")] IPersistentState<RiskState> state,
+    [PersistentState("portfolio")] IPersistentState<PortfolioState> portfolio,
     IOptions<TradingOptions> options,
-    TimeProvider clock) : Grain, IRiskGrain
+    VenueRegistry venues,
+    TimeProvider clock) : Grain, IRiskGrain, IPortfolioGrain
 {
     /// <summary>Who engages the kill switch on a drawdown beyond the limit.</summary>
     public const string SystemPrincipal = "system";
 
+    /// <summary>How many recent client order ids a gate remembers.</summary>
+    public const int RememberedOrders = 4096;
+
     private OrderRateLimiter? _throttle;
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _placedOrder = new();
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
+    private AccountBook? _book;
+    private AccountBook Book => _book ??= new AccountBook(portfolio, GrainFactory, options.Value.FillIdWindow);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     private AccountRecord? _account;
@@ -83,37 +114,34 @@ public sealed class RiskGrain(
             throw new ValidationException("account", $"order is for account '{request.Account}' but was sent to the risk gate of '{Account}'");
         await RequireAccountAsync();
 
-        var venue = RequireVenue(request);
+        var venue = venues.Require(request);
 
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
-        if (await order.GetAsync() is { } existing)
+        // A retry of an order this activation placed is answered without a second check; the order grain recognises
+        // the others (placed before this activation) itself.
+        if (_placed.Contains(request.ClientOrderId) && await order.GetAsync() is { } existing)
         {
             if (existing.Request != request)
                 throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({orderId})");
             return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
         }
 
-        var decision = await CheckAsync(request);
-        if (!decision.Approved)
-        {
-            TradingMetrics.RecordRiskRejection(decision);
-            return new OrderSubmission(await order.RejectAsync(request, decision), decision, Duplicate: false); // the order audits it
-        }
-        var placed = await order.ExecuteAsync(request, venue);
-        if (!placed.ToOrder().IsTerminal) await TrackWorkingAsync(placed.OrderId);
-        return new OrderSubmission(placed, decision, Duplicate: false);
+        var (decision, routing) = await CheckAsync(request, venue);
+        var submission = await order.PlaceAsync(request, decision, routing); // the order audits a rejection
+        Remember(request.ClientOrderId);
+        if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId);
+        return submission;
     }
 
-    private string RequireVenue(OrderRequest request)
+    /// <summary>Client order ids this activation placed, newest last, so a quick retry costs no check.</summary>
+    private void Remember(string clientOrderId)
     {
-        var venue = request.Venue ?? options.Value.DefaultVenue;
-        var venues = options.Value.Venues;
-        if (!venues.Contains(venue)) throw new ValidationException("venue", $"unknown venue '{venue}' (known: {string.Join(", ", venues)})");
-        if (request.Bracket is not null && options.Value.IsMt5Venue(venue))
-            throw new ValidationException("bracket", $"brackets are not supported on the MT5 venue '{venue}' yet (place the protective orders separately)");
-        return venue;
+        if (!_placed.Add(clientOrderId)) return;
+        _placedOrder.Enqueue(clientOrderId);
+        if (_placedOrder.Count > RememberedOrders) _placed.Remove(_placedOrder.Dequeue());
     }
+
 
     public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
@@ -130,7 +158,7 @@ public sealed class RiskGrain(
             throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
 
         // What is still to fill after the change is checked as if it were a new order.
-        var decision = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
+        var (decision, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, existing.Request.Venue ?? options.Value.DefaultVenue);
         if (!decision.Approved)
         {
             TradingMetrics.RecordRiskRejection(decision);
@@ -141,6 +169,25 @@ public sealed class RiskGrain(
     }
 
     public async Task<RiskLimits> GetLimitsAsync() => await LimitsAsync();
+
+    public async Task ApplyFillsAsync(IReadOnlyList<Fill> fills, decimal? quoteToAccountRate)
+    {
+        var book = Book.Open(await RequireAccountAsync());
+        try
+        {
+            await Book.ApplyFillsAsync(book, fills, quoteToAccountRate);
+        }
+        catch
+        {
+            // The book in memory has the fill, storage may not: a retry must meet the stored book, not take this one's word.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    public async Task<PortfolioValuation> GetValuationAsync() => await Book.ValueAsync(Book.Open(await RequireAccountAsync()), clock.GetUtcNow());
+
+    public async Task<PortfolioStatement> GetStatementAsync() => PortfolioStatement.Of(await GetValuationAsync(), await LimitsAsync());
 
     public Task<KillSwitchState> GetKillSwitchAsync() => Task.FromResult(OwnSwitch);
 
@@ -174,33 +221,103 @@ public sealed class RiskGrain(
 
     private async Task CancelWorkingAsync(string reason)
     {
-        foreach (var orderId in state.State.WorkingOrders.ToList())
+        foreach (var orderId in state.State.Working.Keys.Concat(state.State.WorkingOrders).ToList())
             await GrainFactory.GetGrain<IOrderGrain>(orderId).CancelAsync(reason);
+        state.State.Working.Clear();
         state.State.WorkingOrders.Clear();
         await state.WriteStateAsync();
     }
 
+    /// <summary>The order the last check approved, as it would rest (for <see cref="TrackWorkingAsync"/>, in the same turn).</summary>
+    private (string OrderId, RestingOrder Order)? _approved;
+
     /// <summary>Remembers a working order; past a few hundred, the ones that have finished are forgotten.</summary>
     private async Task TrackWorkingAsync(string orderId)
     {
-        state.State.WorkingOrders.Add(orderId);
-        if (state.State.WorkingOrders.Count > 256)
-            foreach (var id in state.State.WorkingOrders.ToList())
-                if (await GrainFactory.GetGrain<IOrderGrain>(id).GetAsync() is not { } view || view.ToOrder().IsTerminal)
-                    state.State.WorkingOrders.Remove(id);
+        var working = await WorkingAsync();
+        if (_approved is var (approvedId, approved) && approvedId == orderId) working[orderId] = approved;
+        else if (RestingOrder.Of(await GrainFactory.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+        _approved = null;
+        if (working.Count > 256) await RefreshAsync(working, _ => true, null, 0m);
         await state.WriteStateAsync();
     }
 
-    private async Task<RiskDecision> CheckAsync(OrderRequest request)
+    /// <summary>The working orders, with those kept by id alone (<see cref="RiskState.WorkingOrders"/>) read and moved in.</summary>
+    private async ValueTask<Dictionary<string, RestingOrder>> WorkingAsync()
     {
+        var working = state.State.Working;
+        if (state.State.WorkingOrders.Count == 0) return working;
+        foreach (var orderId in state.State.WorkingOrders)
+            if (RestingOrder.Of(await GrainFactory.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+        state.State.WorkingOrders.Clear();
+        return working;
+    }
+
+    /// <summary>
+    /// Reads the working orders that <paramref name="which"/> picks from their order grains: finished ones are dropped,
+    /// the others take their current remaining quantity; those in <paramref name="quote"/>'s symbol are priced at it and <paramref name="rate"/>.
+    /// </summary>
+    private async Task RefreshAsync(Dictionary<string, RestingOrder> working, Func<RestingOrder, bool> which, Core.MarketData.Quote? quote, decimal rate)
+    {
+        var picked = working.Where(w => which(w.Value)).ToList();
+        if (picked.Count == 0) return;
+        var views = await Task.WhenAll(picked.Select(w => GrainFactory.GetGrain<IOrderGrain>(w.Key).GetAsync()));
+        for (var i = 0; i < picked.Count; i++)
+        {
+            var (orderId, last) = picked[i];
+            var current = quote is not null && last.Symbol == quote.Symbol
+                ? RestingOrder.Of(views[i], Touch(quote, last.Side), rate)
+                : RestingOrder.Of(views[i], last.Price, last.Rate);
+            if (current is null) working.Remove(orderId);
+            else working[orderId] = current;
+        }
+    }
+
+    private static decimal Touch(Core.MarketData.Quote quote, OrderSide side) => (decimal)(side == OrderSide.Buy ? quote.Ask : quote.Bid);
+
+    /// <summary>
+    /// What the account's working orders add to the check: those in the order's symbol read afresh (only when there are
+    /// any, so an account with nothing resting there pays no call), those elsewhere as last seen, unless
+    /// <paramref name="everywhere"/>. The order itself (when it is being replaced) is left out: it is checked as changed.
+    /// </summary>
+    private async ValueTask<WorkingExposure> WorkingExposureAsync(OrderRequest request, string orderId, Core.MarketData.Quote quote, decimal rate, bool everywhere)
+    {
+        var working = await WorkingAsync();
+        if (working.Count == 0) return default;
+        await RefreshAsync(working, w => everywhere || w.Symbol == request.Symbol, quote, rate);
+
+        decimal buys = 0, buyNotional = 0, sells = 0, sellNotional = 0;
+        Dictionary<string, (decimal Buys, decimal Sells)>? elsewhere = null;
+        foreach (var (id, order) in working)
+        {
+            if (id == orderId) continue;
+            if (order.Symbol == request.Symbol)
+            {
+                if (order.Side == OrderSide.Buy) { buys += order.Remaining; buyNotional += order.Notional; }
+                else { sells += order.Remaining; sellNotional += order.Notional; }
+                continue;
+            }
+            elsewhere ??= new(StringComparer.Ordinal);
+            var (b, s) = elsewhere.GetValueOrDefault(order.Symbol);
+            elsewhere[order.Symbol] = order.Side == OrderSide.Buy ? (b + order.Notional, s) : (b, s + order.Notional);
+        }
+        // Either side of another instrument can fill, not both against a flat book: its larger side is what it may add.
+        var other = elsewhere?.Values.Sum(n => Math.Max(n.Buys, n.Sells)) ?? 0m;
+        return new WorkingExposure(buys, buyNotional, sells, sellNotional, other);
+    }
+
+    /// <summary>The verdict on an order, and what the order's route may reuse of what the check read (the quote, the currency rate).</summary>
+    private async Task<(RiskDecision Decision, OrderRouting Routing)> CheckAsync(OrderRequest request, string venue)
+    {
+        var routing = new OrderRouting(venue);
         if (_global.Engaged)
-            return RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0);
+            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), routing);
         var account = await RequireAccountAsync();
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
-            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), routing);
 
         var currency = account.Currency;
         var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
@@ -208,17 +325,28 @@ public sealed class RiskGrain(
         var mids = MarketPrices.MidsOf(quotes);
         var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
-            return RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), routing);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
             FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
-        var exposure = await GrainFactory.GetGrain<IPortfolioGrain>(Account).GetExposureAsync(request.Symbol);
+        var exposure = await Book.ExposureAsync(Book.Open(account), request.Symbol, clock.GetUtcNow(), quote);
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
-        var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow());
+        var orderId = OrderView.IdFor(Account, request.ClientOrderId);
+        var working = await WorkingExposureAsync(request, orderId, quote, rate.Value, everywhere: false);
+        var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
+        if (decision.Limit == RiskLimitNames.Margin && working.OtherNotional > 0)
+        {
+            // Working orders in other instruments count as last seen; before refusing on them, see how they stand now.
+            working = await WorkingExposureAsync(request, orderId, quote, rate.Value, everywhere: true);
+            decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
+        }
+        _approved = decision.Approved ? (orderId, new RestingOrder(request.Symbol, request.Side, request.Quantity, pricing.ReferencePrice, rate.Value)) : null;
+        // A replaced order counts with its new terms from now on (until its order grain is read again).
+        if (_approved is var (_, changed) && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = changed;
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
             await SetKillSwitchAsync(true, $"automatic: {decision.Message}", SystemPrincipal);
-        return decision;
+        return (decision, routing with { Quote = quote, QuoteToAccountRate = rate });
     }
 }

@@ -40,8 +40,6 @@ public sealed class TradingOptions
     /// <summary>Every venue an order or a strategy may name.</summary>
     public IReadOnlySet<string> Venues => new SortedSet<string>(Mt5Terminals.Keys.Append(PaperVenue), StringComparer.Ordinal);
 
-    public bool IsMt5Venue(string venue) => Mt5Terminals.ContainsKey(venue);
-
     public AccountTerms DefaultTerms => new(AccountCurrency, InitialCash, DefaultLimits);
 
     public IReadOnlyList<FieldError> Validate()

@@ -44,6 +44,8 @@ public sealed class VenueGrain(
     private string _symbol = "";
     private readonly SerializedWrites<VenueBookState> _writes = new(state);
     private bool _delivering;
+    /// <summary>The last quote of the symbol's tick stream: what a submission trades against unless its check saw a newer one.</summary>
+    private Quote? _quote;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ public sealed class VenueGrain(
         if (state.State.Outbox.Count > 0) Pump();
     }
 
-    public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request)
+    public async Task<IReadOnlyList<ExecutionReport>> SubmitAsync(string orderId, OrderRequest request, Quote? quote)
     {
         if (_venue != TradingOptions.PaperVenue)
             return [new(orderId, ExecutionKind.Rejected, clock.GetUtcNow(), Reason: $"venue '{_venue}' is not available")];
@@ -72,7 +74,7 @@ public sealed class VenueGrain(
         if (state.State.Answers.TryGetValue(orderId, out var answered)) return answered;
         try
         {
-            return await _circuit.ExecuteAsync(_ => PlaceAsync(orderId, request));
+            return await _circuit.ExecuteAsync(_ => PlaceAsync(orderId, request, quote));
         }
         catch (VenueUnavailableException e)
         {
@@ -82,17 +84,26 @@ public sealed class VenueGrain(
         }
     }
 
-    private async ValueTask<IReadOnlyList<ExecutionReport>> PlaceAsync(string orderId, OrderRequest request)
+    /// <summary>
+    /// A submission that leaves the book as it was (an order filled, or refused, at once) is not written: its answer is
+    /// kept in memory for a retry and stored with the next write. If the venue's silo dies before that, a retry of the
+    /// submission trades again against the quote of the retry; the first fill was never booked (the order grain books
+    /// only what it stored), so one fill is booked either way.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<ExecutionReport>> PlaceAsync(string orderId, OrderRequest request, Quote? priced)
     {
-        var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var quote = Newest(priced, _quote) ?? await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var working = _book.Working.Count;
         var reports = _book.Submit(orderId, request, _venue, quote, clock.GetUtcNow());
         var own = reports.Where(r => r.OrderId == orderId).ToList();
         state.State.Answers[orderId] = own;
         state.State.AnswerOrder.Enqueue(orderId);
         while (state.State.AnswerOrder.Count > KeptAnswers) state.State.Answers.Remove(state.State.AnswerOrder.Dequeue());
-        await RecordAsync(reports, caller: orderId);
+        if (_book.Working.Count != working || reports.Count != own.Count) await RecordAsync(reports, caller: orderId);
         return own;
     }
+
+    private static Quote? Newest(Quote? a, Quote? b) => a is null ? b : b is null || a.Time >= b.Time ? a : b;
 
     public async Task<ExecutionReport?> CancelAsync(string orderId, string reason)
     {
@@ -105,7 +116,7 @@ public sealed class VenueGrain(
     public async Task<IReadOnlyList<ExecutionReport>> ReplaceAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
         if (_book is null) return [];
-        var quote = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var quote = _quote ?? await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var reports = _book.Replace(orderId, quantity, limitPrice, stopPrice, quote, clock.GetUtcNow());
         if (reports.Count > 0) await RecordAsync(reports, caller: orderId);
         return reports.Where(r => r.OrderId == orderId).ToList();
@@ -117,6 +128,13 @@ public sealed class VenueGrain(
 
     private async Task OnTicksAsync(TickBatch batch)
     {
+        for (var i = batch.Ticks.Length - 1; i >= 0; i--)
+        {
+            var last = batch.Ticks[i];
+            if (!(double.IsFinite(last.Bid) && double.IsFinite(last.Ask) && last.Bid > 0 && last.Ask >= last.Bid)) continue; // the instrument refuses it too
+            if (_quote is null || last.Time >= _quote.Time) _quote = Quote.From(last);
+            break;
+        }
         if (_book.Working.Count == 0) return;
         var reports = new List<ExecutionReport>();
         foreach (var tick in batch.Ticks)

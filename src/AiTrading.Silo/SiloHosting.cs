@@ -106,6 +106,7 @@ public static class SiloHosting
         var services = silo.Services;
         services.AddOptions<TradingOptions>().Bind(configuration.GetSection(TradingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TradingOptions>, TradingOptionsValidator>();
+        services.AddVenues();
         services.AddOptions<FeatureOptions>().Bind(configuration.GetSection(FeatureOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeatureOptions>, FeatureOptionsValidator>();
         services.AddSingleton<IBacktestData>(BacktestFiles.From(configuration));

@@ -31,8 +31,9 @@ public sealed class LostBookings : IIncomingGrainCallFilter
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(IPortfolioGrain.ApplyFillAsync) && context.Request.GetArgument(0) is Fill fill && Take(_failures, fill.Account))
-            throw new TimeoutException($"the portfolio of {fill.Account} did not answer (its silo died)");
+        if (context.InterfaceMethod?.Name == nameof(IPortfolioGrain.ApplyFillsAsync) && context.Request.GetArgument(0) is IReadOnlyList<Fill> { Count: > 0 } fills
+            && Take(_failures, fills[0].Account))
+            throw new TimeoutException($"the portfolio of {fills[0].Account} did not answer (its silo died)");
         if (context.InterfaceMethod?.Name == "WriteStateAsync" && context.InterfaceName.Contains("MemoryStorageGrain", StringComparison.Ordinal)
             && context.Request.GetArgument(0) is string key && key.StartsWith("portfolio/", StringComparison.Ordinal)
             && _failedWrites.Keys.FirstOrDefault(a => key.EndsWith("/" + a, StringComparison.Ordinal)) is { } account && Take(_failedWrites, account))

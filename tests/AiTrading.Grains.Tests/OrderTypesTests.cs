@@ -145,13 +145,13 @@ public sealed class OrderTypesTests(ClusterFixture fixture)
         await Account("OT-RETRY", "OTRTY");
         var book = fixture.Client.GetGrain<IVenueGrain>("paper/OTRTY");
         var request = new OrderRequest("r", "OT-RETRY", "OTRTY", OrderSide.Buy, 10);
-        var first = await book.SubmitAsync("OT-RETRY:r", request);
-        var again = await book.SubmitAsync("OT-RETRY:r", request);
+        var first = await book.SubmitAsync("OT-RETRY:r", request, null);
+        var again = await book.SubmitAsync("OT-RETRY:r", request, null);
         first.Single().Kind.ShouldBe(ExecutionKind.Fill);
         again.ShouldBe(first);
         var resting = request with { ClientOrderId = "r2", Type = OrderType.Limit, LimitPrice = 90m };
-        (await book.SubmitAsync("OT-RETRY:r2", resting)).ShouldBeEmpty();
-        (await book.SubmitAsync("OT-RETRY:r2", resting)).ShouldBeEmpty();
+        (await book.SubmitAsync("OT-RETRY:r2", resting, null)).ShouldBeEmpty();
+        (await book.SubmitAsync("OT-RETRY:r2", resting, null)).ShouldBeEmpty();
         (await book.GetWorkingAsync()).Count(w => w.OrderId == "OT-RETRY:r2").ShouldBe(1);
     }
 }

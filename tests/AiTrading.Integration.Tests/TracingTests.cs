@@ -10,7 +10,7 @@ public sealed class TracingTests(GatewayFixture fixture)
 {
     /// <summary>The grain calls of an order placed over HTTP: risk gate, order, paper venue, audit, the fill into the portfolio.</summary>
     private static readonly string[] OrderPath =
-        ["IRiskGrain/SubmitOrderAsync", "IOrderGrain/ExecuteAsync", "IExecutionVenue/SubmitAsync", "IAuditStreamGrain/AppendAsync", "IPortfolioGrain/ApplyFillAsync"];
+        ["IRiskGrain/SubmitOrderAsync", "IOrderGrain/PlaceAsync", "IExecutionVenue/SubmitAsync", "IAuditStreamGrain/AppendManyAsync", "IPortfolioGrain/ApplyFillsAsync"];
 
     [Fact]
     public async Task An_order_placed_over_http_is_one_trace_from_the_request_to_the_fill()

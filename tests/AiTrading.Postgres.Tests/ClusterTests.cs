@@ -52,7 +52,7 @@ public sealed class ClusterTests(ThreeSiloCluster fixture) : IClassFixture<Three
         await Task.WhenAll(accounts.Select(a => Cluster.Client.GetGrain<IAccountGrain>(a).CreateAsync(new Core.Accounts.AccountRequest(a), "test-admin")));
         await Task.WhenAll(accounts.Select(a => Cluster.Client.GetGrain<IPortfolioGrain>(a).GetValuationAsync()));
         var statistics = await Cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        var silosWithPortfolios = statistics.Where(s => s.GrainType.Contains("PortfolioGrain") && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct();
+        var silosWithPortfolios = statistics.Where(s => s.GrainType.Contains("RiskGrain") && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct();
         silosWithPortfolios.Count().ShouldBeGreaterThanOrEqualTo(2);
     }
 

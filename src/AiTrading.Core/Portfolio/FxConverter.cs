@@ -18,7 +18,12 @@ public static class FxConverter
     public static decimal Rate(string from, string to, Func<string, double?> midOf) =>
         TryRate(from, to, midOf) ?? throw new InvalidOperationException($"no quote to convert {from} into {to} (need {from}{to} or {to}{from})");
 
-    /// <summary>The symbols whose quotes may be needed to convert <paramref name="from"/> into <paramref name="to"/>.</summary>
+    /// <summary>
+    /// The symbols whose quotes may be needed to convert <paramref name="from"/> into <paramref name="to"/>: none unless
+    /// both are three-letter currency codes (a share's or an index's "base" is the instrument itself, never in a pair).
+    /// </summary>
     public static IEnumerable<string> ConversionSymbols(string from, string to) =>
-        from == to ? [] : [from + to, to + from];
+        from == to || !IsCurrencyCode(from) || !IsCurrencyCode(to) ? [] : [from + to, to + from];
+
+    private static bool IsCurrencyCode(string code) => code.Length == 3;
 }

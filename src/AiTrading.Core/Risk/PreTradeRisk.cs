@@ -73,6 +73,19 @@ public readonly record struct OrderPricing(
     decimal BaseToAccountRate,
     decimal QuoteToAccountRate);
 
+/// <summary>
+/// The account's working orders (resting at a venue, not yet filled) in the order's instrument, per side: the quantity
+/// still to fill and its notional in the account currency (at each order's limit or stop price, or the touch for a
+/// market order); and <see cref="OtherNotional"/>, the most the working orders in other instruments could add to the
+/// gross notional (the larger side per instrument). The default is no working orders.
+/// </summary>
+public readonly record struct WorkingExposure(decimal BuyQuantity, decimal BuyNotional, decimal SellQuantity, decimal SellNotional, decimal OtherNotional = 0)
+{
+    public decimal QuantityOn(OrderSide side) => side == OrderSide.Buy ? BuyQuantity : SellQuantity;
+
+    public decimal NotionalOn(OrderSide side) => side == OrderSide.Buy ? BuyNotional : SellNotional;
+}
+
 /// <summary>The verdict of a pre-trade check. A rejection names the limit and the values that broke it.</summary>
 public sealed record RiskDecision(bool Approved, string? Limit, string Message, decimal? Value = null, decimal? Threshold = null)
 {
@@ -98,15 +111,19 @@ public static class RiskLimitNames
 
 /// <summary>
 /// Pre-trade checks, in order: kill switch, price band, order notional, order rate (every order); then, for orders
-/// that add risk: resulting position, margin, currency exposure, daily loss and drawdown. Orders that only reduce the
-/// absolute position skip the second group, so a trader who hit a loss limit can still flatten; the kill switch
-/// blocks everything. Pure and allocation-free apart from the rejection it returns.
+/// that add risk: position, margin, currency exposure, daily loss and drawdown. Working orders count as if they
+/// filled: the position checked is the worst case on the order's side (the position, every working order on that
+/// side and this order), and their notional adds to the margin and currency checks. An order only reduces, and skips
+/// the second group so a trader who hit a loss limit can still flatten, while that worst case at most flattens the
+/// position; resting orders that together would cross zero do not. The kill switch blocks everything. Pure and
+/// allocation-free apart from the rejection it returns.
 /// </summary>
 public static class PreTradeRisk
 {
     /// <param name="throttle">the account's order-rate window (counts the order when everything else passes), or null</param>
+    /// <param name="working">the account's working orders (none for immediate-or-cancel flows such as the backtester)</param>
     public static RiskDecision Check(OrderRequest order, RiskLimits limits, AccountExposure exposure, in OrderPricing pricing,
-        OrderRateLimiter? throttle = null, DateTimeOffset now = default)
+        OrderRateLimiter? throttle = null, DateTimeOffset now = default, in WorkingExposure working = default)
     {
         if (limits.KillSwitch)
             return RiskDecision.Reject(RiskLimitNames.KillSwitch, "kill switch is engaged: no new orders", 1, 0);
@@ -124,10 +141,11 @@ public static class PreTradeRisk
             return RiskDecision.Reject(RiskLimitNames.MaxOrderNotional,
                 $"order notional {notional:0.##} exceeds max order notional {limits.MaxOrderNotional:0.##}", notional, limits.MaxOrderNotional);
 
-        var signed = order.Side.Sign() * order.Quantity;
-        var after = exposure.Position + signed;
-        var reducesOnly = Math.Abs(after) < Math.Abs(exposure.Position) && Math.Sign(after) * Math.Sign(exposure.Position) >= 0;
-        if (!reducesOnly && AddedRisk(order, limits, exposure, pricing, after, signed) is { } rejection) return rejection;
+        var sign = order.Side.Sign();
+        var side = new SideExposure(working.QuantityOn(order.Side), working.QuantityOn(order.Side) + order.Quantity, working.NotionalOn(order.Side) + notional);
+        var worst = exposure.Position + sign * side.Quantity;
+        var reducesOnly = sign * exposure.Position < 0 && sign * worst <= 0;
+        if (!reducesOnly && AddedRisk(order, limits, exposure, pricing, worst, side, working.OtherNotional) is { } rejection) return rejection;
 
         if (throttle is not null && !throttle.TryAcquire(now))
             return RiskDecision.Reject(RiskLimitNames.OrderRate,
@@ -135,22 +153,31 @@ public static class PreTradeRisk
         return RiskDecision.Pass;
     }
 
-    private static RiskDecision? AddedRisk(OrderRequest order, RiskLimits limits, AccountExposure exposure, in OrderPricing pricing, decimal after, decimal signed)
-    {
-        if (Math.Abs(after) > limits.MaxPositionQuantity)
-            return RiskDecision.Reject(RiskLimitNames.MaxPosition,
-                $"position in {order.Symbol} would be {after:0.####}, beyond max position {limits.MaxPositionQuantity:0.####}", Math.Abs(after), limits.MaxPositionQuantity);
+    /// <summary>This order and the working orders on its side: the working quantity, and all of it with its notional.</summary>
+    private readonly record struct SideExposure(decimal Working, decimal Quantity, decimal Notional);
 
-        var unitValue = pricing.ReferencePrice * pricing.QuoteToAccountRate;
-        var grossAfter = exposure.GrossNotional + (Math.Abs(after) - Math.Abs(exposure.Position)) * unitValue;
+    /// <param name="worst">the position once this order and every working order on its side filled</param>
+    private static RiskDecision? AddedRisk(OrderRequest order, RiskLimits limits, AccountExposure exposure, in OrderPricing pricing,
+        decimal worst, SideExposure side, decimal otherWorking)
+    {
+        if (Math.Abs(worst) > limits.MaxPositionQuantity)
+            return RiskDecision.Reject(RiskLimitNames.MaxPosition,
+                $"position in {order.Symbol} would be {worst:0.####}{WithWorking(order.Side, side.Working)}, beyond max position {limits.MaxPositionQuantity:0.####}",
+                Math.Abs(worst), limits.MaxPositionQuantity);
+
+        // The working orders are valued at their own prices: the side's average per unit in the account currency.
+        var unitValue = side.Working == 0 ? pricing.ReferencePrice * pricing.QuoteToAccountRate : side.Notional / side.Quantity;
+        var grossAfter = exposure.GrossNotional + otherWorking + (Math.Abs(worst) - Math.Abs(exposure.Position)) * unitValue;
         var margin = grossAfter * limits.MarginRate;
         if (margin > exposure.Equity)
             return RiskDecision.Reject(RiskLimitNames.Margin,
-                $"the positions would need margin {margin:0.##}, more than equity {exposure.Equity:0.##} at margin rate {limits.MarginRate:0.####}", margin, exposure.Equity);
+                $"the positions would need margin {margin:0.##}{(side.Working > 0 || otherWorking > 0 ? " once the working orders filled" : "")}, more than equity {exposure.Equity:0.##} at margin rate {limits.MarginRate:0.####}",
+                margin, exposure.Equity);
 
         // A position is long its base currency and short its quote currency.
-        if (CurrencyBreach(exposure, pricing.BaseCurrency, signed * pricing.BaseToAccountRate, limits) is { } baseBreach) return baseBreach;
-        if (CurrencyBreach(exposure, pricing.QuoteCurrency, -signed * unitValue, limits) is { } quoteBreach) return quoteBreach;
+        var sign = order.Side.Sign();
+        if (CurrencyBreach(exposure, pricing.BaseCurrency, sign * side.Quantity * pricing.BaseToAccountRate, limits) is { } baseBreach) return baseBreach;
+        if (CurrencyBreach(exposure, pricing.QuoteCurrency, -sign * side.Notional, limits) is { } quoteBreach) return quoteBreach;
 
         if (-exposure.DailyPnl >= limits.MaxDailyLoss)
             return RiskDecision.Reject(RiskLimitNames.MaxDailyLoss,
@@ -162,6 +189,9 @@ public static class PreTradeRisk
                 exposure.Drawdown, limits.MaxDrawdown);
         return null;
     }
+
+    private static string WithWorking(OrderSide side, decimal working) =>
+        working == 0 ? "" : $" with the working {(side == OrderSide.Buy ? "buys" : "sells")} of {working:0.####}";
 
     private static RiskDecision? CurrencyBreach(AccountExposure exposure, string currency, decimal change, RiskLimits limits)
     {

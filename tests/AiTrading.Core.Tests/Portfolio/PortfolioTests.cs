@@ -133,6 +133,14 @@ public sealed class PortfolioTests
         FxConverter.Rate("JPY", "USD", midOf).ShouldBe(1m / 150m);
         Should.Throw<InvalidOperationException>(() => FxConverter.Rate("CHF", "USD", midOf)).Message.ShouldContain("CHFUSD");
     }
+
+    [Fact]
+    public void Only_currency_pairs_are_looked_up_to_convert()
+    {
+        FxConverter.ConversionSymbols("EUR", "USD").ShouldBe(["EURUSD", "USDEUR"]);
+        FxConverter.ConversionSymbols("USD", "USD").ShouldBeEmpty();
+        FxConverter.ConversionSymbols("ORCL", "USD").ShouldBeEmpty(); // a share's "base" is the share
+    }
     [Fact]
     public void A_charge_lowers_cash_and_realised_pnl_rounded_to_the_currency_and_counts_today()
     {

@@ -20,8 +20,11 @@ public sealed class PreTradeRiskTests
         new(orderPrice ?? 1.10m, mid, orderPrice, "EUR", "USD", 1.10m * rate, rate);
 
     private static RiskDecision Check(OrderRequest order, AccountExposure? exposure = null, RiskLimits? limits = null, decimal rate = 1m,
-        OrderRateLimiter? throttle = null) =>
-        PreTradeRisk.Check(order, limits ?? Limits, exposure ?? Exposure(), Pricing(order.LimitPrice, rate), throttle, Now);
+        OrderRateLimiter? throttle = null, WorkingExposure working = default) =>
+        PreTradeRisk.Check(order, limits ?? Limits, exposure ?? Exposure(), Pricing(order.LimitPrice, rate), throttle, Now, working);
+
+    /// <summary>Working EURUSD orders resting at 1.10 in a USD account.</summary>
+    private static WorkingExposure Working(decimal buys = 0, decimal sells = 0, decimal other = 0) => new(buys, buys * 1.10m, sells, sells * 1.10m, other);
 
     [Fact]
     public void Passes_an_order_inside_every_limit() => Check(Order(OrderSide.Buy, 10_000)).ShouldBe(RiskDecision.Pass);
@@ -61,6 +64,71 @@ public sealed class PreTradeRiskTests
         var wide = Limits with { MaxOrderNotional = 1e9m };
         Check(Order(OrderSide.Sell, 190_000), Exposure(position: 80_000), wide).Limit.ShouldBe(RiskLimitNames.MaxPosition, "flipping to short 110k is not a reduction");
         Check(Order(OrderSide.Sell, 130_000), Exposure(position: 80_000), wide).Approved.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Resting_sells_each_within_a_long_cannot_together_flip_it_into_a_large_short()
+    {
+        var exposure = Exposure(position: 80_000);
+        Check(Order(OrderSide.Sell, 60_000), exposure).Approved.ShouldBeTrue("alone it reduces the long");
+        Check(Order(OrderSide.Sell, 60_000), exposure, working: Working(sells: 60_000)).Approved.ShouldBeTrue("short 40,000 at worst: within the limit");
+        Check(Order(OrderSide.Sell, 60_000), exposure, working: Working(sells: 120_000)).Approved.ShouldBeTrue("short 100,000 at worst: at the limit");
+        var crossing = Check(Order(OrderSide.Sell, 60_000), exposure, working: Working(sells: 180_000));
+        (crossing.Limit, crossing.Value, crossing.Threshold).ShouldBe((RiskLimitNames.MaxPosition, 160_000m, 100_000m));
+        crossing.Message.ShouldBe("position in EURUSD would be -160000 with the working sells of 180000, beyond max position 100000");
+        Check(Order(OrderSide.Sell, 60_000), exposure, working: Working(buys: 180_000)).Approved.ShouldBeTrue("working buys do not add to a sell's worst case");
+    }
+
+    [Fact]
+    public void Working_buys_count_toward_the_long_side_of_the_position_limit()
+    {
+        var exposure = Exposure(position: 50_000);
+        var over = Check(Order(OrderSide.Buy, 20_000), exposure, working: Working(buys: 40_000));
+        (over.Limit, over.Value).ShouldBe((RiskLimitNames.MaxPosition, 110_000m));
+        over.Message.ShouldBe("position in EURUSD would be 110000 with the working buys of 40000, beyond max position 100000");
+        Check(Order(OrderSide.Buy, 10_000), exposure, working: Working(buys: 40_000)).Approved.ShouldBeTrue("100,000 at worst");
+        Check(Order(OrderSide.Buy, 20_000), exposure, working: Working(sells: 40_000)).Approved.ShouldBeTrue("working sells do not add to a buy's worst case");
+        Check(Order(OrderSide.Buy, 30_000), Exposure(position: -50_000), working: Working(buys: 40_000)).Approved
+            .ShouldBeTrue("covering a short through zero to long 20,000 at worst");
+    }
+
+    [Fact]
+    public void An_order_reduces_only_while_it_and_the_working_orders_on_its_side_at_most_flatten()
+    {
+        // The daily loss is hit: only reducing orders pass, so each sell is judged with the sells already resting.
+        var exposure = Exposure(position: 80_000, dailyPnl: -5_000);
+        Check(Order(OrderSide.Sell, 30_000), exposure).Approved.ShouldBeTrue();
+        Check(Order(OrderSide.Sell, 30_000), exposure, working: Working(sells: 30_000)).Approved.ShouldBeTrue();
+        var third = Check(Order(OrderSide.Sell, 30_000), exposure, working: Working(sells: 60_000));
+        (third.Approved, third.Limit).ShouldBe((false, RiskLimitNames.MaxDailyLoss), "with the two resting sells it would go short 10,000: it adds risk");
+        Check(Order(OrderSide.Sell, 20_000), exposure, working: Working(sells: 60_000)).Approved.ShouldBeTrue("exactly flat at worst");
+        Check(Order(OrderSide.Buy, 20_000), Exposure(position: -80_000, dailyPnl: -5_000), working: Working(buys: 60_000)).Approved.ShouldBeTrue("the same for a short");
+        Check(Order(OrderSide.Buy, 30_000), Exposure(position: -80_000, dailyPnl: -5_000), working: Working(buys: 60_000)).Limit.ShouldBe(RiskLimitNames.MaxDailyLoss);
+
+        // Once the resting sells are cancelled, or filled (the long is smaller, nothing rests), the order passes again.
+        Check(Order(OrderSide.Sell, 30_000), exposure, working: default).Approved.ShouldBeTrue("cancelled");
+        Check(Order(OrderSide.Sell, 20_000), Exposure(position: 20_000, dailyPnl: -5_000)).Approved.ShouldBeTrue("filled");
+        Check(Order(OrderSide.Sell, 30_000), Exposure(position: 20_000, dailyPnl: -5_000)).Limit.ShouldBe(RiskLimitNames.MaxDailyLoss, "filled, then past flat");
+    }
+
+    [Fact]
+    public void Working_orders_count_toward_margin_and_currency_exposure_at_their_notional()
+    {
+        var limits = Limits with { MaxOrderNotional = 1e9m, MaxPositionQuantity = 1e9m, MarginRate = 0.05m };
+        // 1,500,000 EUR resting at 1.10 (1,650,000) and 400,000 more (440,000) → gross 2,090,000 → margin 104,500 > equity 100,000.
+        var margin = Check(Order(OrderSide.Buy, 400_000), limits: limits, working: Working(buys: 1_500_000));
+        (margin.Limit, margin.Value, margin.Threshold).ShouldBe((RiskLimitNames.Margin, 104_500m, 100_000m));
+        margin.Message.ShouldBe("the positions would need margin 104500 once the working orders filled, more than equity 100000 at margin rate 0.05");
+        Check(Order(OrderSide.Buy, 400_000), limits: limits).Approved.ShouldBeTrue("margin 22,000 without the resting buys");
+        Check(Order(OrderSide.Buy, 300_000), limits: limits, working: Working(buys: 1_500_000)).Approved.ShouldBeTrue("margin 99,000");
+        Check(Order(OrderSide.Buy, 300_000), limits: limits, working: Working(buys: 1_500_000, other: 100_000)).Limit
+            .ShouldBe(RiskLimitNames.Margin, "working orders in other instruments add to the gross: margin 104,000");
+        // Working orders are valued at their own prices: 1,500,000 resting at 1.00 leaves room for the same 400,000.
+        Check(Order(OrderSide.Buy, 400_000), limits: limits, working: new WorkingExposure(1_500_000, 1_500_000, 0, 0)).Approved.ShouldBeTrue("margin 97,000");
+
+        var currencies = limits with { MarginRate = 0.001m, MaxCurrencyExposure = 1_000_000m };
+        var eur = Check(Order(OrderSide.Buy, 100_000), limits: currencies, working: Working(buys: 850_000));
+        (eur.Limit, eur.Value).ShouldBe((RiskLimitNames.MaxCurrencyExposure, 1_045_000m));
     }
 
     [Fact]
@@ -140,9 +208,10 @@ public sealed class PreTradeRiskTests
         var exposure = Exposure(position: 10_000, currencies: new() { ["EUR"] = 11_000m });
         var pricing = Pricing(orderPrice: 1.101m);
         var order = Order(OrderSide.Buy, 5_000, limit: 1.101m);
-        for (var i = 0; i < 100; i++) PreTradeRisk.Check(order, Limits, exposure, pricing);
+        var working = Working(buys: 20_000, sells: 10_000, other: 50_000);
+        for (var i = 0; i < 100; i++) PreTradeRisk.Check(order, Limits, exposure, pricing, working: working);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1_000; i++) PreTradeRisk.Check(order, Limits, exposure, pricing);
+        for (var i = 0; i < 1_000; i++) PreTradeRisk.Check(order, Limits, exposure, pricing, working: working);
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
     }
 }
