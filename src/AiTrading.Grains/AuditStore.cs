@@ -15,6 +15,11 @@ public interface IAuditStore
     /// the record that holds it.
     /// </summary>
     Task<long?> AppendAsync(AuditRecord record, string? key = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Appends records that extend the stream's head one after the other, all in one write or none: false (nothing
+    /// stored) when one of the keys is held already or the head moved, and the caller appends them one at a time.
+    /// </summary>
+    Task<bool> TryAppendAllAsync(IReadOnlyList<KeyedAuditRecord> records, CancellationToken cancellationToken = default);
     /// <summary>The sequence and hash of the stream's last record (kept even when retention dropped the record), or null for a new stream.</summary>
     Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default);
     /// <summary>Records from <paramref name="fromSequence"/> on, in sequence order (those retention dropped are gone).</summary>
@@ -22,6 +27,9 @@ public interface IAuditStore
     /// <summary>The last record retention removed from the stream, if any: verification starts after it.</summary>
     Task<AuditAnchor?> GetAnchorAsync(string stream, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A record to append and its idempotency key, if it has one.</summary>
+public readonly record struct KeyedAuditRecord(AuditRecord Record, string? Key);
 
 /// <summary>
 /// An append that does not extend the stream's current head: another writer got there first (for instance a
@@ -74,6 +82,30 @@ public sealed class MemoryAuditStore : IAuditStore
         }
         Interlocked.Increment(ref _recordCount);
         return Task.FromResult<long?>(null);
+    }
+
+    public Task<bool> TryAppendAllAsync(IReadOnlyList<KeyedAuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0) return Task.FromResult(true);
+        var stream = _streams.GetOrAdd(records[0].Record.Stream, _ => new StoredStream());
+        lock (stream)
+        {
+            var (sequence, hash) = stream.Records.Count == 0 ? (0L, AuditChain.GenesisHash) : (stream.Records[^1].Sequence, stream.Records[^1].Hash);
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (record, key) in records)
+            {
+                if (record.Stream != records[0].Record.Stream || record.Sequence != sequence + 1 || record.PreviousHash != hash
+                    || (key is not null && (stream.Keys.ContainsKey(key) || !keys.Add(key)))) return Task.FromResult(false);
+                (sequence, hash) = (record.Sequence, record.Hash);
+            }
+            foreach (var (record, key) in records)
+            {
+                stream.Records.Add(record);
+                if (key is not null) stream.Keys[key] = record.Sequence;
+            }
+        }
+        Interlocked.Add(ref _recordCount, records.Count);
+        return Task.FromResult(true);
     }
 
     public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default)

@@ -41,6 +41,25 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
     {
         if (entries.Count > MaxAppendBatch) throw new Core.ValidationException("entries", $"at most {MaxAppendBatch} a call (got {entries.Count})");
         var records = new AuditRecord[entries.Count];
+        if (entries.Count > 1)
+        {
+            // One write for the step's records; a key held already or a moved head sends them one at a time instead.
+            var head = _head;
+            var keyed = new KeyedAuditRecord[entries.Count];
+            var now = clock.GetUtcNow();
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = AuditChain.Next(i == 0 ? head : new AuditAnchor(records[i - 1].Sequence, records[i - 1].Hash), Stream, now, entries[i].Kind, entries[i].Payload);
+                keyed[i] = new KeyedAuditRecord(records[i], entries[i].Key);
+            }
+            if (await store.TryAppendAllAsync(keyed))
+            {
+                if (head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
+                _head = new AuditAnchor(records[^1].Sequence, records[^1].Hash);
+                foreach (var entry in entries) TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
+                return records;
+            }
+        }
         for (var i = 0; i < records.Length; i++) records[i] = await AppendAsync(entries[i]);
         return records;
     }

@@ -21,26 +21,6 @@ public sealed class RiskState
 }
 
 /// <summary>
-/// A working order as the risk gate last saw it: the quantity left to fill, its limit or stop price (for a market order,
-/// the touch then) and the rate of its quote currency into the account currency then.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("risk-resting-order")]
-public sealed record RestingOrder(
-    [property: Id(0)] string Symbol,
-    [property: Id(1)] OrderSide Side,
-    [property: Id(2)] decimal Remaining,
-    [property: Id(3)] decimal Price,
-    [property: Id(4)] decimal Rate)
-{
-    public decimal Notional => Remaining * Price * Rate;
-
-    /// <summary>The order as it stands now, at its own limit or stop price or else at <paramref name="price"/>; null once it finished or is unknown.</summary>
-    public static RestingOrder? Of(OrderView? view, decimal price, decimal rate) =>
-        view is null || view.Status is not (OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.New) ? null
-            : new(view.Request.Symbol, view.Request.Side, view.Request.Quantity - view.FilledQuantity, view.Request.LimitPrice ?? view.Request.StopPrice ?? price, rate);
-}
-
-/// <summary>
 /// The only way to an order: validates, de-duplicates by client order id, checks the account's limits against
 /// the live quote and the portfolio, audits every rejection and hands approved orders to their order grain.
 /// Orders of one account are checked one at a time, so each check sees the fills of the orders before it.
@@ -69,6 +49,8 @@ public sealed class RiskGrain(
     private MarketPrices? _prices;
     private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private AccountBook? _book;
+    private WorkingOrders? _working;
+    private WorkingOrders Working => _working ??= new WorkingOrders(state.State, GrainFactory);
     private AccountBook Book => _book ??= new AccountBook(portfolio, GrainFactory, options.Value.FillIdWindow);
     private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
@@ -127,10 +109,10 @@ public sealed class RiskGrain(
             return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
         }
 
-        var (decision, routing) = await CheckAsync(request, venue);
+        var (decision, routing, resting) = await CheckAsync(request, venue);
         var submission = await order.PlaceAsync(request, decision, routing); // the order audits a rejection
         Remember(request.ClientOrderId);
-        if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId);
+        if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId, resting);
         return submission;
     }
 
@@ -158,7 +140,7 @@ public sealed class RiskGrain(
             throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
 
         // What is still to fill after the change is checked as if it were a new order.
-        var (decision, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, existing.Request.Venue ?? options.Value.DefaultVenue);
+        var (decision, _, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, existing.Request.Venue ?? options.Value.DefaultVenue);
         if (!decision.Approved)
         {
             TradingMetrics.RecordRiskRejection(decision);
@@ -221,103 +203,30 @@ public sealed class RiskGrain(
 
     private async Task CancelWorkingAsync(string reason)
     {
-        foreach (var orderId in state.State.Working.Keys.Concat(state.State.WorkingOrders).ToList())
-            await GrainFactory.GetGrain<IOrderGrain>(orderId).CancelAsync(reason);
-        state.State.Working.Clear();
-        state.State.WorkingOrders.Clear();
+        await Working.CancelAllAsync(reason);
         await state.WriteStateAsync();
     }
 
-    /// <summary>The order the last check approved, as it would rest (for <see cref="TrackWorkingAsync"/>, in the same turn).</summary>
-    private (string OrderId, RestingOrder Order)? _approved;
-
-    /// <summary>Remembers a working order; past a few hundred, the ones that have finished are forgotten.</summary>
-    private async Task TrackWorkingAsync(string orderId)
+    /// <summary>Remembers a working order the gate placed, as the check approved it.</summary>
+    private async Task TrackWorkingAsync(string orderId, RestingOrder? approved)
     {
-        var working = await WorkingAsync();
-        if (_approved is var (approvedId, approved) && approvedId == orderId) working[orderId] = approved;
-        else if (RestingOrder.Of(await GrainFactory.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
-        _approved = null;
-        if (working.Count > 256) await RefreshAsync(working, _ => true, null, 0m);
+        await Working.TrackAsync(orderId, approved);
         await state.WriteStateAsync();
-    }
-
-    /// <summary>The working orders, with those kept by id alone (<see cref="RiskState.WorkingOrders"/>) read and moved in.</summary>
-    private async ValueTask<Dictionary<string, RestingOrder>> WorkingAsync()
-    {
-        var working = state.State.Working;
-        if (state.State.WorkingOrders.Count == 0) return working;
-        foreach (var orderId in state.State.WorkingOrders)
-            if (RestingOrder.Of(await GrainFactory.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
-        state.State.WorkingOrders.Clear();
-        return working;
-    }
-
-    /// <summary>
-    /// Reads the working orders that <paramref name="which"/> picks from their order grains: finished ones are dropped,
-    /// the others take their current remaining quantity; those in <paramref name="quote"/>'s symbol are priced at it and <paramref name="rate"/>.
-    /// </summary>
-    private async Task RefreshAsync(Dictionary<string, RestingOrder> working, Func<RestingOrder, bool> which, Core.MarketData.Quote? quote, decimal rate)
-    {
-        var picked = working.Where(w => which(w.Value)).ToList();
-        if (picked.Count == 0) return;
-        var views = await Task.WhenAll(picked.Select(w => GrainFactory.GetGrain<IOrderGrain>(w.Key).GetAsync()));
-        for (var i = 0; i < picked.Count; i++)
-        {
-            var (orderId, last) = picked[i];
-            var current = quote is not null && last.Symbol == quote.Symbol
-                ? RestingOrder.Of(views[i], Touch(quote, last.Side), rate)
-                : RestingOrder.Of(views[i], last.Price, last.Rate);
-            if (current is null) working.Remove(orderId);
-            else working[orderId] = current;
-        }
-    }
-
-    private static decimal Touch(Core.MarketData.Quote quote, OrderSide side) => (decimal)(side == OrderSide.Buy ? quote.Ask : quote.Bid);
-
-    /// <summary>
-    /// What the account's working orders add to the check: those in the order's symbol read afresh (only when there are
-    /// any, so an account with nothing resting there pays no call), those elsewhere as last seen, unless
-    /// <paramref name="everywhere"/>. The order itself (when it is being replaced) is left out: it is checked as changed.
-    /// </summary>
-    private async ValueTask<WorkingExposure> WorkingExposureAsync(OrderRequest request, string orderId, Core.MarketData.Quote quote, decimal rate, bool everywhere)
-    {
-        var working = await WorkingAsync();
-        if (working.Count == 0) return default;
-        await RefreshAsync(working, w => everywhere || w.Symbol == request.Symbol, quote, rate);
-
-        decimal buys = 0, buyNotional = 0, sells = 0, sellNotional = 0;
-        Dictionary<string, (decimal Buys, decimal Sells)>? elsewhere = null;
-        foreach (var (id, order) in working)
-        {
-            if (id == orderId) continue;
-            if (order.Symbol == request.Symbol)
-            {
-                if (order.Side == OrderSide.Buy) { buys += order.Remaining; buyNotional += order.Notional; }
-                else { sells += order.Remaining; sellNotional += order.Notional; }
-                continue;
-            }
-            elsewhere ??= new(StringComparer.Ordinal);
-            var (b, s) = elsewhere.GetValueOrDefault(order.Symbol);
-            elsewhere[order.Symbol] = order.Side == OrderSide.Buy ? (b + order.Notional, s) : (b, s + order.Notional);
-        }
-        // Either side of another instrument can fill, not both against a flat book: its larger side is what it may add.
-        var other = elsewhere?.Values.Sum(n => Math.Max(n.Buys, n.Sells)) ?? 0m;
-        return new WorkingExposure(buys, buyNotional, sells, sellNotional, other);
     }
 
     /// <summary>The verdict on an order, and what the order's route may reuse of what the check read (the quote, the currency rate).</summary>
-    private async Task<(RiskDecision Decision, OrderRouting Routing)> CheckAsync(OrderRequest request, string venue)
+    /// <returns>also the order as it would rest, when approved</returns>
+    private async Task<(RiskDecision Decision, OrderRouting Routing, RestingOrder? Resting)> CheckAsync(OrderRequest request, string venue)
     {
         var routing = new OrderRouting(venue);
         if (_global.Engaged)
-            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), routing);
+            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), routing, null);
         var account = await RequireAccountAsync();
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), routing);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), routing, null);
 
         var currency = account.Currency;
         var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
@@ -325,7 +234,7 @@ public sealed class RiskGrain(
         var mids = MarketPrices.MidsOf(quotes);
         var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), routing);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), routing, null);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
@@ -334,19 +243,19 @@ public sealed class RiskGrain(
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
-        var working = await WorkingExposureAsync(request, orderId, quote, rate.Value, everywhere: false);
+        var working = await Working.ExposureAsync(request, orderId, quote, rate.Value, everywhere: false);
         var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
         if (decision.Limit == RiskLimitNames.Margin && working.OtherNotional > 0)
         {
             // Working orders in other instruments count as last seen; before refusing on them, see how they stand now.
-            working = await WorkingExposureAsync(request, orderId, quote, rate.Value, everywhere: true);
+            working = await Working.ExposureAsync(request, orderId, quote, rate.Value, everywhere: true);
             decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
         }
-        _approved = decision.Approved ? (orderId, new RestingOrder(request.Symbol, request.Side, request.Quantity, pricing.ReferencePrice, rate.Value)) : null;
+        var resting = decision.Approved ? new RestingOrder(request.Symbol, request.Side, request.Quantity, pricing.ReferencePrice, rate.Value) : null;
         // A replaced order counts with its new terms from now on (until its order grain is read again).
-        if (_approved is var (_, changed) && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = changed;
+        if (resting is not null && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = resting;
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
             await SetKillSwitchAsync(true, $"automatic: {decision.Message}", SystemPrincipal);
-        return (decision, routing with { Quote = quote, QuoteToAccountRate = rate });
+        return (decision, routing with { Quote = quote, QuoteToAccountRate = rate }, resting);
     }
 }

@@ -19,15 +19,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
         await using var command = database.CreateCommand(key is null
             ? "SELECT CASE WHEN audit_append($1, $2, $3, $4, $5, $6, $7, $8) THEN 0::bigint ELSE -1::bigint END"
             : "SELECT audit_append_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        command.Parameters.Add(new() { Value = record.Stream });
-        command.Parameters.Add(new() { Value = record.Sequence });
-        command.Parameters.Add(new() { Value = record.Time.UtcTicks });
-        command.Parameters.Add(new() { Value = record.Time.UtcDateTime });
-        command.Parameters.Add(new() { Value = record.Kind });
-        command.Parameters.Add(new() { Value = record.Payload });
-        command.Parameters.Add(new() { Value = record.PreviousHash });
-        command.Parameters.Add(new() { Value = record.Hash });
-        if (key is not null) command.Parameters.Add(new() { Value = key });
+        AddParameters(command.Parameters, record, key);
         long answer;
         try
         {
@@ -47,6 +39,52 @@ public sealed class PostgresAuditStore(NpgsqlDataSource database) : IAuditStore
             < 0 => throw new AuditConflictException(record.Stream, record.Sequence),
             _ => answer,
         };
+    }
+
+    public async Task<bool> TryAppendAllAsync(IReadOnlyList<KeyedAuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        if (records.Count == 0) return true;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (record, key) in records)
+        {
+            var command = new NpgsqlBatchCommand(key is null
+                ? "SELECT CASE WHEN audit_append($1, $2, $3, $4, $5, $6, $7, $8) THEN 0::bigint ELSE -1::bigint END"
+                : "SELECT audit_append_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            AddParameters(command.Parameters, record, key);
+            batch.BatchCommands.Add(command);
+        }
+        try
+        {
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                do
+                {
+                    // Anything but 0 (a held key, a moved head) and the whole step is undone: the caller goes one by one.
+                    if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != 0) return false;
+                } while (await reader.NextResultAsync(cancellationToken));
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false; // another writer got there first
+        }
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, AuditRecord record, string? key)
+    {
+        parameters.Add(new() { Value = record.Stream });
+        parameters.Add(new() { Value = record.Sequence });
+        parameters.Add(new() { Value = record.Time.UtcTicks });
+        parameters.Add(new() { Value = record.Time.UtcDateTime });
+        parameters.Add(new() { Value = record.Kind });
+        parameters.Add(new() { Value = record.Payload });
+        parameters.Add(new() { Value = record.PreviousHash });
+        parameters.Add(new() { Value = record.Hash });
+        if (key is not null) parameters.Add(new() { Value = key });
     }
 
     public Task<AuditAnchor?> GetHeadAsync(string stream, CancellationToken cancellationToken = default) =>

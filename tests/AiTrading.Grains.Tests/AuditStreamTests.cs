@@ -18,4 +18,22 @@ public sealed class AuditStreamTests(ClusterFixture fixture)
         (await audit.GetInfoAsync()).Length.ShouldBe(3);
         (await audit.VerifyAsync()).Valid.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task A_step_s_records_are_appended_together_and_a_repeated_step_stores_only_what_is_new()
+    {
+        var audit = fixture.Client.GetGrain<IAuditStreamGrain>("AUDIT-MANY");
+        var step = new[] { new AuditEntry("accepted", "{}", "accepted:O1"), new AuditEntry("fill", "{\"fillId\":\"O1#1\"}", "fill:O1#1") };
+        var first = await audit.AppendManyAsync(step);
+        first.Select(r => r.Sequence).ShouldBe([1L, 2L]);
+        first[1].PreviousHash.ShouldBe(first[0].Hash);
+
+        // A retry of the step with one more record, as an order finishing what it owes sends it: the kept ones answer as they were.
+        var again = await audit.AppendManyAsync([.. step, new AuditEntry("fill", "{\"fillId\":\"O1#2\"}", "fill:O1#2")]);
+        again.Take(2).ShouldBe(first);
+        again[2].Sequence.ShouldBe(3);
+        (await audit.ReadAsync(1, 10)).ShouldBe(again);
+        (await audit.VerifyAsync()).Valid.ShouldBeTrue();
+        (await Should.ThrowAsync<InvalidRequestException>(() => audit.AppendManyAsync(Enumerable.Range(0, 1001).Select(i => new AuditEntry("x", "{}")).ToList()))).Errors.Single().Field.ShouldBe("entries");
+    }
 }

@@ -103,6 +103,24 @@ public sealed class AuditStoreTests(PostgresDatabase database) : IClassFixture<P
         (await new PostgresAuditStore(database.DataSource).AppendAsync(AuditChain.Next(records[2], "A-KEYED", DateTimeOffset.UtcNow, "fill", "{}"), "fill:F2")).ShouldBe(2);
         (await database.ScalarAsync<long>("SELECT count(*) FROM audit_key WHERE stream = 'A-KEYED'")).ShouldBe(2);
     }
+
+    [Fact]
+    public async Task A_step_s_records_go_in_one_transaction_or_not_at_all()
+    {
+        var records = Chain("A-BATCH", 5, new DateTimeOffset(2026, 5, 2, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1));
+        (await Store.TryAppendAllAsync([new(records[0], "k0"), new(records[1], null)])).ShouldBeTrue();
+        (await Store.ReadAsync("A-BATCH", 1, 10)).ShouldBe(records.Take(2));
+
+        // A key the stream holds, or a head that moved, and nothing of the step is stored.
+        (await Store.TryAppendAllAsync([new(records[2], "k2"), new(records[3], "k0")])).ShouldBeFalse();
+        (await Store.TryAppendAllAsync([new(records[3], null), new(records[4], null)])).ShouldBeFalse();
+        (await Store.GetHeadAsync("A-BATCH"))!.Sequence.ShouldBe(2);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM audit_key WHERE stream = 'A-BATCH'")).ShouldBe(1);
+
+        (await Store.TryAppendAllAsync([new(records[2], "k2"), new(records[3], "k3"), new(records[4], null)])).ShouldBeTrue();
+        AuditChain.Verify("A-BATCH", await Store.ReadAsync("A-BATCH", 1, 10)).Valid.ShouldBeTrue();
+        (await Store.ReadAsync("A-BATCH", 1, 10)).ShouldBe(records);
+    }
 }
 
 /// <summary>Retention drops whole month partitions older than the period, and what remains still verifies.</summary>
