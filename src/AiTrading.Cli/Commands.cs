@@ -18,7 +18,7 @@ namespace AiTrading.Cli;
 
 public static class Commands
 {
-    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), TokenCommands.Token(), Order(), Quotes(), StrategyCommands.Strategies(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ModelCommands.Models()];
+    public static IEnumerable<Command> All() => [Run(), Silo(), GatewayOnly(), Migrate(), TokenCommands.Token(), Order(), Quotes(), StrategyCommands.Strategies(), Indicators(), BacktestCommands.Backtest(), BacktestCommands.Sweep(), ParityCommand.Parity(), ModelCommands.Models()];
 
     private static readonly Option<string> Feed = new("--feed") { Description = "market data feed: synthetic, csv, or none (a silo without feed and demo strategies)", DefaultValueFactory = _ => "synthetic" };
     private static readonly Option<string> Symbols = new("--symbols") { Description = "comma-separated symbols (synthetic feed; one symbol names a CSV replay)", DefaultValueFactory = _ => "EURUSD,GBPUSD,USDJPY,XAUUSD" };

@@ -14,6 +14,13 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// <summary>Declares the instrument tradable. Until then reads answer not found and ticks are refused.</summary>
     [Alias("configure")] Task ConfigureAsync(InstrumentSpec spec);
     [Alias("snapshot"), ReadOnly] Task<InstrumentSnapshot> GetSnapshotAsync(int barCount);
+    /// <summary>
+    /// Builds bars of <paramref name="timeframe"/> too, with their feature vector on the bars stream, from the next
+    /// tick on, and keeps doing so after a restart (M1 and M5 are always built; a strategy asks for its own timeframe
+    /// when it starts). Idempotent; a name <see cref="Core.MarketData.Timeframe.TryParseName"/> refuses, or one
+    /// timeframe more than the instrument keeps, is a validation error on "timeframe" that changes nothing.
+    /// </summary>
+    [Alias("serve-timeframe")] Task ServeTimeframeAsync(string timeframe);
     [Alias("spec"), ReadOnly] Task<InstrumentSpec> GetSpecAsync();
     /// <summary>The latest quote, or null before the first tick. Unknown instrument → not found.</summary>
     [Alias("quote"), ReadOnly, AlwaysInterleave] Task<Quote?> GetQuoteAsync();

@@ -89,14 +89,14 @@ public sealed record StrategyView(
 public sealed record StrategySubmission([property: Id(0)] StrategyView Strategy, [property: Id(1)] bool Duplicate);
 
 /// <summary>
-/// What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars on M1 and M5, the baseline
-/// model and the registry's models, the paper venue.
+/// What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars of every timeframe from S1 to
+/// D366 (instruments build M1 and M5 always and any other timeframe once a strategy asks for it), the baseline model
+/// and the registry's models, the paper venue.
 /// </summary>
 public static class LiveStrategyCatalog
 {
-    public static readonly IReadOnlySet<string> Timeframes = new HashSet<string> { "M1", "M5" };
     public static readonly IReadOnlySet<string> Venues = new HashSet<string> { "paper" };
 
     public static StrategyCatalog For(IEnumerable<string> instruments, IEnumerable<string> registryModels) =>
-        new(instruments.ToHashSet(StringComparer.Ordinal), Timeframes, registryModels.Append(Core.Models.BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal), Venues);
+        new(instruments.ToHashSet(StringComparer.Ordinal), null, registryModels.Append(Core.Models.BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal), Venues);
 }

@@ -19,7 +19,14 @@ public sealed record InstrumentSnapshot(
     [property: Id(8)] DateTimeOffset? FirstTickTime = null,
     [property: Id(9)] DateTimeOffset? LastTickTime = null,
     // Ticks dropped as unusable (bad price or size, out of time order) or because the instrument was not configured.
-    [property: Id(10)] long RejectedTicks = 0);
+    [property: Id(10)] long RejectedTicks = 0,
+    // The recent bars of every timeframe the instrument builds (M1, M5 and those strategies asked for), by name.
+    [property: Id(11)] IReadOnlyDictionary<string, IReadOnlyList<Bar>>? BarsByTimeframe = null)
+{
+    /// <summary>The recent bars of <paramref name="timeframe"/>; none when the instrument does not build it.</summary>
+    public IReadOnlyList<Bar> BarsOf(Timeframe timeframe) =>
+        BarsByTimeframe?.GetValueOrDefault(timeframe.Name) ?? (timeframe == Timeframe.M1 ? MinuteBars : timeframe == Timeframe.M5 ? FiveMinuteBars : []);
+}
 
 [GenerateSerializer, Immutable, Alias("order-view")]
 public sealed record OrderView(

@@ -12,13 +12,17 @@ namespace AiTrading.Grains;
 public sealed class InstrumentState
 {
     [Id(0)] public InstrumentSpec? Spec { get; set; }
+    /// <summary>The timeframes strategies asked for besides M1 and M5, by name, in the order they were asked for.</summary>
+    [Id(1)] public List<string> Timeframes { get; set; } = [];
 }
 
 /// <summary>
-/// Quote, 1- and 5-minute bars and their feature vectors for one symbol. Ticks come from the ticks stream;
-/// each completed bar goes out on the bars stream with the feature vector of its timeframe (the configured
-/// <see cref="FeatureOptions"/> on that timeframe, plus the tick-level features), and the last quote of each batch
-/// on the quotes stream. Bars and indicators are derived data, rebuilt from the feed after a restart.
+/// Quote, bars and their feature vectors for one symbol: 1- and 5-minute bars always, and bars of every other
+/// timeframe a strategy asked for (<see cref="ServeTimeframeAsync"/>, kept in the state so a restart builds them
+/// again). Ticks come from the ticks stream; each completed bar goes out on the bars stream with the feature vector
+/// of its timeframe (the configured <see cref="FeatureOptions"/> on that timeframe, plus the tick-level features), and
+/// the last quote of each batch on the quotes stream. Bars and indicators are derived data, rebuilt from the feed
+/// after a restart.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Ticks)]
 public sealed class InstrumentGrain(
@@ -28,11 +32,14 @@ public sealed class InstrumentGrain(
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     public const int BarHistory = 500;
+    /// <summary>The most timeframes an instrument builds besides M1 and M5: each costs a feature pipeline per tick.</summary>
+    public const int MaxTimeframes = 8;
     private static readonly Timeframe[] Served = [Timeframe.M1, Timeframe.M5];
     private static readonly KeyValuePair<string, object?> TicksStream = TradingMetrics.Tag("stream", StreamNames.Ticks);
 
     private readonly List<TimeframeSeries> _series = [];
     private readonly List<BarAggregator> _extraAggregators = [];
+    private IReadOnlyList<FeatureDefinition> _definitions = [];
     private Quote? _quote;
     private Tick? _lastTick;
     private DateTimeOffset? _firstTickTime;
@@ -50,11 +57,8 @@ public sealed class InstrumentGrain(
         _symbolTag = TradingMetrics.Tag("symbol", Symbol);
         _bars = provider.GetStream<BarClosed>(StreamNames.Bars, Symbol);
         _quotes = provider.GetStream<Quote>(StreamNames.Quotes, Symbol);
-        var definitions = features.Value.Resolve();
-        foreach (var timeframe in Served) _series.Add(new TimeframeSeries(Symbol, new FeaturePipeline(definitions, timeframe)));
-        // Features may run on timeframes the grain does not serve (an H1 trend filter on the M1 vector).
-        foreach (var timeframe in _series.SelectMany(s => s.Pipeline.BarTimeframes).Distinct().Except(Served))
-            _extraAggregators.Add(new BarAggregator(Symbol, timeframe));
+        _definitions = features.Value.Resolve();
+        foreach (var timeframe in Served.Concat(state.State.Timeframes.Select(Timeframe.Parse))) AddSeries(timeframe);
         await provider.GetStream<TickBatch>(StreamNames.Ticks, Symbol).SubscribeAsync(OnTicksAsync);
     }
 
@@ -70,6 +74,43 @@ public sealed class InstrumentGrain(
 
     public Task<InstrumentSpec> GetSpecAsync() => Task.FromResult(RequireSpec());
 
+    public async Task ServeTimeframeAsync(string timeframe)
+    {
+        RequireSpec();
+        if (!Timeframe.TryParseName(timeframe, out var parsed, out var problem)) throw new ValidationException("timeframe", problem);
+        if (_series.Any(s => s.Pipeline.Timeframe == parsed)) return;
+        if (state.State.Timeframes.Count >= MaxTimeframes)
+            throw new ValidationException("timeframe", $"{Symbol} builds {MaxTimeframes} timeframes besides M1 and M5 already " +
+                                                       $"({string.Join(", ", state.State.Timeframes)}); it builds no more");
+        state.State.Timeframes.Add(parsed.Name);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Timeframes.Remove(parsed.Name);
+            throw;
+        }
+        AddSeries(parsed);
+    }
+
+    /// <summary>
+    /// A series of <paramref name="timeframe"/>, and aggregators for the other timeframes its features read (an H1 trend
+    /// filter on the M1 vector). A series takes over the aggregator features already ran for its timeframe; one begun
+    /// from nothing after ticks have come drops its first bar, which would lack the start of its period.
+    /// </summary>
+    private void AddSeries(Timeframe timeframe)
+    {
+        var running = _extraAggregators.Find(a => a.Timeframe == timeframe);
+        if (running is not null) _extraAggregators.Remove(running);
+        var series = new TimeframeSeries(Symbol, new FeaturePipeline(_definitions, timeframe), running, running is null ? _lastTick?.Time : null);
+        _series.Add(series);
+        foreach (var other in series.Pipeline.BarTimeframes)
+            if (!_series.Any(s => s.Pipeline.Timeframe == other) && !_extraAggregators.Any(a => a.Timeframe == other))
+                _extraAggregators.Add(new BarAggregator(Symbol, other));
+    }
+
     public Task<Quote?> GetQuoteAsync() => Task.FromResult(_quote);
 
     public Task<InstrumentSnapshot> GetSnapshotAsync(int barCount)
@@ -78,7 +119,8 @@ public sealed class InstrumentGrain(
         if (barCount is < 0 or > BarHistory) throw new ValidationException("bars", $"must be between 0 and {BarHistory} (got {barCount})");
         var time = _lastTick?.Time ?? DateTimeOffset.MinValue;
         return Task.FromResult(new InstrumentSnapshot(spec, _quote, _series[0].Last(barCount), _series[1].Last(barCount), _tickCount,
-            _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray(), _firstTickTime, _lastTick?.Time, _rejectedTicks));
+            _series.Select(s => s.Pipeline.ToVector(Symbol, time)).ToArray(), _firstTickTime, _lastTick?.Time, _rejectedTicks,
+            _series.ToDictionary(s => s.Pipeline.Timeframe.Name, s => s.Last(barCount), StringComparer.Ordinal)));
     }
 
     /// <summary>
@@ -156,10 +198,13 @@ public sealed class InstrumentGrain(
     private InstrumentSpec RequireSpec() => state.State.Spec ?? throw new NotFoundException("instrument", Symbol);
 
     /// <summary>Bars of one timeframe, their recent history and the feature pipeline whose vector goes out with them.</summary>
-    private sealed class TimeframeSeries(string symbol, FeaturePipeline pipeline)
+    /// <param name="running">an aggregator that has built this timeframe's bars so far, to go on from</param>
+    /// <param name="missedSince">the last tick before the series began: a first bar open at or before it lacks ticks and is dropped</param>
+    private sealed class TimeframeSeries(string symbol, FeaturePipeline pipeline, BarAggregator? running, DateTimeOffset? missedSince)
     {
-        private readonly BarAggregator _aggregator = new(symbol, pipeline.Timeframe);
+        private readonly BarAggregator _aggregator = running ?? new(symbol, pipeline.Timeframe);
         private readonly Queue<Bar> _history = new();
+        private DateTimeOffset? _missedSince = missedSince;
 
         public FeaturePipeline Pipeline { get; } = pipeline;
 
@@ -172,6 +217,11 @@ public sealed class InstrumentGrain(
         {
             ClosedBar = _aggregator.Update(tick, out var bar) ? bar : null;
             if (ClosedBar is null) return null;
+            if (_missedSince is { } missed)
+            {
+                _missedSince = null;
+                if (ClosedBar.OpenTime <= missed) return ClosedBar = null;
+            }
             _history.Enqueue(ClosedBar);
             if (_history.Count > BarHistory) _history.Dequeue();
             return ClosedBar;

@@ -123,6 +123,7 @@ public sealed class StrategyGrain(
         spec = spec.Normalized();
         if (spec.Id != StrategyId) throw new ValidationException("id", $"must be '{StrategyId}' (got '{spec.Id}')");
         var program = StrategyProgram.Compile(spec, await CatalogAsync(spec));
+        await ServeTimeframeAsync(program); // an instrument that cannot build the timeframe refuses before anything is stored
         var hash = spec.ContentHash();
         var now = clock.GetUtcNow();
 
@@ -213,9 +214,14 @@ public sealed class StrategyGrain(
 
     private Task<IReadOnlyList<string>> RegisteredModelsAsync() => GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).ListAsync();
 
-    /// <summary>An engine per instrument, warmed on the instrument's recent bars, then the bar streams.</summary>
+    /// <summary>Has every instrument of the program build bars of its timeframe (M1 and M5 are built anyway).</summary>
+    private Task ServeTimeframeAsync(StrategyProgram program) =>
+        Task.WhenAll(program.Spec.Instruments.Select(symbol => GrainFactory.GetGrain<IInstrumentGrain>(symbol).ServeTimeframeAsync(program.Timeframe.Name)));
+
+    /// <summary>An engine per instrument, warmed on the instrument's recent bars of its timeframe, then the bar streams.</summary>
     private async Task StartEnginesAsync(StrategyProgram program, StrategyPredictions? predictions)
     {
+        await ServeTimeframeAsync(program);
         _predictions = predictions;
         _program = program;
         _throttle = program.Spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
@@ -226,7 +232,7 @@ public sealed class StrategyGrain(
             var instrument = GrainFactory.GetGrain<IInstrumentGrain>(symbol);
             var runner = new Runner(program.CreateEngine(symbol), await instrument.GetSpecAsync(), program.Spec.Instruments.ToList().IndexOf(symbol));
             var snapshot = await instrument.GetSnapshotAsync(InstrumentGrain.BarHistory);
-            var history = program.Timeframe == Timeframe.M1 ? snapshot.MinuteBars : snapshot.FiveMinuteBars;
+            var history = snapshot.BarsOf(program.Timeframe);
             foreach (var bar in history)
             {
                 try

@@ -99,7 +99,7 @@ public sealed class TradingLoopTests(ClusterFixture fixture)
             Id = "bad-strategy",
             Account = "ACC",
             Instruments = ["NOSUCH"],
-            Timeframe = "M7",
+            Timeframe = "M60",
             Rules = new() { EntryLong = "close > 0" },
             Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = -1 },
         }));

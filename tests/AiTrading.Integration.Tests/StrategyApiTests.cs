@@ -82,7 +82,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         (await Send(HttpMethod.Get, "/v1/strategies/http-bad")).Status.ShouldBe(HttpStatusCode.NotFound, "a refused spec leaves no strategy");
 
         var invalidId = Example("no spaces allowed");
-        invalidId["timeframe"] = "H4";
+        invalidId["timeframe"] = "M60";
         var (idStatus, idBody) = await Send(HttpMethod.Post, "/v1/strategies", invalidId.ToJsonString());
         idStatus.ShouldBe(HttpStatusCode.BadRequest);
         Problem.FieldsOf(idBody).ShouldBe(["id", "timeframe"]);
@@ -176,7 +176,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         Add("confidence", s => s.MinConfidence = 2, "minConfidence: must be between 0.5 and 1 (got 2)");
         Add("venue", s => s.Venue = "mt5", "venue: unknown venue 'mt5' (known: paper)");
         Add("model", s => s.Models.Add(new ModelReference { Model = "oracle" }), "models[0].model: unknown model 'oracle'");
-        Add("timeframe", s => s.Timeframe = "D1", "timeframe: 'D1' has no bars here (use M1, M5)");
+        Add("timeframe", s => s.Timeframe = "M60", "timeframe: 'M60' is written H1");
         return data;
     }
 

@@ -43,6 +43,42 @@ public readonly record struct Timeframe(TimeSpan Duration)
         };
     }
 
+    /// <summary>The shortest timeframe the live cluster builds bars for.</summary>
+    public static readonly TimeSpan MinLive = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest timeframe the live cluster builds bars for.</summary>
+    public static readonly TimeSpan MaxLive = TimeSpan.FromDays(366);
+
+    /// <summary>
+    /// A timeframe name as the live cluster takes it: the canonical <see cref="Name"/> of a duration from
+    /// <see cref="MinLive"/> to <see cref="MaxLive"/> (H1, not M60 or h1). False, with the reason, otherwise.
+    /// </summary>
+    public static bool TryParseName(string? name, out Timeframe timeframe, out string problem)
+    {
+        timeframe = default;
+        problem = "";
+        // At most 4 digits: D366 is the longest, and longer counts would overflow a TimeSpan.
+        if (name is null || name.Length is < 2 or > 5 || name.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+        {
+            problem = $"'{name}' is not a timeframe (a unit S, M, H or D and a count, e.g. M1, H4, D1)";
+            return false;
+        }
+        try
+        {
+            timeframe = Parse(name);
+        }
+        catch (ArgumentException e)
+        {
+            problem = e.Message.Split(" (Parameter", 2)[0];
+            return false;
+        }
+        if (timeframe.Duration < MinLive || timeframe.Duration > MaxLive)
+            problem = $"'{name}' is outside {new Timeframe(MinLive).Name} to {new Timeframe(MaxLive).Name}";
+        else if (timeframe.Name != name)
+            problem = $"'{name}' is written {timeframe.Name}";
+        return problem.Length == 0;
+    }
+
     /// <summary>Start of the bar that contains <paramref name="time"/> (bars are aligned to UTC midnight).</summary>
     public DateTimeOffset Floor(DateTimeOffset time)
     {

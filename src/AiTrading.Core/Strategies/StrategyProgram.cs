@@ -5,10 +5,13 @@ using AiTrading.Core.Strategies.Rules;
 
 namespace AiTrading.Core.Strategies;
 
-/// <summary>What exists where a spec is checked: instruments, timeframes with bars, models and venues.</summary>
+/// <summary>
+/// What exists where a spec is checked: instruments, timeframes with bars (null: every timeframe
+/// <see cref="Timeframe.TryParseName"/> takes, as the live cluster builds bars for any), models and venues.
+/// </summary>
 public sealed record StrategyCatalog(
     IReadOnlySet<string> Instruments,
-    IReadOnlySet<string> Timeframes,
+    IReadOnlySet<string>? Timeframes,
     IReadOnlySet<string> Models,
     IReadOnlySet<string> Venues);
 
@@ -86,6 +89,11 @@ public sealed class StrategyProgram
 
         Timeframe? timeframe = null;
         if (string.IsNullOrWhiteSpace(spec.Timeframe)) errors.Add(new("timeframe", "is required (e.g. M1)"));
+        else if (catalog.Timeframes is null)
+        {
+            if (Timeframe.TryParseName(spec.Timeframe, out var named, out var problem)) timeframe = named;
+            else errors.Add(new("timeframe", problem));
+        }
         else if (!catalog.Timeframes.Contains(spec.Timeframe))
             errors.Add(new("timeframe", $"'{spec.Timeframe}' has no bars here (use {string.Join(", ", catalog.Timeframes)})"));
         else timeframe = Timeframe.Parse(spec.Timeframe);

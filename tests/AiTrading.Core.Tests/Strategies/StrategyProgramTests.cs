@@ -46,6 +46,27 @@ public sealed class StrategyProgramTests
         }
     }
 
+    [Theory]
+    [InlineData("S1", null)]
+    [InlineData("M15", null)]
+    [InlineData("H4", null)]
+    [InlineData("D1", null)]
+    [InlineData("D366", null)]
+    [InlineData("M60", "'M60' is written H1")]
+    [InlineData("d1", "'d1' is written D1")]
+    [InlineData("D0", "timeframe 'D0' is not of the form M1, M5, H1, D1")]
+    [InlineData("D367", "'D367' is outside S1 to D366")]
+    [InlineData("W1", "timeframe 'W1' has unknown unit 'W' (use S, M, H or D)")]
+    [InlineData("D1.5", "'D1.5' is not a timeframe (a unit S, M, H or D and a count, e.g. M1, H4, D1)")]
+    [InlineData("H123456", "'H123456' is not a timeframe (a unit S, M, H or D and a count, e.g. M1, H4, D1)")]
+    public void A_catalog_of_every_timeframe_takes_each_canonical_name_from_S1_to_D366(string timeframe, string? problem)
+    {
+        var every = Live with { Timeframes = null };
+        var errors = StrategyProgram.Validate(Cross() with { Timeframe = timeframe }, every);
+        if (problem is null) StrategyProgram.Compile(Cross() with { Timeframe = timeframe }, every).Timeframe.Name.ShouldBe(timeframe);
+        else errors.ShouldBe([new FieldError("timeframe", problem)]);
+    }
+
     [Fact]
     public void Every_problem_is_reported_at_once_naming_its_field()
     {
