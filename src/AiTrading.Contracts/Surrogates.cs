@@ -368,17 +368,20 @@ public struct PortfolioSnapshotSurrogate
     [Id(0)] public string Account; [Id(1)] public string Currency; [Id(2)] public decimal Cash; [Id(3)] public decimal RealizedPnl;
     [Id(4)] public DateOnly TradingDay; [Id(5)] public decimal RealizedToday; [Id(6)] public List<Position> Positions; [Id(7)] public List<string> AppliedFillIds;
     [Id(8)] public decimal PeakEquity;
+    /// <summary>Fill id fingerprints (Id 7 held the ids themselves before; still read).</summary>
+    [Id(9)] public ulong[]? AppliedFills;
 }
 
 [RegisterConverter]
 public sealed class PortfolioSnapshotConverter : IConverter<PortfolioSnapshot, PortfolioSnapshotSurrogate>
 {
     public PortfolioSnapshot ConvertFromSurrogate(in PortfolioSnapshotSurrogate s) =>
-        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.TradingDay, s.RealizedToday, s.Positions, s.AppliedFillIds, s.PeakEquity);
+        new(s.Account, s.Currency, s.Cash, s.RealizedPnl, s.TradingDay, s.RealizedToday, s.Positions, s.AppliedFillIds ?? [], s.PeakEquity, s.AppliedFills);
     public PortfolioSnapshotSurrogate ConvertToSurrogate(in PortfolioSnapshot v) => new()
     {
         Account = v.Account, Currency = v.Currency, Cash = v.Cash, RealizedPnl = v.RealizedPnl, TradingDay = v.TradingDay,
         RealizedToday = v.RealizedToday, Positions = v.Positions.ToList(), AppliedFillIds = v.AppliedFillIds.ToList(), PeakEquity = v.PeakEquity,
+        AppliedFills = v.AppliedFills,
     };
 }
 

@@ -70,15 +70,17 @@ public sealed record PortfolioValuation(
 /// mids, the net exposure to each currency other than the account's (a position is long its base currency and
 /// short its quote currency), and the peak equity seen at any valuation so far (the high-water mark of drawdown).
 /// A repeated fill id is recognised among the last <see cref="FillIdWindow"/> fills booked; older ids are forgotten,
-/// so the memory and the snapshot stay bounded however long the account trades.
+/// so the memory and the snapshot stay bounded however long the account trades. Ids are remembered by a 64-bit
+/// fingerprint (the first 8 bytes of their SHA-256, so a venue cannot choose ids that collide): a snapshot then holds
+/// 8 bytes a fill, written as one block, instead of a string each.
 /// </summary>
 public sealed class Portfolio
 {
     public const int DefaultFillIdWindow = 10_000;
 
     private readonly Dictionary<string, Position> _positions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _appliedFills = new(StringComparer.Ordinal);
-    private readonly Queue<string> _fillOrder = new();
+    private readonly HashSet<ulong> _appliedFills = [];
+    private readonly Queue<ulong> _fillOrder = new();
 
     public Portfolio(string account, string currency, decimal initialCash, int fillIdWindow = DefaultFillIdWindow)
     {
@@ -100,10 +102,18 @@ public sealed class Portfolio
     public decimal PeakEquity { get; private set; }
     public IReadOnlyDictionary<string, Position> Positions => _positions;
     public int FillIdWindow { get; }
-    /// <summary>The ids of the last <see cref="FillIdWindow"/> fills booked, oldest first.</summary>
-    public IReadOnlyCollection<string> AppliedFillIds => _fillOrder;
+    /// <summary>The fingerprints of the last <see cref="FillIdWindow"/> fill ids booked, oldest first.</summary>
+    public IReadOnlyCollection<ulong> AppliedFills => _fillOrder;
 
-    public bool HasApplied(string fillId) => _appliedFills.Contains(fillId);
+    public bool HasApplied(string fillId) => _appliedFills.Contains(Fingerprint(fillId));
+
+    /// <summary>A fill id's fingerprint: the first 8 bytes of the SHA-256 of its UTF-8 form.</summary>
+    public static ulong Fingerprint(string fillId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(fillId), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash);
+    }
 
     public decimal PositionIn(string symbol) => _positions.TryGetValue(symbol, out var p) ? p.Quantity : 0m;
 
@@ -168,10 +178,12 @@ public sealed class Portfolio
             Money.Round(gross, Currency), PeakEquity, exposure.ToDictionary(e => e.Key, e => Money.Round(e.Value, Currency), StringComparer.Ordinal));
     }
 
-    private bool Remember(string fillId)
+    private bool Remember(string fillId) => Remember(Fingerprint(fillId));
+
+    private bool Remember(ulong fill)
     {
-        if (!_appliedFills.Add(fillId)) return false;
-        _fillOrder.Enqueue(fillId);
+        if (!_appliedFills.Add(fill)) return false;
+        _fillOrder.Enqueue(fill);
         if (_fillOrder.Count > FillIdWindow) _appliedFills.Remove(_fillOrder.Dequeue());
         return true;
     }
@@ -184,7 +196,7 @@ public sealed class Portfolio
     }
 
     public PortfolioSnapshot ToSnapshot() => new(Account, Currency, Cash, RealizedPnl, TradingDay, RealizedToday,
-        _positions.Values.ToList(), _fillOrder.ToList(), PeakEquity);
+        _positions.Values.ToList(), [], PeakEquity, _fillOrder.ToArray());
 
     /// <summary>Rebuilds a portfolio; of the snapshot's fill ids (oldest first) the last <paramref name="fillIdWindow"/> are kept.</summary>
     public static Portfolio FromSnapshot(PortfolioSnapshot s, int fillIdWindow = DefaultFillIdWindow)
@@ -195,7 +207,8 @@ public sealed class Portfolio
             PeakEquity = Math.Max(s.PeakEquity, s.Cash),
         };
         foreach (var p in s.Positions) portfolio._positions[p.Symbol] = p;
-        foreach (var id in s.AppliedFillIds) portfolio.Remember(id);
+        foreach (var id in s.AppliedFillIds) portfolio.Remember(id); // a snapshot written before fingerprints
+        foreach (var fill in s.AppliedFills ?? []) portfolio.Remember(fill);
         return portfolio;
     }
 }
@@ -210,4 +223,5 @@ public sealed record PortfolioSnapshot(
     decimal RealizedToday,
     IReadOnlyList<Position> Positions,
     IReadOnlyList<string> AppliedFillIds,
-    decimal PeakEquity = 0);
+    decimal PeakEquity = 0,
+    ulong[]? AppliedFills = null);

@@ -95,12 +95,26 @@ public sealed class PortfolioTests
         var fills = Enumerable.Range(0, 5).Select(_ => F("EURUSD", OrderSide.Buy, 1, 1.10m)).ToList();
         foreach (var fill in fills) p.ApplyFill(fill, "USD", 1);
 
-        p.AppliedFillIds.ShouldBe(fills.Skip(2).Select(f => f.FillId));
+        p.AppliedFills.ShouldBe(fills.Skip(2).Select(f => PortfolioBook.Fingerprint(f.FillId)));
         p.HasApplied(fills[1].FillId).ShouldBeFalse();
         var restored = PortfolioBook.FromSnapshot(p.ToSnapshot(), fillIdWindow: 2);
-        restored.AppliedFillIds.ShouldBe(fills.Skip(3).Select(f => f.FillId));
+        restored.AppliedFills.ShouldBe(fills.Skip(3).Select(f => PortfolioBook.Fingerprint(f.FillId)));
         restored.ApplyFill(fills[4], "USD", 1);
         restored.Positions["EURUSD"].Quantity.ShouldBe(5);
+        p.ToSnapshot().AppliedFillIds.ShouldBeEmpty("the snapshot holds fingerprints, not the ids");
+    }
+
+    [Fact]
+    public void A_snapshot_written_with_fill_ids_is_read_into_fingerprints()
+    {
+        var p = new PortfolioBook("ACC", "USD", 0);
+        var fill = F("EURUSD", OrderSide.Buy, 1, 1.10m);
+        var old = p.ToSnapshot() with { AppliedFillIds = [fill.FillId], AppliedFills = null };
+        var restored = PortfolioBook.FromSnapshot(old);
+        restored.HasApplied(fill.FillId).ShouldBeTrue();
+        restored.ApplyFill(fill, "USD", 1).ShouldBe(0m);
+        restored.Positions.ShouldBeEmpty();
+        PortfolioBook.Fingerprint("paper/EURUSD:o-1#1").ShouldNotBe(PortfolioBook.Fingerprint("paper/EURUSD:o-1#2"));
     }
 
     [Fact]
