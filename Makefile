@@ -28,7 +28,8 @@ test:
 
 # The whole-loop load driver of issue 2 (ticks/s and tick→fill latency, with its breakdown; the last line is
 # `loop: ticks_per_s=… p50_ms=… p99_ms=… paced=…`). `make bench ARGS="orders 20 1000 64"`
-# drives manual orders over gRPC (issue 4), `make bench ARGS=risk` times the pre-trade check call by call,
+# drives manual orders over gRPC (issue 4; last line `orders: sustained=… p50_ms=… p99_ms=… paced=…`, add `direct` to
+# skip the gateway), `make bench ARGS=risk` times the pre-trade check call by call,
 # `make bench ARGS="kafka 1"` / `"kafka 3"` measures events/s from Kafka (mock cluster) into grains with 1 or 3 silos.
 # `make bench ARGS="soak MINUTES RATE"` runs the whole loop at RATE ticks/s for MINUTES and prints the resident-memory
 # slope after warm-up (the first 5 minutes, or the first sixth of a shorter run).
