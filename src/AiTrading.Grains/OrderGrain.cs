@@ -221,50 +221,24 @@ public sealed class OrderGrain(
 
     private IExecutionVenue Book(string symbol) => venues.Route(GrainFactory, state.State.Venue ?? TradingOptions.PaperVenue, symbol);
 
-    /// <summary>Applies a venue report to the order and stages the step it makes; false when it changes nothing (seen before, or too late).</summary>
+    /// <summary>Applies a venue report to the order (<see cref="OrderSteps"/>) and stages the step it makes; false when it changes nothing.</summary>
     private bool Apply(Order order, ExecutionReport report)
     {
+        if (OrderSteps.Apply(order, report) is not { } step) return false;
+        Stage(order, step.Kind, step.Payload, step.Fill);
         var venue = state.State.Venue ?? TradingOptions.PaperVenue;
-        switch (report.Kind)
-        {
-            case ExecutionKind.Fill when report.Fill is { } fill:
-                if (order.Fills.Any(f => f.FillId == fill.FillId)) return false;
-                order.ApplyFill(fill);
-                Stage(order, AuditKinds.Fill, fill, fill);
-                TradingMetrics.Fills.Add(1, TradingMetrics.Tag("venue", venue));
-                if (order.Status == OrderStatus.Filled) TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Filled, venue);
-                return true;
-            case ExecutionKind.Triggered when !order.IsTerminal:
-                Stage(order, AuditKinds.OrderTriggered, new { orderId = OrderId, reason = report.Reason });
-                return true;
-            case ExecutionKind.Replaced when !order.IsTerminal && report.Request is { } replaced && replaced != order.Request:
-                order.Replace(replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, report.Time);
-                Stage(order, AuditKinds.OrderReplaced, new { orderId = OrderId, quantity = replaced.Quantity, replaced.LimitPrice, replaced.StopPrice, reason = report.Reason });
-                return true;
-            case ExecutionKind.Rejected when order.Status == OrderStatus.Accepted:
-                var refusal = $"venue rejected: {report.Reason}";
-                order.Reject(refusal, report.Time);
-                Stage(order, AuditKinds.OrderRejected, new { orderId = OrderId, reason = refusal });
-                TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.VenueRejected, venue);
-                return true;
-            case ExecutionKind.Cancelled or ExecutionKind.Rejected when !order.IsTerminal:
-                var reason = report.Kind == ExecutionKind.Rejected ? $"venue rejected: {report.Reason}" : report.Reason ?? "cancelled";
-                order.Cancel(reason, report.Time);
-                Stage(order, AuditKinds.OrderCancelled, new { orderId = OrderId, reason });
-                TradingMetrics.RecordOrder(report.Kind == ExecutionKind.Rejected ? TradingMetrics.OrderOutcomes.VenueRejected : TradingMetrics.OrderOutcomes.Cancelled, venue);
-                return true;
-            case ExecutionKind.Expired when !order.IsTerminal:
-                order.Expire(report.Reason ?? "expired", report.Time);
-                Stage(order, AuditKinds.OrderExpired, new { orderId = OrderId, reason = report.Reason });
-                TradingMetrics.RecordOrder(TradingMetrics.OrderOutcomes.Expired, venue);
-                return true;
-            default:
-                return false;
-        }
+        if (step.Fill is not null) TradingMetrics.Fills.Add(1, TradingMetrics.Tag("venue", venue));
+        var outcome = step.VenueRefused ? TradingMetrics.OrderOutcomes.VenueRejected
+            : step.Kind == AuditKinds.OrderCancelled ? TradingMetrics.OrderOutcomes.Cancelled
+            : step.Kind == AuditKinds.OrderExpired ? TradingMetrics.OrderOutcomes.Expired
+            : step.Fill is not null && order.Status == OrderStatus.Filled ? TradingMetrics.OrderOutcomes.Filled
+            : null;
+        if (outcome is not null) TradingMetrics.RecordOrder(outcome, venue);
+        return true;
     }
 
     /// <summary>Adds a step to the order: its new state and the audit record it owes (and a fill's booking), keyed so doing it twice stores it once.</summary>
-    private void Stage<T>(Order order, string kind, T payload, Fill? fill = null)
+    private void Stage(Order order, string kind, object payload, Fill? fill = null)
     {
         state.State.Revision++;
         var key = fill is null ? $"{kind}:{OrderId}:{state.State.Revision}" : $"{kind}:{fill.FillId}";

@@ -290,17 +290,10 @@ public sealed class Backtester
         string? reason = null;
         foreach (var report in lane.Venue.Submit(orderId, request, _spec.Venue, quote, time))
         {
-            switch (report.Kind)
-            {
-                case ExecutionKind.Fill:
-                    order.ApplyFill(report.Fill!);
-                    commission += lane.Book(_portfolio, report.Fill!, signal, rate, _options.Commission);
-                    break;
-                case ExecutionKind.Cancelled:
-                    order.Cancel(report.Reason ?? "cancelled", report.Time);
-                    reason = report.Reason;
-                    break;
-            }
+            // The live order's state machine (OrderSteps), booked here instead of stored.
+            if (OrderSteps.Apply(order, report) is not { } step) continue;
+            if (step.Fill is { } fill) commission += lane.Book(_portfolio, fill, signal, rate, _options.Commission);
+            else if (order.IsTerminal) reason = report.Reason;
         }
         _commissions += commission;
         _orders.Add(new(orderId, lane.Symbol, side.ToString().ToUpperInvariant(), quantity, decidedAt, time, order.Status.ToString(),
