@@ -6,7 +6,6 @@ using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AiTrading.Grains;
 
