@@ -434,9 +434,10 @@ public sealed class StrategyGrain(
         GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
 
     /// <summary>Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.</summary>
+    /// <remarks>Sent to the spec's venue, never the account's default (which may be a terminal the spec did not choose).</remarks>
     private OrderRequest OrderFor(StrategySpec spec, string symbol, PendingSignal pending) =>
         new(pending.ClientOrderId, spec.Account, symbol, pending.Delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(pending.Delta), OrderType.Market, null,
-            StrategyId, null, TimeInForce.Ioc);
+            StrategyId, null, TimeInForce.Ioc, Venue: spec.Venue);
 
     private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, PendingSignal pending)
     {

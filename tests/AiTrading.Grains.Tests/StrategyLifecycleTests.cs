@@ -244,7 +244,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         if (doneBeforeDeath == "filled")
         {
             await audit.AppendAsync(new AuditEntry(AuditKinds.Decision, decision, pending.AuditKey(AuditKinds.Decision)));
-            var order = new OrderRequest(clientOrderId, account, symbol, OrderSide.Buy, 10, OrderType.Market, null, id, null, TimeInForce.Ioc);
+            var order = new OrderRequest(clientOrderId, account, symbol, OrderSide.Buy, 10, OrderType.Market, null, id, null, TimeInForce.Ioc, Venue: "paper");
             (await fixture.Client.GetGrain<IRiskGrain>(account).SubmitOrderAsync(order)).Order.FilledQuantity.ShouldBe(10);
         }
 

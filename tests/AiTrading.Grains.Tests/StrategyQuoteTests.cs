@@ -60,3 +60,42 @@ public sealed class StrategyQuoteTests(QuoteCallsFixture fixture) : IClassFixtur
         await strategy.StopAsync();
     }
 }
+
+/// <summary>A cluster whose default venue is an MT5 terminal (with none connected).</summary>
+public sealed class Mt5DefaultVenueFixture : ClusterFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>
+    {
+        ["Trading:DefaultVenue"] = "mt5",
+        ["Trading:Mt5Terminals:mt5:Token"] = "a-terminal-token-of-32-characters",
+    };
+}
+
+public sealed class StrategyVenueTests(Mt5DefaultVenueFixture fixture) : IClassFixture<Mt5DefaultVenueFixture>
+{
+    [Fact]
+    public async Task A_strategy_trades_at_its_spec_s_venue_not_the_default_one()
+    {
+        const string symbol = "USDJPY", strategyId = "venue-of-spec";
+        await fixture.Client.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(InstrumentCatalog.Default[symbol]);
+        await fixture.OpenAccountAsync("VENUE-ACC");
+        var strategy = fixture.Client.GetGrain<IStrategyGrain>(strategyId);
+        await strategy.SubmitAsync(new StrategySpec
+        {
+            Id = strategyId,
+            Account = "VENUE-ACC",
+            Instruments = [symbol],
+            Models = [new(BaselineDirectionModel.Name)],
+            MinConfidence = 0.6,
+            Rules = new() { EntryLong = "p_up >= 0.6", EntryShort = "p_up <= 0.4" },
+            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 1000 },
+        });
+
+        await fixture.PublishAsync(symbol, TickPaths.UpTrend(symbol, 240, from: 150));
+        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 39, "the strategy to see every closed bar");
+
+        // Sent to the default venue, the order would meet an MT5 terminal that is not connected and be refused.
+        (await strategy.GetAsync())!.OrdersFilled.ShouldBe(1, "the paper venue of the spec filled the order");
+        await strategy.StopAsync();
+    }
+}

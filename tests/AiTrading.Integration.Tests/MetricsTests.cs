@@ -90,8 +90,11 @@ public sealed partial class MetricsTests(GatewayFixture fixture)
             ("aitrading_audit_appends_total", [L("kind", "fill")]),
             ("aitrading_audit_appends_total", [L("kind", "model.verdict")]),
         ];
-        return growing.Where(s => !(after.Sum(s.Name, s.Labels) > before.Sum(s.Name, s.Labels)))
+        var still = growing.Where(s => !(after.Sum(s.Name, s.Labels) > before.Sum(s.Name, s.Labels)))
             .Select(s => $"{s.Name}{{{string.Join(",", s.Labels)}}}").ToList();
+        // A gauge is read when the exporter collects, which may be a scrape cached from before the switch was engaged.
+        if (after.Sum("aitrading_risk_kill_switch", L("account", "OBS-HALTED")) != 1) still.Add("aitrading_risk_kill_switch{account=OBS-HALTED} at 1");
+        return still;
     }
 
     [Fact]
