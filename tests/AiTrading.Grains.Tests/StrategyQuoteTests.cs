@@ -36,28 +36,36 @@ public sealed class StrategyQuoteTests(QuoteCallsFixture fixture) : IClassFixtur
     public async Task A_strategy_converts_with_the_quote_its_bar_carries_instead_of_asking_the_instrument()
     {
         // USDJPY's P&L is in JPY, converted into the account's USD by USDJPY itself: the bar carries that quote.
-        const string symbol = "USDJPY", strategyId = "quote-carried";
+        var strategy = await UpTrend.TradeAsync(fixture, "quote-carried", "QUOTE-ACC");
+
+        (await strategy.GetAsync())!.OrdersFilled.ShouldBe(1, "the rising market is bought once, as on a USD-quoted instrument");
+        fixture.Calls.From("quote-carried").ShouldBe(0, "quotes the strategy asked of instrument grains over 39 bars");
+        await strategy.StopAsync();
+    }
+}
+
+/// <summary>A baseline-model strategy on USDJPY that sees 39 bars of a rising market (which it buys once).</summary>
+internal static class UpTrend
+{
+    public static async Task<IStrategyGrain> TradeAsync(ClusterFixture fixture, string strategyId, string account)
+    {
+        const string symbol = "USDJPY";
         await fixture.Client.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(InstrumentCatalog.Default[symbol]);
-        await fixture.OpenAccountAsync("QUOTE-ACC");
+        await fixture.OpenAccountAsync(account);
         var strategy = fixture.Client.GetGrain<IStrategyGrain>(strategyId);
         await strategy.SubmitAsync(new StrategySpec
         {
             Id = strategyId,
-            Account = "QUOTE-ACC",
+            Account = account,
             Instruments = [symbol],
             Models = [new(BaselineDirectionModel.Name)],
             MinConfidence = 0.6,
             Rules = new() { EntryLong = "p_up >= 0.6", EntryShort = "p_up <= 0.4" },
             Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 1000 },
         });
-
         await fixture.PublishAsync(symbol, TickPaths.UpTrend(symbol, 240, from: 150));
         await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 39, "the strategy to see every closed bar");
-
-        var status = (await strategy.GetAsync())!;
-        status.OrdersFilled.ShouldBe(1, "the rising market is bought once, as on a USD-quoted instrument");
-        fixture.Calls.From(strategyId).ShouldBe(0, "quotes the strategy asked of instrument grains over 39 bars");
-        await strategy.StopAsync();
+        return strategy;
     }
 }
 
@@ -76,23 +84,7 @@ public sealed class StrategyVenueTests(Mt5DefaultVenueFixture fixture) : IClassF
     [Fact]
     public async Task A_strategy_trades_at_its_spec_s_venue_not_the_default_one()
     {
-        const string symbol = "USDJPY", strategyId = "venue-of-spec";
-        await fixture.Client.GetGrain<IInstrumentGrain>(symbol).ConfigureAsync(InstrumentCatalog.Default[symbol]);
-        await fixture.OpenAccountAsync("VENUE-ACC");
-        var strategy = fixture.Client.GetGrain<IStrategyGrain>(strategyId);
-        await strategy.SubmitAsync(new StrategySpec
-        {
-            Id = strategyId,
-            Account = "VENUE-ACC",
-            Instruments = [symbol],
-            Models = [new(BaselineDirectionModel.Name)],
-            MinConfidence = 0.6,
-            Rules = new() { EntryLong = "p_up >= 0.6", EntryShort = "p_up <= 0.4" },
-            Sizing = new() { Method = PositionSizing.FixedQuantity, Quantity = 1000 },
-        });
-
-        await fixture.PublishAsync(symbol, TickPaths.UpTrend(symbol, 240, from: 150));
-        await Eventually.True(async () => (await strategy.GetAsync())!.BarsSeen == 39, "the strategy to see every closed bar");
+        var strategy = await UpTrend.TradeAsync(fixture, "venue-of-spec", "VENUE-ACC");
 
         // Sent to the default venue, the order would meet an MT5 terminal that is not connected and be refused.
         (await strategy.GetAsync())!.OrdersFilled.ShouldBe(1, "the paper venue of the spec filled the order");
