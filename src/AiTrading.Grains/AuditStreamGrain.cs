@@ -31,10 +31,16 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
             _head = await store.GetHeadAsync(Stream);
             throw;
         }
-        if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
-        _head = new AuditAnchor(record.Sequence, record.Hash);
-        TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
+        await AdvanceAsync(record, [entry]);
         return record;
+    }
+
+    /// <summary>The stream now ends at <paramref name="last"/>, having stored <paramref name="entries"/>; a new stream joins the index.</summary>
+    private async Task AdvanceAsync(AuditRecord last, IEnumerable<AuditEntry> entries)
+    {
+        if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
+        _head = new AuditAnchor(last.Sequence, last.Hash);
+        foreach (var entry in entries) TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
     }
 
     public async Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries)
@@ -44,19 +50,16 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
         if (entries.Count > 1)
         {
             // One write for the step's records; a key held already or a moved head sends them one at a time instead.
-            var head = _head;
             var keyed = new KeyedAuditRecord[entries.Count];
             var now = clock.GetUtcNow();
             for (var i = 0; i < records.Length; i++)
             {
-                records[i] = AuditChain.Next(i == 0 ? head : new AuditAnchor(records[i - 1].Sequence, records[i - 1].Hash), Stream, now, entries[i].Kind, entries[i].Payload);
+                records[i] = AuditChain.Next(i == 0 ? _head : new AuditAnchor(records[i - 1].Sequence, records[i - 1].Hash), Stream, now, entries[i].Kind, entries[i].Payload);
                 keyed[i] = new KeyedAuditRecord(records[i], entries[i].Key);
             }
             if (await store.TryAppendAllAsync(keyed))
             {
-                if (head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
-                _head = new AuditAnchor(records[^1].Sequence, records[^1].Hash);
-                foreach (var entry in entries) TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
+                await AdvanceAsync(records[^1], entries);
                 return records;
             }
         }

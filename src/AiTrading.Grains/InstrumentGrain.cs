@@ -185,7 +185,7 @@ public sealed class InstrumentGrain(
 
     private bool IsUsable(in Tick tick)
     {
-        var ok = tick.Symbol == Symbol && double.IsFinite(tick.Bid) && double.IsFinite(tick.Ask) && tick.Bid > 0 && tick.Ask >= tick.Bid
+        var ok = tick.Symbol == Symbol && tick.HasTradablePrices
                  && double.IsFinite(tick.BidSize) && tick.BidSize >= 0 && double.IsFinite(tick.AskSize) && tick.AskSize >= 0
                  && (double.IsNaN(tick.LastPrice) || (double.IsFinite(tick.LastPrice) && tick.LastPrice > 0))
                  && double.IsFinite(tick.LastSize) && tick.LastSize >= 0

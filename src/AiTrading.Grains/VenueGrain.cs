@@ -131,7 +131,7 @@ public sealed class VenueGrain(
         for (var i = batch.Ticks.Length - 1; i >= 0; i--)
         {
             var last = batch.Ticks[i];
-            if (!(double.IsFinite(last.Bid) && double.IsFinite(last.Ask) && last.Bid > 0 && last.Ask >= last.Bid)) continue; // the instrument refuses it too
+            if (!last.HasTradablePrices) continue; // the instrument refuses it too
             if (_quote is null || last.Time >= _quote.Time) _quote = Quote.From(last);
             break;
         }

@@ -17,6 +17,8 @@ public readonly record struct Tick(
     public double Mid => (Bid + Ask) * 0.5;
     public double Spread => Ask - Bid;
     public bool HasTrade => !double.IsNaN(LastPrice);
+    /// <summary>A bid and an ask an order can trade against: finite, positive and not crossed.</summary>
+    public bool HasTradablePrices => double.IsFinite(Bid) && double.IsFinite(Ask) && Bid > 0 && Ask >= Bid;
 }
 
 /// <summary>The latest top of book of one instrument.</summary>
