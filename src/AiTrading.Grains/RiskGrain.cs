@@ -109,8 +109,8 @@ public sealed class RiskGrain(
             return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
         }
 
-        var (decision, routing, resting) = await CheckAsync(request, venue);
-        var submission = await order.PlaceAsync(request, decision, routing); // the order audits a rejection
+        var (decision, quote, rate, resting) = await CheckAsync(request);
+        var submission = await order.PlaceAsync(request, decision, new OrderRouting(venue, quote, rate)); // the order audits a rejection
         Remember(request.ClientOrderId);
         if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId, resting);
         return submission;
@@ -140,7 +140,7 @@ public sealed class RiskGrain(
             throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
 
         // What is still to fill after the change is checked as if it were a new order.
-        var (decision, _, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, existing.Request.Venue ?? options.Value.DefaultVenue);
+        var (decision, _, _, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
         if (!decision.Approved)
         {
             TradingMetrics.RecordRiskRejection(decision);
@@ -214,19 +214,20 @@ public sealed class RiskGrain(
         await state.WriteStateAsync();
     }
 
-    /// <summary>The verdict on an order, and what the order's route may reuse of what the check read (the quote, the currency rate).</summary>
-    /// <returns>also the order as it would rest, when approved</returns>
-    private async Task<(RiskDecision Decision, OrderRouting Routing, RestingOrder? Resting)> CheckAsync(OrderRequest request, string venue)
+    /// <summary>
+    /// The verdict on an order, what the order's route may reuse of what the check read (the quote, the rate of the
+    /// quote currency into the account's), and the order as it would rest when approved.
+    /// </summary>
+    private async Task<(RiskDecision Decision, Core.MarketData.Quote? Quote, decimal? Rate, RestingOrder? Resting)> CheckAsync(OrderRequest request)
     {
-        var routing = new OrderRouting(venue);
         if (_global.Engaged)
-            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), routing, null);
+            return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), null, null, null);
         var account = await RequireAccountAsync();
         var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), routing, null);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), null, null, null);
 
         var currency = account.Currency;
         var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
@@ -234,7 +235,7 @@ public sealed class RiskGrain(
         var mids = MarketPrices.MidsOf(quotes);
         var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
         if (rate is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), routing, null);
+            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), null, null, null);
 
         var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
         var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
@@ -256,6 +257,6 @@ public sealed class RiskGrain(
         if (resting is not null && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = resting;
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
             await SetKillSwitchAsync(true, $"automatic: {decision.Message}", SystemPrincipal);
-        return (decision, routing with { Quote = quote, QuoteToAccountRate = rate }, resting);
+        return (decision, quote, rate, resting);
     }
 }
