@@ -59,7 +59,13 @@ public sealed record OrderView(
 public sealed record OrderSubmission(
     [property: Id(0)] OrderView Order,
     [property: Id(1)] RiskDecision Risk,
-    [property: Id(2)] bool Duplicate);
+    [property: Id(2)] bool Duplicate)
+{
+    /// <summary>The answer to <paramref name="request"/> when its client order id already names <paramref name="existing"/>: that order, or a conflict if the requests differ.</summary>
+    public static OrderSubmission Repeated(OrderView existing, OrderRequest request) => existing.Request == request
+        ? new(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true)
+        : throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({existing.OrderId})");
+}
 
 /// <summary>
 /// Where an approved order goes and what its check already knows, so nobody down the path asks again: the venue, the

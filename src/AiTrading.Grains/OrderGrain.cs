@@ -95,12 +95,7 @@ public sealed class OrderGrain(
 
     public async Task<OrderSubmission> PlaceAsync(OrderRequest request, RiskDecision decision, OrderRouting routing)
     {
-        if (state.State.Order is { } existing)
-        {
-            if (existing.Request != request)
-                throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({OrderId})");
-            return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
-        }
+        if (state.State.Order is { } existing) return OrderSubmission.Repeated(existing, request);
         var order = new Order(OrderId, request, clock.GetUtcNow());
         if (!decision.Approved)
         {

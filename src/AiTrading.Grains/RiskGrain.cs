@@ -102,12 +102,7 @@ public sealed class RiskGrain(
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
         // A retry of an order this activation placed is answered without a second check; the order grain recognises
         // the others (placed before this activation) itself.
-        if (_placed.Contains(request.ClientOrderId) && await order.GetAsync() is { } existing)
-        {
-            if (existing.Request != request)
-                throw new ConflictException($"client order id '{request.ClientOrderId}' was already used for a different order ({orderId})");
-            return new OrderSubmission(existing, existing.RiskRejection ?? RiskDecision.Pass, Duplicate: true);
-        }
+        if (_placed.Contains(request.ClientOrderId) && await order.GetAsync() is { } existing) return OrderSubmission.Repeated(existing, request);
 
         var (decision, quote, rate, resting) = await CheckAsync(request);
         var submission = await order.PlaceAsync(request, decision, new OrderRouting(venue, quote, rate)); // the order audits a rejection
