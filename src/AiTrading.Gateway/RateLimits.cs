@@ -20,9 +20,12 @@ public static class Principals
         http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : Anonymous;
 
     /// <summary>The principal's name, or for anonymous callers their remote address: what rate limits count by.</summary>
-    public static string Partition(HttpContext http) =>
-        Name(http) is var name && name != Anonymous ? $"user:{name}" : $"ip:{http.Connection.RemoteIpAddress}";
+    public static Caller Partition(HttpContext http) =>
+        Name(http) is var name && name != Anonymous ? new(name, Anonymous: false) : new($"{http.Connection.RemoteIpAddress}", Anonymous: true);
 }
+
+/// <summary>A caller as rate limits count it: a principal's name, or an anonymous caller's remote address.</summary>
+public readonly record struct Caller(string Id, bool Anonymous);
 
 /// <summary>One route class's limit: at most <see cref="PermitLimit"/> requests per <see cref="WindowSeconds"/> per caller.</summary>
 public sealed class RouteClassLimit
@@ -83,20 +86,18 @@ public static class RouteClasses
         return Admin;
     }
 
+    // Spans, not substrings: this runs on every call.
     private static string? OfGrpc(string path)
     {
         var slash = path.LastIndexOf('/');
-        var (service, method) = slash > 0 ? (path[1..slash], path[(slash + 1)..]) : (path, "");
-        if (service.StartsWith("grpc.health.", StringComparison.Ordinal)) return null;
-        return (service, method) switch
-        {
-            ("aitrading.v1.Orders", "Submit" or "Cancel" or "Replace") => Orders,
-            ("aitrading.v1.BacktestService", "Run") or ("aitrading.v1.Models", "Train") => Heavy,
-            _ when service.StartsWith("grpc.reflection.", StringComparison.Ordinal) => Reads,
-            _ when method.StartsWith("Get", StringComparison.Ordinal) || method.StartsWith("List", StringComparison.Ordinal)
-                   || method.StartsWith("Stream", StringComparison.Ordinal) || method is "Subscribe" or "Predict" => Reads,
-            _ => Admin,
-        };
+        var service = slash > 0 ? path.AsSpan(1, slash - 1) : path.AsSpan();
+        var method = slash > 0 ? path.AsSpan(slash + 1) : [];
+        if (service.StartsWith("grpc.health.")) return null;
+        if (service is "aitrading.v1.Orders" && method is "Submit" or "Cancel" or "Replace") return Orders;
+        if ((service is "aitrading.v1.BacktestService" && method is "Run") || (service is "aitrading.v1.Models" && method is "Train")) return Heavy;
+        if (service.StartsWith("grpc.reflection.")) return Reads;
+        if (method.StartsWith("Get") || method.StartsWith("List") || method.StartsWith("Stream") || method is "Subscribe" or "Predict") return Reads;
+        return Admin;
     }
 }
 
@@ -110,11 +111,11 @@ public static class RateLimitHosting
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, configured) =>
         {
             var limits = configured.Value;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, LimitKey>(http =>
             {
-                if (!limits.Enabled || RouteClasses.Of(http.Request) is not { } routeClass) return RateLimitPartition.GetNoLimiter("");
+                if (!limits.Enabled || RouteClasses.Of(http.Request) is not { } routeClass) return RateLimitPartition.GetNoLimiter(default(LimitKey));
                 var limit = limits.For(routeClass);
-                return RateLimitPartition.GetFixedWindowLimiter($"{routeClass}|{Principals.Partition(http)}", _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(new LimitKey(routeClass, Principals.Partition(http)), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.PermitLimit,
                     Window = TimeSpan.FromSeconds(limit.WindowSeconds),
@@ -125,6 +126,9 @@ public static class RateLimitHosting
         });
         return services;
     }
+
+    /// <summary>One fixed window: a route class of one caller (a value, so finding it allocates nothing).</summary>
+    private readonly record struct LimitKey(string RouteClass, Caller Caller);
 
     /// <summary>HTTP: 429 with Retry-After and the error body; gRPC: a trailers-only answer with RESOURCE_EXHAUSTED.</summary>
     private static async ValueTask RejectAsync(OnRejectedContext context, RateLimitOptions limits, CancellationToken cancel)

@@ -66,6 +66,8 @@ public static class AuthenticationHosting
         services.AddSingleton(options);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(ValidatedTokens.Create());
             jwt.MapInboundClaims = false;
             jwt.Events = DashboardSession.BearerEvents();
             jwt.TokenValidationParameters = new TokenValidationParameters

@@ -203,7 +203,10 @@ internal sealed class AuditingAuthorizationResultHandler(RefusalAudit audit) : I
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result) =>
+        result.Challenged || result.Forbidden ? AuditThenHandleAsync(next, context, policy, result) : _default.HandleAsync(next, context, policy, result);
+
+    private async Task AuditThenHandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
         if (result.Challenged) audit.Refused(context, StatusCodes.Status401Unauthorized, await ChallengeReasonAsync(context));
         else if (result.Forbidden) audit.Refused(context, StatusCodes.Status403Forbidden, ForbiddenReason(context, result));
