@@ -36,6 +36,10 @@ public static class GatewayHosting
         builder.Services.AddAiTradingAuthentication(AuthOptions.From(builder.Configuration));
         builder.Services.AddAiTradingRefusalAudit(builder.Configuration);
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
+        // Stateless: one instance each, instead of gRPC activating (and disposing) a service and an interceptor per call.
+        builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services.AddSingleton<MarketDataService>().AddSingleton<OrdersService>().AddSingleton<StrategiesService>()
+            .AddSingleton<BacktestService>().AddSingleton<ModelsService>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(); // the standard grpc.health.v1 service, answering from the checks below
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Readiness.Tag]).AddDependencyChecks(builder.Configuration);

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -59,8 +61,13 @@ public sealed class ValidatedTokens(TokenHandler validator, int capacity = Valid
     {
         public static Digest Of(string token)
         {
+            // A token is ASCII: its UTF-8 is half its UTF-16, so half the bytes to hash.
+            var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+            var rented = length > 2048 ? ArrayPool<byte>.Shared.Rent(length) : null;
+            var text = rented ?? stackalloc byte[length];
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(MemoryMarshal.AsBytes(token.AsSpan()), hash);
+            SHA256.HashData(text[..Encoding.UTF8.GetBytes(token, text)], hash);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
             var words = MemoryMarshal.Cast<byte, ulong>(hash);
             return new Digest(words[0], words[1], words[2], words[3]);
         }
