@@ -26,6 +26,12 @@ if (args.Length > 0 && args[0] == "orders")
         args.Length > 3 ? int.Parse(args[3]) : 64, direct: args.Length > 4 && args[4] == "direct");
     return;
 }
+// `gateway-cost [calls]`: the gateway's per-call pieces issue 17 made cheaper, old and new way in one process.
+if (args.Length > 0 && args[0] == "gateway-cost")
+{
+    await GatewayCostBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 20_000);
+    return;
+}
 // `failover [orders]`: how fast an MT5 venue whose terminal dropped is rejected (issue 4's failover figure).
 if (args.Length > 0 && args[0] == "failover")
 {
