@@ -12,7 +12,7 @@ namespace AiTrading.Bench;
 /// <summary>
 /// The per-call pieces of the gateway that issue 17 made cheaper, each timed against what it replaced in the same
 /// process: a bearer token validated in full vs answered by <see cref="ValidatedTokens"/>, and a grain reference from
-/// <c>GetGrain</c> (reflection per call) vs <see cref="GrainReferences.Reference{T}"/>. Median of 7 batches, in µs per call.
+/// <c>GetGrain</c> (reflection per call) vs <see cref="GrainRefs.Ref{T}"/>. Median of 7 batches, in µs per call.
 /// </summary>
 public static class GatewayCostBenchmark
 {
@@ -46,7 +46,7 @@ public static class GatewayCostBenchmark
         var accounts = Enumerable.Range(0, 64).Select(n => $"LOAD-{n}").ToArray();
         var n = 0;
         Report("GetGrain<IRiskGrain>(account)", await TimeAsync(calls * 4, () => Task.FromResult(cluster.GetGrain<IRiskGrain>(accounts[n++ & 63]))));
-        Report("Reference<IRiskGrain>(account)", await TimeAsync(calls * 4, () => Task.FromResult(cluster.Reference<IRiskGrain>(accounts[n++ & 63]))));
+        Report("Ref<IRiskGrain>(account)", await TimeAsync(calls * 4, () => Task.FromResult(cluster.Ref<IRiskGrain>(accounts[n++ & 63]))));
         await app.StopAsync();
     }
 

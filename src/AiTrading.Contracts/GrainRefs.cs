@@ -7,7 +7,8 @@ namespace AiTrading.Contracts;
 /// Grain references for the silo's hot paths. <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string)"/>
 /// resolves the interface's grain type by reflection on every call (a few per cent of an order's CPU when every hop
 /// asks for its next grain); this resolves it once per interface and silo and builds later references from the grain
-/// id. For grains only: a silo knows its grain classes from the start, where a client learns them from the cluster.
+/// id. A silo knows its grain classes from the start; a client (the gateway on its own) learns them from the cluster,
+/// and until it has, <c>GetGrain</c> throws, so nothing is remembered before the cluster has named the grain class.
 /// </summary>
 public static class GrainRefs
 {

@@ -1,4 +1,3 @@
-using AiTrading.Contracts;
 using AiTrading.Gateway;
 using AiTrading.Gateway.Security;
 using AiTrading.Grains.Tests;
@@ -11,8 +10,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace AiTrading.Integration.Tests;
 
 /// <summary>
-/// What the gateway keeps between calls to make an order cheaper: validated tokens, grain references, rate-limit
-/// classes. Each keeps the answer the uncached path gives; the tokens are the product's own, checked by the real handler.
+/// What the gateway keeps between calls to make an order cheaper: validated tokens, and rate-limit classes found
+/// without copies. Each keeps the answer the uncached path gives; the tokens are the product's own, checked by the real handler.
 /// </summary>
 public sealed class ValidatedTokensTests : IDisposable
 {
@@ -167,25 +166,5 @@ public sealed class RouteClassTests
         http.Request.Path = path;
         http.Request.ContentType = "application/grpc";
         RouteClasses.Of(http.Request).ShouldBe(routeClass);
-    }
-}
-
-[Collection(GatewayCollection.Name)]
-public sealed class GrainReferenceTests(GatewayFixture fixture)
-{
-    [Fact]
-    public async Task A_reference_made_without_per_call_type_resolution_is_the_one_orleans_makes_and_answers()
-    {
-        var cluster = fixture.Cluster;
-        for (var i = 0; i < 3; i++) // the first call resolves, the next ones reuse; alternating interfaces keep their own
-        {
-            var risk = cluster.Reference<IRiskGrain>($"REF-{i}");
-            risk.ShouldBe(cluster.GetGrain<IRiskGrain>($"REF-{i}"));
-            risk.GetType().ShouldBe(cluster.GetGrain<IRiskGrain>($"REF-{i}").GetType());
-            var order = cluster.Reference<IOrderGrain>($"REF-{i}:missing");
-            order.ShouldBe(cluster.GetGrain<IOrderGrain>($"REF-{i}:missing"));
-            ((GrainReference)(object)order).InterfaceType.ShouldBe(((GrainReference)(object)cluster.GetGrain<IOrderGrain>("x")).InterfaceType);
-        }
-        (await cluster.Reference<IOrderGrain>("REF-0:missing").GetAsync()).ShouldBeNull();
     }
 }

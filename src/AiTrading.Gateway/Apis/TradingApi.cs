@@ -44,10 +44,10 @@ public static class TradingApi
     public sealed record ReplaceBody(decimal Quantity, decimal? LimitPrice, decimal? StopPrice);
 
     public static async Task<Ok<InstrumentResponse>> GetInstrumentAsync(string symbol, int? bars, IClusterClient cluster) =>
-        TypedResults.Ok(InstrumentResponse.From(await cluster.Reference<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol)).GetSnapshotAsync(bars ?? DefaultBars)));
+        TypedResults.Ok(InstrumentResponse.From(await cluster.Ref<IInstrumentGrain>(InstrumentCatalog.NormalizeSymbol(symbol)).GetSnapshotAsync(bars ?? DefaultBars)));
 
     public static async Task<Ok<PortfolioResponse>> GetPortfolioAsync(string account, HttpContext http, IClusterClient cluster) =>
-        TypedResults.Ok(PortfolioResponse.From(await cluster.Reference<IPortfolioGrain>(http.RequireAccount(account, AccountAct.Read)).GetStatementAsync()));
+        TypedResults.Ok(PortfolioResponse.From(await cluster.Ref<IPortfolioGrain>(http.RequireAccount(account, AccountAct.Read)).GetStatementAsync()));
 
     public static async Task<Ok<OrderResponse>> GetOrderAsync(string id, HttpContext http, IClusterClient cluster) =>
         TypedResults.Ok(OrderResponse.From(await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Read))));
@@ -57,7 +57,7 @@ public static class TradingApi
     {
         var request = OrderInput.ParseJson(await RequestBody.ReadElementAsync(http));
         http.HttpContext.RequireAccount(request.Account, AccountAct.Trade);
-        var submission = await cluster.Reference<IRiskGrain>(request.Account).SubmitOrderAsync(request);
+        var submission = await cluster.Ref<IRiskGrain>(request.Account).SubmitOrderAsync(request);
         if (!submission.Risk.Approved) return RiskRejected(submission);
         var view = OrderResponse.From(submission.Order);
         return submission.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/orders/{view.OrderId}", view);
@@ -66,7 +66,7 @@ public static class TradingApi
     public static async Task<Ok<OrderResponse>> CancelOrderAsync(string id, string? reason, HttpContext http, IClusterClient cluster)
     {
         await RequireOrderAsync(cluster, http.RequireOrderAccount(id, AccountAct.Trade));
-        return TypedResults.Ok(OrderResponse.From(await cluster.Reference<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)));
+        return TypedResults.Ok(OrderResponse.From(await cluster.Ref<IOrderGrain>(id).CancelAsync(string.IsNullOrWhiteSpace(reason) ? "cancelled by client" : reason)));
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ReplaceOrderAsync(string id, HttpRequest http, IClusterClient cluster)
@@ -74,7 +74,7 @@ public static class TradingApi
         http.HttpContext.RequireOrderAccount(id, AccountAct.Trade);
         var (quantity, limit, stop) = OrderInput.ParseReplaceJson(await RequestBody.ReadElementAsync(http));
         var order = await RequireOrderAsync(cluster, id);
-        var submission = await cluster.Reference<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
+        var submission = await cluster.Ref<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(id, quantity, limit, stop);
         return submission.Risk.Approved ? TypedResults.Ok(OrderResponse.From(submission.Order)) : RiskRejected(submission);
     }
 
@@ -94,7 +94,7 @@ public static class TradingApi
         TypedResults.Ok(await (await ExistingStream(cluster, stream)).VerifyAsync());
 
     private static async Task<OrderView> RequireOrderAsync(IClusterClient cluster, string id) =>
-        await cluster.Reference<IOrderGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("order", id);
+        await cluster.Ref<IOrderGrain>(id).GetAsync() ?? throw new ResourceNotFoundException("order", id);
 
     /// <summary>A 409 problem that names the limit the order broke, its value and threshold, and the rejected order.</summary>
     private static ProblemHttpResult RiskRejected(OrderSubmission submission) => TypedResults.Problem(

@@ -40,7 +40,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
         var order = OrderInput.Parse(new OrderFields(request.ClientOrderId, request.Account, request.Symbol, side, request.Quantity, type,
             request.LimitPrice, request.StopPrice, timeInForce, request.Bracket?.StopLossPrice, request.Bracket?.TakeProfitPrice, request.Bracket is not null, request.Venue));
         context.GetHttpContext().RequireAccount(order.Account, AccountAct.Trade);
-        var submission = await cluster.Reference<IRiskGrain>(order.Account).SubmitOrderAsync(order);
+        var submission = await cluster.Ref<IRiskGrain>(order.Account).SubmitOrderAsync(order);
         RequireApproved(submission);
         return Reply(submission.Order, submission.Duplicate);
     }
@@ -54,7 +54,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
     {
         await RequireAsync(context, request.OrderId, AccountAct.Trade);
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled by client" : request.Reason;
-        return Reply(await cluster.Reference<IOrderGrain>(request.OrderId).CancelAsync(reason), duplicate: false);
+        return Reply(await cluster.Ref<IOrderGrain>(request.OrderId).CancelAsync(reason), duplicate: false);
     }
 
     [Authorize(Policy = Policies.Trade)]
@@ -62,7 +62,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
     {
         var (quantity, limit, stop) = OrderInput.ParseReplace(request.Quantity, request.LimitPrice, request.StopPrice);
         var order = await RequireAsync(context, request.OrderId, AccountAct.Trade);
-        var submission = await cluster.Reference<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(request.OrderId, quantity, limit, stop);
+        var submission = await cluster.Ref<IRiskGrain>(order.Request.Account).ReplaceOrderAsync(request.OrderId, quantity, limit, stop);
         RequireApproved(submission);
         return Reply(submission.Order, duplicate: false);
     }
@@ -71,7 +71,7 @@ internal sealed class OrdersService(IClusterClient cluster) : Proto.Orders.Order
     {
         if (string.IsNullOrWhiteSpace(orderId)) throw new RpcException(new Status(StatusCode.InvalidArgument, "order_id: is required"));
         context.GetHttpContext().RequireOrderAccount(orderId, act);
-        return await cluster.Reference<IOrderGrain>(orderId).GetAsync() ?? throw new ResourceNotFoundException("order", orderId);
+        return await cluster.Ref<IOrderGrain>(orderId).GetAsync() ?? throw new ResourceNotFoundException("order", orderId);
     }
 
     private static void RequireApproved(OrderSubmission submission)
