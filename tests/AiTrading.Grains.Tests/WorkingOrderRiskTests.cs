@@ -156,4 +156,32 @@ public sealed class WorkingOrderRiskTests(ClusterFixture fixture)
         (await risk.SubmitOrderAsync(Sell("e", 400))).Order.Status.ShouldBe(OrderStatus.Filled, "short 900: nothing rests any more");
         (await risk.SubmitOrderAsync(Sell("f", 200))).Risk.Message.ShouldBe($"position in {symbol} would be -1100, beyond max position 1000");
     }
+
+    [Fact]
+    public async Task The_bracket_of_a_partly_filled_working_entry_counts_and_grows_with_its_fills()
+    {
+        const string account = "WR-BRK-PART", symbol = "WRKBRP";
+        Task At(double mid, int minute) =>
+            fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 2, TimeSpan.FromSeconds(1), _ => mid, start: TickPaths.Start.AddMinutes(minute)));
+        OrderRequest Sell(string id, decimal quantity) => new(id, account, symbol, OrderSide.Sell, quantity, OrderType.Limit, 101m);
+
+        await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await At(100, 1);
+        var risk = await fixture.OpenAccountAsync(account, new RiskLimitsChange { MaxPositionQuantity = 2_000 });
+        var entry = await risk.SubmitOrderAsync(new OrderRequest("entry", account, symbol, OrderSide.Buy, 1_500, Bracket: new BracketRequest(95m, 105m)));
+        (entry.Order.Status, entry.Order.FilledQuantity).ShouldBe((OrderStatus.PartiallyFilled, 1_000m), "the ask shows 1,000");
+
+        // The gate reads the working entry, finds 1,000 filled, and counts the legs protecting them.
+        (await risk.SubmitOrderAsync(Sell("a", 1_200))).Order.Status.ShouldBe(OrderStatus.Accepted, "1,000 - 1,000 - 1,200: short 1,200 at worst");
+        (await risk.SubmitOrderAsync(Sell("b", 900))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -2100 with the working sells of 2200, beyond max position 2000");
+
+        // The rest of the entry fills: the legs grow to 1,500 with it.
+        await At(100, 2);
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IOrderGrain>(entry.Order.OrderId).GetAsync())!.Status == OrderStatus.Filled, "the entry to fill");
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity == 1_500,
+            "the fill to be booked");
+        (await risk.SubmitOrderAsync(Sell("c", 900))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -2100 with the working sells of 2700, beyond max position 2000");
+    }
 }
