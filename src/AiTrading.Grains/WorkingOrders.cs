@@ -33,8 +33,8 @@ public sealed record RestingOrder(
     {
         if (entry.Request.Bracket is not { } bracket) return null;
         var states = bracket.LegsOf(entry.OrderId).Select((leg, i) => legs?[i] is { } view
-            ? new BracketLeg(leg.Price, view.FilledQuantity, Of(view, 0m, 0m) is null)
-            : new BracketLeg(leg.Price, 0m, false)).ToList();
+            ? new BracketLeg(view.Request.LimitPrice ?? view.Request.StopPrice ?? leg.Price, view.Request.Quantity, view.FilledQuantity, Of(view, 0m, 0m) is null)
+            : new BracketLeg(leg.Price, 0m, 0m, false)).ToList();
         var open = BracketExposure.Of(entry.FilledQuantity, states);
         return open.IsOpen ? new(entry.Request.Symbol, entry.Request.Side.Opposite(), open.Quantity, open.Price, rate) : null;
     }
