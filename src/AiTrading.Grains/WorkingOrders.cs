@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AiTrading.Contracts;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Risk;
@@ -21,8 +22,10 @@ public sealed record RestingOrder(
 
     /// <summary>The order as it stands now, at its own limit or stop price or else at <paramref name="price"/>; null once it finished or is unknown.</summary>
     public static RestingOrder? Of(OrderView? view, decimal price, decimal rate) =>
-        view is null || view.Status is not (OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.New) ? null
+        !Works(view) ? null
             : new(view.Request.Symbol, view.Request.Side, view.Request.Quantity - view.FilledQuantity, view.Request.LimitPrice ?? view.Request.StopPrice ?? price, rate);
+
+    private static bool Works([NotNullWhen(true)] OrderView? view) => view?.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled or OrderStatus.New;
 
     /// <summary>
     /// The open legs of <paramref name="entry"/>'s bracket as one order on the other side (<see cref="BracketExposure"/>),
@@ -33,7 +36,7 @@ public sealed record RestingOrder(
     {
         if (entry.Request.Bracket is not { } bracket) return null;
         var states = bracket.LegsOf(entry.OrderId).Select((leg, i) => legs?[i] is { } view
-            ? new BracketLeg(view.Request.LimitPrice ?? view.Request.StopPrice ?? leg.Price, view.Request.Quantity, view.FilledQuantity, Of(view, 0m, 0m) is null)
+            ? new BracketLeg(view.Request.LimitPrice ?? view.Request.StopPrice ?? leg.Price, view.Request.Quantity, view.FilledQuantity, !Works(view))
             : new BracketLeg(leg.Price, 0m, 0m, false)).ToList();
         var open = BracketExposure.Of(entry.FilledQuantity, states);
         return open.IsOpen ? new(entry.Request.Symbol, entry.Request.Side.Opposite(), open.Quantity, open.Price, rate) : null;
