@@ -56,7 +56,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     {
         var working = await CurrentAsync();
         if (approved is not null) working[orderId] = approved;
-        else if (RestingOrder.Of(await grains.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+        else if (RestingOrder.Of(await grains.Ref<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
         if (working.Count > 256) await RefreshAsync(working, _ => true, null, 0m);
         if (state.Brackets.Count > 256) await RefreshBracketsAsync(_ => true, null, null, 0m);
     }
@@ -74,7 +74,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     {
         foreach (var orderId in state.Working.Keys.Concat(state.WorkingOrders).ToList())
         {
-            var cancelled = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(reason);
+            var cancelled = await grains.Ref<IOrderGrain>(orderId).CancelAsync(reason);
             TrackBracket(cancelled, state.Working.GetValueOrDefault(orderId)?.Rate ?? 0m);
         }
         state.Working.Clear();
@@ -87,7 +87,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
         var working = state.Working;
         if (state.WorkingOrders.Count == 0) return working;
         foreach (var orderId in state.WorkingOrders)
-            if (RestingOrder.Of(await grains.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+            if (RestingOrder.Of(await grains.Ref<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
         state.WorkingOrders.Clear();
         return working;
     }
@@ -101,7 +101,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     {
         var picked = working.Where(w => which(w.Value)).ToList();
         if (picked.Count == 0) return null;
-        var views = await Task.WhenAll(picked.Select(w => grains.GetGrain<IOrderGrain>(w.Key).GetAsync()));
+        var views = await Task.WhenAll(picked.Select(w => grains.Ref<IOrderGrain>(w.Key).GetAsync()));
         var read = new Dictionary<string, OrderView?>(StringComparer.Ordinal);
         for (var i = 0; i < picked.Count; i++)
         {
@@ -128,9 +128,9 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
         var current = await Task.WhenAll(picked.Select(async b =>
         {
             var (entryId, last) = b;
-            var entry = entries?.GetValueOrDefault(entryId) ?? await grains.GetGrain<IOrderGrain>(entryId).GetAsync();
+            var entry = entries?.GetValueOrDefault(entryId) ?? await grains.Ref<IOrderGrain>(entryId).GetAsync();
             if (entry?.Request.Bracket is not { } bracket) return null;
-            var legs = await Task.WhenAll(bracket.LegsOf(entryId).Select(leg => grains.GetGrain<IOrderGrain>(leg.OrderId).GetAsync()));
+            var legs = await Task.WhenAll(bracket.LegsOf(entryId).Select(leg => grains.Ref<IOrderGrain>(leg.OrderId).GetAsync()));
             return RestingOrder.BracketOf(entry, legs, quote is not null && last.Symbol == quote.Symbol ? rate : last.Rate);
         }));
         for (var i = 0; i < picked.Count; i++)
