@@ -52,13 +52,10 @@ public sealed class RiskGrain(
     private OrderRateLimiter? _throttle;
     private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
     private readonly Queue<string> _placedOrder = new();
-    private MarketPrices? _prices;
-    private MarketPrices Prices => _prices ??= new MarketPrices(GrainFactory);
     private AccountBook? _book;
     private WorkingOrders? _working;
     private WorkingOrders Working => _working ??= new WorkingOrders(state.State, GrainFactory);
     private AccountBook Book => _book ??= new AccountBook(portfolio, GrainFactory, options.Value.FillIdWindow);
-    private readonly Dictionary<string, Core.MarketData.InstrumentSpec> _specs = new(StringComparer.Ordinal);
 
     private AccountRecord? _account;
     private KillSwitchState _global = KillSwitchState.Off;
@@ -232,36 +229,22 @@ public sealed class RiskGrain(
         if (_global.Engaged)
             return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), null, null, null);
         var account = await RequireAccountAsync();
-        var instrument = GrainFactory.Ref<IInstrumentGrain>(request.Symbol);
-        if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
-        var quote = await instrument.GetQuoteAsync();
-        if (quote is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0), null, null, null);
-
-        var currency = account.Currency;
-        var quotes = await Prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
-            new Dictionary<string, Core.MarketData.Quote>(StringComparer.Ordinal) { [request.Symbol] = quote });
-        var mids = MarketPrices.MidsOf(quotes);
-        var rate = FxConverter.TryRate(spec.QuoteCurrency, currency, mids);
-        if (rate is null)
-            return (RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0), null, null, null);
-
-        var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
-        var pricing = new OrderPricing(request.LimitPrice ?? request.StopPrice ?? touch, (decimal)quote.Mid, request.LimitPrice ?? request.StopPrice, spec.BaseCurrency, spec.QuoteCurrency,
-            FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate.Value);
+        var (quote, pricing, refusal) = await Book.PriceAsync(request, account.Currency);
+        if (refusal is not null) return (refusal, null, null, null);
+        var rate = pricing.QuoteToAccountRate;
         var exposure = await Book.ExposureAsync(Book.Open(account), request.Symbol, clock.GetUtcNow(), quote);
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
         var orderId = replacing ?? OrderView.IdFor(Account, request.ClientOrderId);
-        var working = await Working.ExposureAsync(request, orderId, quote, rate.Value, everywhere: false);
+        var working = await Working.ExposureAsync(request, orderId, quote!, rate, everywhere: false);
         var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
         if (decision.Limit == RiskLimitNames.Margin && working.OtherNotional > 0)
         {
             // Working orders in other instruments count as last seen; before refusing on them, see how they stand now.
-            working = await Working.ExposureAsync(request, orderId, quote, rate.Value, everywhere: true);
+            working = await Working.ExposureAsync(request, orderId, quote!, rate, everywhere: true);
             decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
         }
-        var resting = decision.Approved ? new RestingOrder(request.Symbol, request.Side, request.Quantity, pricing.ReferencePrice, rate.Value) : null;
+        var resting = decision.Approved ? new RestingOrder(request.Symbol, request.Side, request.Quantity, pricing.ReferencePrice, rate) : null;
         // A replaced order counts with its new terms from now on (until its order grain is read again).
         if (resting is not null && state.State.Working.ContainsKey(orderId)) state.State.Working[orderId] = resting;
         if (decision.Limit == RiskLimitNames.MaxDrawdown && !limits.KillSwitch)
