@@ -75,6 +75,27 @@ internal sealed class AccountBook(IPersistentState<PortfolioState> state, IGrain
         return new AccountExposure(book.PositionIn(symbol), v.DailyPnl, v.Equity, v.PeakEquity, v.GrossNotional, v.CurrencyExposure, v.Currency);
     }
 
+    /// <summary>
+    /// What an order would trade at, from the instrument's quote now, with the rates that convert it into the account's
+    /// currency; or the market-data refusal when the quote or the quote currency's rate is missing.
+    /// </summary>
+    public async Task<(Quote? Quote, OrderPricing Pricing, RiskDecision? Refusal)> PriceAsync(OrderRequest request, string currency)
+    {
+        var spec = await SpecOf(request.Symbol);
+        var quote = await grains.Ref<IInstrumentGrain>(request.Symbol).GetQuoteAsync();
+        if (quote is null)
+            return (null, default, RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote for {request.Symbol} yet: cannot price the order", 0, 0));
+        var quotes = await _prices.LoadAsync([], [(spec.QuoteCurrency, currency), (spec.BaseCurrency, currency)],
+            new Dictionary<string, Quote>(StringComparer.Ordinal) { [request.Symbol] = quote });
+        var mids = MarketPrices.MidsOf(quotes);
+        if (FxConverter.TryRate(spec.QuoteCurrency, currency, mids) is not { } rate)
+            return (quote, default, RiskDecision.Reject(RiskLimitNames.MarketData, $"no quote to convert {spec.QuoteCurrency} into {currency}", 0, 0));
+        var touch = (decimal)(request.Side == OrderSide.Buy ? quote.Ask : quote.Bid);
+        var price = request.LimitPrice ?? request.StopPrice;
+        return (quote, new OrderPricing(price ?? touch, (decimal)quote.Mid, price, spec.BaseCurrency, spec.QuoteCurrency,
+            FxConverter.TryRate(spec.BaseCurrency, currency, mids) ?? 0m, rate), null);
+    }
+
     private async Task<InstrumentSpec> SpecOf(string symbol)
     {
         if (!_specs.TryGetValue(symbol, out var spec))
