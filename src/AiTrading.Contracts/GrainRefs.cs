@@ -7,8 +7,8 @@ namespace AiTrading.Contracts;
 /// Grain references for the silo's hot paths. <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string)"/>
 /// resolves the interface's grain type by reflection on every call (a few per cent of an order's CPU when every hop
 /// asks for its next grain); this resolves it once per interface and silo and builds later references from the grain
-/// id. A silo knows its grain classes from the start; a client (the gateway on its own) learns them from the cluster,
-/// and until it has, <c>GetGrain</c> throws, so nothing is remembered before the cluster has named the grain class.
+/// id, per grain factory (a silo's, or a client's such as the gateway's). A client learns the grain classes from the
+/// cluster; a type Orleans names before it knows the class (a system "sys." placeholder) is not remembered.
 /// </summary>
 public static class GrainRefs
 {
@@ -24,7 +24,8 @@ public static class GrainRefs
         }
         var first = grains.GetGrain<T>(key);
         var reference = (GrainReference)(object)first;
-        kinds.TryAdd(typeof(T), (reference.GrainId.Type, reference.InterfaceType));
+        if (!reference.GrainId.Type.ToString().StartsWith(GrainTypePrefix.SystemPrefix, StringComparison.Ordinal))
+            kinds.TryAdd(typeof(T), (reference.GrainId.Type, reference.InterfaceType));
         return first;
     }
 }
