@@ -210,7 +210,8 @@ public sealed class StrategyGrain(
     {
         var bar = e.Bar;
         if (!_book.Trades(bar)) return;
-        // One working signal per instrument: the last bar's order answers (or a half-done one is finished) first.
+        // One working signal per instrument: the last bar's order answers (or a half-done one is finished) first; while
+        // its order still works at the venue the engine reads the bar but sends nothing.
         if (state.State.Working.ContainsKey(bar.Symbol)) await FinishWorkingAsync(bar.Symbol, retryOnFailure: true);
         if (!_book.IsNew(bar) || state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
         var spec = state.State.Spec!;
@@ -222,7 +223,7 @@ public sealed class StrategyGrain(
             : 0m;
         var prediction = _predictions is null ? BarPrediction.None : await _predictions.PredictAsync(e);
         var step = _book.OnBar(bar, new BarReading(prediction.ProbabilityUp, prediction.Veto, prediction.Verdict, equity, rate, e.SourcePublishedAt),
-            clock.GetUtcNow(), trading: state.State.State == StrategyLifecycle.Running);
+            clock.GetUtcNow(), trading: state.State.State == StrategyLifecycle.Running && !state.State.Working.ContainsKey(bar.Symbol));
         if (step.Failure is { } failure)
         {
             if (state.State.State != StrategyLifecycle.Running) return;
@@ -245,12 +246,9 @@ public sealed class StrategyGrain(
     {
         if (!_sent.TryGetValue(symbol, out var sent) || sent.ClientOrderId != clientOrderId || !sent.Outcome.IsCompleted) return;
         if (!state.State.Working.TryGetValue(symbol, out var order) || order.ClientOrderId != clientOrderId) return;
+        _sent.Remove(symbol);
         if (await sent.Outcome is { } outcome) await SettleAsync(symbol, order, outcome);
-        else
-        {
-            _sent.Remove(symbol);
-            RetryWorkingSoon();
-        }
+        if (state.State.Working.ContainsKey(symbol)) RetryWorkingSoon(); // lost, or still working at its venue: found again each second
     }
 
     /// <summary>Sends the working signal's order and continues; its answer comes back through <see cref="OrderSettledAsync"/>.</summary>
@@ -284,8 +282,7 @@ public sealed class StrategyGrain(
             var at = clock.GetUtcNow();
             if (!submission.Risk.Approved) return new(OrderOutcomeKind.RiskRefused, $"{submission.Risk.Limit}: {submission.Risk.Message}", AnsweredAt: at);
             var placed = submission.Order;
-            return OrderOutcome.Placed($"{placed.Status}{(placed.Reason is { } why ? $" ({why})" : "")}", placed.FilledQuantity, placed.AverageFillPrice,
-                submission.Duplicate, at);
+            return OrderOutcome.Placed(placed.Status, placed.Reason, placed.FilledQuantity, placed.AverageFillPrice, submission.Duplicate, at);
         }
         catch (Exception e) when (e is InvalidRequestException or ResourceNotFoundException or ConflictException)
         {
@@ -299,11 +296,10 @@ public sealed class StrategyGrain(
         }
     }
 
-    /// <summary>Books an outcome of the working signal, persists it, then publishes what it made.</summary>
+    /// <summary>Books an outcome of the working signal (nothing while its order works at the venue), persists it, then publishes what it made.</summary>
     private async Task SettleAsync(string symbol, SignalOrder order, OrderOutcome outcome)
     {
         var events = _book.Settle(symbol, order.ClientOrderId, outcome).Select(ToEvent).ToList();
-        if (_sent.TryGetValue(symbol, out var sent) && sent.ClientOrderId == order.ClientOrderId) _sent.Remove(symbol);
         if (events.Count == 0) return;
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
@@ -317,7 +313,7 @@ public sealed class StrategyGrain(
         return new(OrderOutcomeKind.LimitRefused, order.LimitMessage!);
     }
 
-    /// <summary>Finishes every working signal whose order is not on its way; one that cannot be finished now is retried each second.</summary>
+    /// <summary>Finishes every working signal whose order is not on its way; one that cannot be finished now is tried again each second.</summary>
     private async Task FinishAllWorkingAsync()
     {
         foreach (var symbol in state.State.Working.Keys.ToList())
@@ -334,42 +330,22 @@ public sealed class StrategyGrain(
         _retry ??= this.RegisterGrainTimer(_ => FinishAllWorkingAsync(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     /// <summary>
-    /// Finishes the working signal of <paramref name="symbol"/> now: books its order's answer (awaiting the one on its
-    /// way, or sending it again if it was placed, was never answered, or its bar is still fresh: within one period of the
-    /// tick that closed it), records the limits' refusal, or records that it expired unsent. Its decision is audited once.
+    /// Finishes the working signal of <paramref name="symbol"/> now if it can: books the answer of the order on its way
+    /// (awaiting it), or of its order sent again under the same client order id if it was placed (which answers the
+    /// stored order) or if its bar is still fresh (within one period of the tick that closed it; its decision audited
+    /// first), records the limits' refusal, or records that it expired unsent. An order still working at its venue
+    /// leaves the signal working, looked at again each second.
     /// </summary>
-    /// <returns>false when it could not be finished now (then retried each second; on a bar, <paramref name="retryOnFailure"/> rethrows)</returns>
+    /// <returns>false when it could not be finished now (then tried again each second; on a bar, <paramref name="retryOnFailure"/> rethrows)</returns>
     private async Task<bool> FinishWorkingAsync(string symbol, bool retryOnFailure)
     {
         try
         {
             var order = state.State.Working[symbol];
-            if (_sent.TryGetValue(symbol, out var sent) && await sent.Outcome is { } answered)
-            {
-                await SettleAsync(symbol, order, answered);
-                return true;
-            }
-            _sent.Remove(symbol);
-            var spec = state.State.Spec!;
-            var placed = await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, order.ClientOrderId)).GetAsync() is not null;
-            var age = clock.GetUtcNow() - order.SourcePublishedAt;
-            await AuditDecisionAsync(spec, order);
-            OrderOutcome outcome;
-            if (placed || order.LimitRefusal is not null || age <= Timeframe.Parse(spec.Timeframe).Duration)
-            {
-                logger.LogInformation("Strategy {StrategyId} finishes its {ClientOrderId} signal ({State})", StrategyId, order.ClientOrderId, placed ? "placed" : "not sent");
-                await _events!.OnNextAsync(ToEvent(_book.Notice(StrategyNoticeKind.Signal, symbol, order.SignalMessage, order.ClientOrderId, order.TargetPosition)));
-                outcome = order.LimitRefusal is not null ? await RefuseAsync(spec, order)
-                    : await Send(spec, symbol, order) ?? throw new OrleansException($"the answer to {order.ClientOrderId} was lost again");
-            }
-            else
-            {
-                var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
-                await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
-                    new { strategyId = StrategyId, symbol, barTime = order.BarTime, clientOrderId = order.ClientOrderId, reason }, order.AuditKey(AuditKinds.SignalExpired));
-                outcome = new(OrderOutcomeKind.Expired, reason);
-            }
+            var outcome = _sent.Remove(symbol, out var sent) && sent.ClientOrderId == order.ClientOrderId ? await sent.Outcome : null;
+            outcome ??= await ResumeAsync(symbol, order);
             await SettleAsync(symbol, order, outcome);
+            if (state.State.Working.ContainsKey(symbol)) RetryWorkingSoon();
             return true;
         }
         catch (Exception e)
@@ -379,6 +355,28 @@ public sealed class StrategyGrain(
             if (retryOnFailure) throw;
             return false;
         }
+    }
+
+    /// <summary>Acts again on a working signal whose order's answer this activation does not have.</summary>
+    private async Task<OrderOutcome> ResumeAsync(string symbol, SignalOrder order)
+    {
+        var spec = state.State.Spec!;
+        if (await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, order.ClientOrderId)).GetAsync() is not null) return await SendAgainAsync();
+        await AuditDecisionAsync(spec, order);
+        var age = clock.GetUtcNow() - order.SourcePublishedAt;
+        if (order.LimitRefusal is null && age > Timeframe.Parse(spec.Timeframe).Duration)
+        {
+            var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
+            await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
+                new { strategyId = StrategyId, symbol, barTime = order.BarTime, clientOrderId = order.ClientOrderId, reason }, order.AuditKey(AuditKinds.SignalExpired));
+            return new(OrderOutcomeKind.Expired, reason);
+        }
+        logger.LogInformation("Strategy {StrategyId} acts on its {ClientOrderId} signal, which was not sent", StrategyId, order.ClientOrderId);
+        await _events!.OnNextAsync(ToEvent(_book.Notice(StrategyNoticeKind.Signal, symbol, order.SignalMessage, order.ClientOrderId, order.TargetPosition)));
+        return order.LimitRefusal is not null ? await RefuseAsync(spec, order) : await SendAgainAsync();
+
+        async Task<OrderOutcome> SendAgainAsync() =>
+            await Send(spec, symbol, order) ?? throw new OrleansException($"the answer to {order.ClientOrderId} was lost again");
     }
 
     /// <summary>The signal's decision record, keyed so a recovery that repeats it stores it once.</summary>

@@ -56,15 +56,15 @@ public sealed record SignalOrder(
 public enum OrderOutcomeKind { Placed, RiskRefused, NotSubmitted, LimitRefused, Expired }
 
 /// <summary>
-/// How a strategy's order ended, as the order path answered it: placed (with what filled), refused by the account's
-/// risk gate or before it, refused by the strategy's own limits, or expired unsent after a restart.
+/// How a strategy's order stands, as the order path answered it: placed (with what filled, and whether it is done:
+/// a venue that fills later leaves it working), refused by the account's risk gate or before it, refused by the
+/// strategy's own limits, or expired unsent after a restart.
 /// </summary>
 public sealed record OrderOutcome(OrderOutcomeKind Kind, string Message, decimal FilledQuantity = 0, decimal? AveragePrice = null, bool Duplicate = false,
-    DateTimeOffset AnsweredAt = default)
+    DateTimeOffset AnsweredAt = default, bool Done = true)
 {
-    /// <param name="status">the order's status and reason, as its event reports them</param>
-    public static OrderOutcome Placed(string status, decimal filled, decimal? averagePrice, bool duplicate, DateTimeOffset at) =>
-        new(OrderOutcomeKind.Placed, status, filled, averagePrice, duplicate, at);
+    public static OrderOutcome Placed(OrderStatus status, string? reason, decimal filled, decimal? averagePrice, bool duplicate, DateTimeOffset at) =>
+        new(OrderOutcomeKind.Placed, reason is null ? status.ToString() : $"{status} ({reason})", filled, averagePrice, duplicate, at, status.IsTerminal());
 }
 
 public enum StrategyNoticeKind { Lifecycle, Signal, Order, Fill, Risk }
@@ -155,13 +155,13 @@ public sealed class StrategyBook(string strategyId, IStrategyLedger ledger, Func
     /// <summary>
     /// Decides a new bar: counts it, runs the engine on the strategy's position and, when the position should change
     /// and <paramref name="trading"/>, stores the signal as working (with the strategy limits' verdict on its order)
-    /// and returns it with its notice. The instrument must have no signal working.
+    /// and returns it with its notice. Trading needs the instrument to have no signal working.
     /// </summary>
     public BarStep OnBar(Bar bar, BarReading reading, DateTimeOffset now, bool trading)
     {
         var program = Program ?? throw new InvalidOperationException("no program runs");
         var (symbol, lane) = (bar.Symbol, _lanes[bar.Symbol]);
-        if (ledger.Working.ContainsKey(symbol)) throw new InvalidOperationException($"{symbol} has a signal working: book its outcome first");
+        if (trading && ledger.Working.ContainsKey(symbol)) throw new InvalidOperationException($"{symbol} has a signal working: book its outcome first");
         lane.LastBar = bar.OpenTime;
         ledger.LastBars[LastBarKey(symbol, bar.Timeframe)] = bar.OpenTime;
         ledger.BarsSeen++;
@@ -215,12 +215,13 @@ public sealed class StrategyBook(string strategyId, IStrategyLedger ledger, Func
 
     /// <summary>
     /// Books the outcome of the signal working on <paramref name="symbol"/> if it is still the one
-    /// <paramref name="clientOrderId"/> names (else nothing: the outcome was booked already), and returns the notices
-    /// it makes. A fill already booked for that order (<see cref="IStrategyLedger.LastOrders"/>) is not booked again.
+    /// <paramref name="clientOrderId"/> names (else nothing: the outcome was booked already) and the order is done
+    /// (else nothing yet: the signal keeps working), and returns the notices it makes. A fill already booked for that
+    /// order (<see cref="IStrategyLedger.LastOrders"/>) is not booked again.
     /// </summary>
     public IReadOnlyList<StrategyNotice> Settle(string symbol, string clientOrderId, OrderOutcome outcome)
     {
-        if (!ledger.Working.TryGetValue(symbol, out var order) || order.ClientOrderId != clientOrderId) return [];
+        if (!ledger.Working.TryGetValue(symbol, out var order) || order.ClientOrderId != clientOrderId || !outcome.Done) return [];
         ledger.Working.Remove(symbol);
         var quantity = Math.Abs(order.Delta);
         switch (outcome.Kind)
