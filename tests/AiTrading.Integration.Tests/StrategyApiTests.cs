@@ -68,6 +68,24 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_strategy_trades_at_any_registered_venue_and_an_unknown_one_is_refused_naming_the_field()
+    {
+        var spec = Example("http-mt5");
+        spec["venue"] = "mt5-none";
+        var (created, body) = await Send(HttpMethod.Post, "/v1/strategies", spec.ToJsonString());
+        created.ShouldBe(HttpStatusCode.Created, body.ToString());
+        (body.GetProperty("state").GetString(), body.GetProperty("spec").GetProperty("venue").GetString()).ShouldBe(("running", "mt5-none"));
+        await Send(HttpMethod.Post, "/v1/strategies/http-mt5/stop");
+
+        spec = Example("http-lse");
+        spec["venue"] = "lse";
+        var (refused, problem) = await Send(HttpMethod.Post, "/v1/strategies", spec.ToJsonString());
+        refused.ShouldBe(HttpStatusCode.BadRequest);
+        Problem.FieldsOf(problem).ShouldBe(["venue"]);
+        (await Send(HttpMethod.Get, "/v1/strategies/http-lse")).Status.ShouldBe(HttpStatusCode.NotFound, "a refused spec stores nothing");
+    }
+
+    [Fact]
     public async Task Http_answers_every_problem_of_a_spec_at_once()
     {
         var spec = Example("http-bad");
@@ -174,7 +192,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         Add("method", s => s.Sizing.Method = "all_in", "sizing.method: unknown method 'all_in'");
         Add("exit", s => s.StopLoss.Value = -1, "stopLoss.value: must be a percentage in (0, 100) (got -1)");
         Add("confidence", s => s.MinConfidence = 2, "minConfidence: must be between 0.5 and 1 (got 2)");
-        Add("venue", s => s.Venue = "mt5", "venue: unknown venue 'mt5' (known: paper)");
+        Add("venue", s => s.Venue = "mt5", "venue: unknown venue 'mt5' (known: mt5-busy, ");
         Add("model", s => s.Models.Add(new ModelReference { Model = "oracle" }), "models[0].model: unknown model 'oracle'");
         Add("timeframe", s => s.Timeframe = "M60", "timeframe: 'M60' is written H1");
         return data;
