@@ -78,7 +78,7 @@ internal sealed class AccountBook(IPersistentState<PortfolioState> state, IGrain
     private async Task<InstrumentSpec> SpecOf(string symbol)
     {
         if (!_specs.TryGetValue(symbol, out var spec))
-            _specs[symbol] = spec = await grains.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync();
+            _specs[symbol] = spec = await grains.Ref<IInstrumentGrain>(symbol).GetSpecAsync();
         return spec;
     }
 }

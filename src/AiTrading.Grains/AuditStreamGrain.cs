@@ -38,7 +38,7 @@ public sealed class AuditStreamGrain(IAuditStore store, TimeProvider clock) : Gr
     /// <summary>The stream now ends at <paramref name="last"/>, having stored <paramref name="entries"/>; a new stream joins the index.</summary>
     private async Task AdvanceAsync(AuditRecord last, IEnumerable<AuditEntry> entries)
     {
-        if (_head is null) await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
+        if (_head is null) await GrainFactory.Ref<INameIndexGrain>(NameIndexes.AuditStreams).RegisterAsync(Stream);
         _head = new AuditAnchor(last.Sequence, last.Hash);
         foreach (var entry in entries) TradingMetrics.AuditAppends.Add(1, TradingMetrics.Tag("kind", entry.Kind));
     }
@@ -108,5 +108,5 @@ public static class AuditJson
 
     /// <param name="key">makes the append idempotent (see <see cref="AuditEntry.Key"/>)</param>
     public static Task<AuditRecord> AppendAsync<T>(IGrainFactory grains, string stream, string kind, T payload, string? key = null) =>
-        grains.GetGrain<IAuditStreamGrain>(stream).AppendAsync(new AuditEntry(kind, Serialize(payload), key));
+        grains.Ref<IAuditStreamGrain>(stream).AppendAsync(new AuditEntry(kind, Serialize(payload), key));
 }

@@ -32,7 +32,7 @@ public sealed class FinishedOrderRetentionOptions
 /// </summary>
 public sealed class FinishedOrderPurgingStorage(IGrainStorage inner, FinishedOrderRetentionOptions retention, TimeProvider clock) : IGrainStorage
 {
-    private readonly Queue<(string StateName, GrainId Id, DateTimeOffset FinishedAt)> _finished = new();
+    private readonly Queue<(string StateName, GrainId Id, string? ETag, DateTimeOffset FinishedAt)> _finished = new();
     private readonly Lock _gate = new();
 
     /// <summary>Finished orders this silo stored that are not purged yet.</summary>
@@ -52,7 +52,7 @@ public sealed class FinishedOrderPurgingStorage(IGrainStorage inner, FinishedOrd
     {
         await inner.WriteStateAsync(stateName, grainId, grainState);
         if (grainState.State is not OrderState order || !IsFinished(order)) return;
-        lock (_gate) _finished.Enqueue((stateName, grainId, clock.GetUtcNow()));
+        lock (_gate) _finished.Enqueue((stateName, grainId, grainState.ETag, clock.GetUtcNow()));
         await PurgeAsync();
     }
 
@@ -60,32 +60,29 @@ public sealed class FinishedOrderPurgingStorage(IGrainStorage inner, FinishedOrd
     public async Task<int> PurgeAsync()
     {
         var purged = 0;
-        while (NextDue() is var (stateName, id))
+        while (NextDue() is var (stateName, id, etag))
         {
-            // Read again: only what is stored now, and still finished, is removed (with its current etag).
-            var stored = new GrainState<OrderState>();
-            await inner.ReadStateAsync(stateName, id, stored);
-            if (!stored.RecordExists || !IsFinished(stored.State)) continue;
+            // Only the version this silo stored as finished is removed: a later write changed the etag, and decides
+            // itself whether the order is finished (and queues it again if so).
             try
             {
-                await inner.ClearStateAsync(stateName, id, stored);
+                await inner.ClearStateAsync(stateName, id, new GrainState<OrderState> { ETag = etag, RecordExists = true });
                 purged++;
             }
             catch (InconsistentStateException)
             {
-                // Written again since the read: that write decides whether it is finished, and queues it again if so.
             }
         }
         return purged;
     }
 
-    private (string StateName, GrainId Id)? NextDue()
+    private (string StateName, GrainId Id, string? ETag)? NextDue()
     {
         lock (_gate)
         {
             if (_finished.Count <= retention.Count || _finished.Peek().FinishedAt > clock.GetUtcNow() - retention.MinAge) return null;
-            var (stateName, id, _) = _finished.Dequeue();
-            return (stateName, id);
+            var (stateName, id, etag, _) = _finished.Dequeue();
+            return (stateName, id, etag);
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class MarketPrices(IGrainFactory grains)
         var wanted = symbols
             .Concat(pairs.SelectMany(p => _quotedDirection.TryGetValue(p.From + p.To, out var s) ? [s] : FxConverter.ConversionSymbols(p.From, p.To)))
             .Distinct(StringComparer.Ordinal).Where(s => known?.ContainsKey(s) != true).ToArray();
-        var quotes = await Task.WhenAll(wanted.Select(s => grains.GetGrain<IInstrumentGrain>(s).GetQuoteAsync()));
+        var quotes = await Task.WhenAll(wanted.Select(s => grains.Ref<IInstrumentGrain>(s).GetQuoteAsync()));
         var bySymbol = known is null ? new Dictionary<string, Quote>(StringComparer.Ordinal) : new(known, StringComparer.Ordinal);
         for (var i = 0; i < wanted.Length; i++)
             if (quotes[i] is { } q) bySymbol[wanted[i]] = q;

@@ -32,10 +32,11 @@ public sealed class OrderState
 public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: Id(1)] Fill? Fill = null);
 
 /// <summary>
-/// One order's lifecycle. Each step is persisted together with what it owes (its audit record, a fill's booking in
-/// the portfolio), which is then done in order, and redone on the next activation if the silo died first; audit
-/// records are keyed and the portfolio knows its recent fill ids, so nothing is lost or done twice. A fill is audited
-/// before the portfolio books it, so every position change has its audit record. Reports come from the venue's
+/// One order's lifecycle. Its intent is stored before any venue hears of it; each later step does what it owes (its
+/// audit record, a fill's booking in the account's book) and is then stored, in one write. Audit records are keyed and
+/// the book knows its recent fill ids, so a step redone after a crash (the venue asked again, a report delivered
+/// again) stores nothing twice; a step whose effects failed is stored owing them and finished by the order itself. A
+/// fill is audited before the book takes it, so every position change has its audit record. Reports come from the venue's
 /// book: at once when the order is placed, cancelled or replaced, and later as the market reaches it; each is
 /// applied once (a fill by its id, a terminal report only to a working order). Bracket legs start here when the
 /// book reports them opened.
@@ -49,6 +50,8 @@ public sealed class OrderGrain(
     private string OrderId => this.GetPrimaryKeyString();
 
     private IGrainTimer? _retry;
+    /// <summary>The steps in memory are newer than the stored ones (their write failed after their effects were done).</summary>
+    private bool _unstored;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => FinishOwedAsync();
 
@@ -58,10 +61,11 @@ public sealed class OrderGrain(
     /// </summary>
     private async Task FinishOwedAsync()
     {
-        if (state.State.Effects.Count > 0)
+        if (state.State.Effects.Count > 0 || _unstored)
         {
             await PerformEffectsAsync();
             await state.WriteStateAsync();
+            _unstored = false;
         }
         if (state.State is { AwaitingVenue: true, Order: { } order } && !order.ToOrder().IsTerminal)
         {
@@ -241,25 +245,53 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Stores the staged steps with what they owe, then does what is owed. A booked fill is stored as done at once: the
-    /// portfolio recognises a repeated fill only within its fill id window.
+    /// Does what the staged steps owe (their audit records, then their fills' booking), then stores the steps as done,
+    /// in one write. Doing first is safe because each effect happens once however often it is done (keyed audit records,
+    /// fill ids the book knows) and the step is redone if the write never happened: the venue's answer to a submission
+    /// is asked for again (the stored intent awaits it), a later report is delivered again until the order takes it.
+    /// If an effect fails, the steps are stored owing what is left, and the order finishes it itself.
     /// </summary>
     private async Task CommitAsync(Order order, decimal? quoteToAccountRate = null)
     {
         state.State.Order = OrderView.From(order, state.State.Order?.RiskRejection);
         try
         {
-            await state.WriteStateAsync();
-            // A finished order is stored as owing nothing, which lets the in-memory retention purge it (and its copy of
-            // the audit record leaves storage).
-            if (await PerformEffectsAsync(quoteToAccountRate) || order.IsTerminal) await state.WriteStateAsync();
+            await PerformEffectsAsync(quoteToAccountRate);
         }
         catch
         {
+            await StoreOwedAsync();
+            throw;
+        }
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            _unstored = true;
             RetryOwedSoon();
             throw;
         }
         ReleaseIfFinished(order);
+    }
+
+    /// <summary>Stores the steps with the effects still owed, for the retry (or the next activation) to finish.</summary>
+    private async Task StoreOwedAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _unstored = true;
+            logger.LogWarning(e, "Order {OrderId} could not store the steps it still owes; retrying", OrderId);
+        }
+        finally
+        {
+            RetryOwedSoon();
+        }
     }
 
     /// <summary>
@@ -271,17 +303,16 @@ public sealed class OrderGrain(
         if (order.IsTerminal && state.State.Effects.Count == 0) this.DeactivateOnIdle();
     }
 
-    /// <summary>Appends the owed audit records in one call, then books the owed fills in one call; true when fills were booked.</summary>
-    private async Task<bool> PerformEffectsAsync(decimal? quoteToAccountRate = null)
+    /// <summary>Appends the owed audit records in one call, then books the owed fills in one call.</summary>
+    private async Task PerformEffectsAsync(decimal? quoteToAccountRate = null)
     {
         var effects = state.State.Effects;
-        if (effects.Count == 0) return false;
+        if (effects.Count == 0) return;
         var account = state.State.Order!.Request.Account;
         foreach (var audits in effects.Select(e => e.Audit).Chunk(AuditStreamGrain.MaxAppendBatch))
-            await GrainFactory.GetGrain<IAuditStreamGrain>(account).AppendManyAsync(audits);
+            await GrainFactory.Ref<IAuditStreamGrain>(account).AppendManyAsync(audits);
         var fills = effects.Where(e => e.Fill is not null).Select(e => e.Fill!).ToList();
-        if (fills.Count > 0) await GrainFactory.GetGrain<IPortfolioGrain>(account).ApplyFillsAsync(fills, quoteToAccountRate);
+        if (fills.Count > 0) await GrainFactory.Ref<IPortfolioGrain>(account).ApplyFillsAsync(fills, quoteToAccountRate);
         effects.Clear();
-        return fills.Count > 0;
     }
 }

@@ -63,8 +63,8 @@ public sealed class RiskGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _global = await GrainFactory.GetGrain<IKillSwitchGrain>(KillSwitches.Global).GetAsync();
-        _account = await GrainFactory.GetGrain<IAccountGrain>(Account).GetRecordAsync();
+        _global = await GrainFactory.Ref<IKillSwitchGrain>(KillSwitches.Global).GetAsync();
+        _account = await GrainFactory.Ref<IAccountGrain>(Account).GetRecordAsync();
         TradingMetrics.ReportKillSwitch(this, Account, OwnSwitch.Engaged || _global.Engaged);
     }
 
@@ -73,7 +73,7 @@ public sealed class RiskGrain(
     {
         if (_account is null)
         {
-            _account = await GrainFactory.GetGrain<IAccountGrain>(Account).GetRecordAsync() ?? throw new NotFoundException("account", Account);
+            _account = await GrainFactory.Ref<IAccountGrain>(Account).GetRecordAsync() ?? throw new NotFoundException("account", Account);
             _limits = null;
         }
         return _account;
@@ -99,7 +99,7 @@ public sealed class RiskGrain(
         var venue = venues.Require(request);
 
         var orderId = OrderView.IdFor(Account, request.ClientOrderId);
-        var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        var order = GrainFactory.Ref<IOrderGrain>(orderId);
         // A retry of an order this activation placed is answered without a second check; the order grain recognises
         // the others (placed before this activation) itself.
         if (_placed.Contains(request.ClientOrderId) && await order.GetAsync() is { } existing) return OrderSubmission.Repeated(existing, request);
@@ -123,7 +123,7 @@ public sealed class RiskGrain(
     public async Task<OrderSubmission> ReplaceOrderAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
         await RequireAccountAsync();
-        var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        var order = GrainFactory.Ref<IOrderGrain>(orderId);
         var existing = await order.GetAsync() ?? throw new NotFoundException("order", orderId);
         if (existing.Request.Account != Account)
             throw new ValidationException("orderId", $"order '{orderId}' belongs to account '{existing.Request.Account}', not '{Account}'");
@@ -218,7 +218,7 @@ public sealed class RiskGrain(
         if (_global.Engaged)
             return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), null, null, null);
         var account = await RequireAccountAsync();
-        var instrument = GrainFactory.GetGrain<IInstrumentGrain>(request.Symbol);
+        var instrument = GrainFactory.Ref<IInstrumentGrain>(request.Symbol);
         if (!_specs.TryGetValue(request.Symbol, out var spec)) _specs[request.Symbol] = spec = await instrument.GetSpecAsync();
         var quote = await instrument.GetQuoteAsync();
         if (quote is null)

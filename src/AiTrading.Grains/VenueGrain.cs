@@ -54,8 +54,8 @@ public sealed class VenueGrain(
         (_venue, _symbol) = slash > 0 ? (key[..slash], key[(slash + 1)..]) : (key, "");
         _circuit = new VenueCircuit(key, options.Value.VenueCircuit, clock);
         if (_venue != TradingOptions.PaperVenue || _symbol.Length == 0) return;
-        await GrainFactory.GetGrain<INameIndexGrain>(NameIndexes.Venues).RegisterAsync(key);
-        var spec = await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetSpecAsync();
+        await GrainFactory.Ref<INameIndexGrain>(NameIndexes.Venues).RegisterAsync(key);
+        var spec = await GrainFactory.Ref<IInstrumentGrain>(_symbol).GetSpecAsync();
         _book = new PaperOrderBook(_symbol, spec.TickSize, options.Value.Paper, state.State.Working, state.State.Sequence);
 
         var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<TickBatch>(StreamNames.Ticks, _symbol);
@@ -92,7 +92,7 @@ public sealed class VenueGrain(
     /// </summary>
     private async ValueTask<IReadOnlyList<ExecutionReport>> PlaceAsync(string orderId, OrderRequest request, Quote? priced)
     {
-        var quote = Newest(priced, _quote) ?? await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var quote = Newest(priced, _quote) ?? await GrainFactory.Ref<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var working = _book.Working.Count;
         var reports = _book.Submit(orderId, request, _venue, quote, clock.GetUtcNow());
         var own = reports.Where(r => r.OrderId == orderId).ToList();
@@ -116,7 +116,7 @@ public sealed class VenueGrain(
     public async Task<IReadOnlyList<ExecutionReport>> ReplaceAsync(string orderId, decimal quantity, decimal? limitPrice, decimal? stopPrice)
     {
         if (_book is null) return [];
-        var quote = _quote ?? await GrainFactory.GetGrain<IInstrumentGrain>(_symbol).GetQuoteAsync();
+        var quote = _quote ?? await GrainFactory.Ref<IInstrumentGrain>(_symbol).GetQuoteAsync();
         var reports = _book.Replace(orderId, quantity, limitPrice, stopPrice, quote, clock.GetUtcNow());
         if (reports.Count > 0) await RecordAsync(reports, caller: orderId);
         return reports.Where(r => r.OrderId == orderId).ToList();
@@ -176,7 +176,7 @@ public sealed class VenueGrain(
                 var report = state.State.Outbox[0];
                 try
                 {
-                    await GrainFactory.GetGrain<IOrderGrain>(report.OrderId).OnExecutionAsync(report);
+                    await GrainFactory.Ref<IOrderGrain>(report.OrderId).OnExecutionAsync(report);
                     failures = 0;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

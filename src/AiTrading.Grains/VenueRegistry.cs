@@ -29,7 +29,7 @@ public sealed class PaperVenues : IVenueKind
 
     public FieldError? Refuses(string venue, OrderRequest request) => null;
 
-    public IExecutionVenue Route(IGrainFactory grains, string venue, string symbol) => grains.GetGrain<IVenueGrain>(IVenueGrain.KeyFor(venue, symbol));
+    public IExecutionVenue Route(IGrainFactory grains, string venue, string symbol) => grains.Ref<IVenueGrain>(IVenueGrain.KeyFor(venue, symbol));
 }
 
 /// <summary>MetaTrader 5 terminals ("Trading:Mt5Terminals"): one bridge grain per terminal serves every symbol.</summary>
@@ -40,7 +40,7 @@ public sealed class Mt5Venues : IVenueKind
     public FieldError? Refuses(string venue, OrderRequest request) => request.Bracket is null ? null
         : new("bracket", $"brackets are not supported on the MT5 venue '{venue}' yet (place the protective orders separately)");
 
-    public IExecutionVenue Route(IGrainFactory grains, string venue, string symbol) => grains.GetGrain<IMt5BridgeGrain>(venue);
+    public IExecutionVenue Route(IGrainFactory grains, string venue, string symbol) => grains.Ref<IMt5BridgeGrain>(venue);
 }
 
 /// <summary>Every venue the silo routes to, by name: the one place that knows which kind each venue is.</summary>

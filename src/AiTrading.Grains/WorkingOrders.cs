@@ -36,7 +36,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     {
         var working = await CurrentAsync();
         if (approved is not null) working[orderId] = approved;
-        else if (RestingOrder.Of(await grains.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+        else if (RestingOrder.Of(await grains.Ref<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
         if (working.Count > 256) await RefreshAsync(working, _ => true, null, 0m);
     }
 
@@ -44,7 +44,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     public async Task CancelAllAsync(string reason)
     {
         foreach (var orderId in state.Working.Keys.Concat(state.WorkingOrders).ToList())
-            await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(reason);
+            await grains.Ref<IOrderGrain>(orderId).CancelAsync(reason);
         state.Working.Clear();
         state.WorkingOrders.Clear();
     }
@@ -55,7 +55,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
         var working = state.Working;
         if (state.WorkingOrders.Count == 0) return working;
         foreach (var orderId in state.WorkingOrders)
-            if (RestingOrder.Of(await grains.GetGrain<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
+            if (RestingOrder.Of(await grains.Ref<IOrderGrain>(orderId).GetAsync(), 0m, 0m) is { } seen) working[orderId] = seen;
         state.WorkingOrders.Clear();
         return working;
     }
@@ -68,7 +68,7 @@ internal sealed class WorkingOrders(RiskState state, IGrainFactory grains)
     {
         var picked = working.Where(w => which(w.Value)).ToList();
         if (picked.Count == 0) return;
-        var views = await Task.WhenAll(picked.Select(w => grains.GetGrain<IOrderGrain>(w.Key).GetAsync()));
+        var views = await Task.WhenAll(picked.Select(w => grains.Ref<IOrderGrain>(w.Key).GetAsync()));
         for (var i = 0; i < picked.Count; i++)
         {
             var (orderId, last) = picked[i];

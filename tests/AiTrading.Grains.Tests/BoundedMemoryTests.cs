@@ -130,6 +130,18 @@ public sealed class BoundedMemoryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_order_stored_again_after_it_finished_is_kept_by_that_later_version()
+    {
+        var (clock, inner, storage) = Purging(TimeSpan.FromSeconds(10));
+        await storage.WriteStateAsync("order", OrderKey(0), Stored(OrderStatus.Filled));
+        await storage.WriteStateAsync("order", OrderKey(0), Stored(OrderStatus.Filled, owing: true)); // e.g. a redone step
+        for (var i = 1; i <= 100; i++) await storage.WriteStateAsync("order", OrderKey(i), Stored(OrderStatus.Rejected));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        (await storage.PurgeAsync()).ShouldBe(0);
+        inner.Has(OrderKey(0)).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Working_orders_orders_owing_effects_and_other_state_are_never_purged()
     {
         var (clock, inner, storage) = Purging(TimeSpan.FromSeconds(10));

@@ -74,8 +74,8 @@ public sealed class OrderPathCostTests(CallCountingClusterFixture fixture, ITest
             "IPortfolioGrain.ApplyFillsAsync 1", "IRiskGrain.SubmitOrderAsync 1",
         ]);
         grainCalls.ShouldBe(6);
-        // The order: its intent before the venue, the step with what it owes, the step done; the portfolio's booking.
-        // The venue writes nothing for an order that left its book as it was.
-        writes.ShouldBe(4);
+        // The order: its intent before the venue, then the venue's answer as one step once its effects are done; the
+        // account's booking. The venue writes nothing for an order that left its book as it was.
+        writes.ShouldBe(3);
     }
 }
