@@ -278,7 +278,7 @@ public sealed class StrategyGrain(
     {
         try
         {
-            var submission = await GrainFactory.GetGrain<IRiskGrain>(request.Account).SubmitOrderAsync(request);
+            var submission = await GrainFactory.Ref<IRiskGrain>(request.Account).SubmitOrderAsync(request);
             var at = clock.GetUtcNow();
             if (!submission.Risk.Approved) return new(OrderOutcomeKind.RiskRefused, $"{submission.Risk.Limit}: {submission.Risk.Message}", AnsweredAt: at);
             var placed = submission.Order;

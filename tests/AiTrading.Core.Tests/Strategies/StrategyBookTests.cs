@@ -44,7 +44,7 @@ public sealed class StrategyBookTests
     }
 
     private static OrderOutcome Filled(decimal quantity, decimal price, int minute, bool duplicate = false) =>
-        OrderOutcome.Placed("Filled", quantity, price, duplicate, Start.AddMinutes(minute + 1).AddMilliseconds(2));
+        OrderOutcome.Placed(Core.Trading.OrderStatus.Filled, null, quantity, price, duplicate, Start.AddMinutes(minute + 1).AddMilliseconds(2));
 
     [Fact]
     public void A_signal_works_until_its_outcome_is_booked_and_the_next_bar_decides_on_the_position_it_made()
@@ -99,6 +99,23 @@ public sealed class StrategyBookTests
         notices.Select(n => n.Kind).ShouldBe([StrategyNoticeKind.Order]);
         (ledger.Positions["EURUSD"].Quantity, ledger.OrdersFilled, ledger.OrdersRejected).ShouldBe((1000m, 1L, 0L));
         book.TickToFillMicroseconds.Count.ShouldBe(1, "a duplicate answer is no new latency sample");
+    }
+
+    [Fact]
+    public void An_order_still_working_at_its_venue_keeps_the_signal_working_and_later_bars_send_nothing()
+    {
+        var (book, ledger) = Book();
+        var order = book.OnBar(Bar(0, 101), Reading(0), Start.AddMinutes(1), trading: true).Order!;
+        var accepted = OrderOutcome.Placed(Core.Trading.OrderStatus.Accepted, null, 0, null, false, Start.AddMinutes(1));
+        accepted.Done.ShouldBeFalse();
+        book.Settle("EURUSD", order.ClientOrderId, accepted).ShouldBeEmpty();
+        ledger.Working["EURUSD"].ShouldBe(order);
+
+        // The engine reads the next bar (the position is still flat, so it would enter again) but nothing is sent.
+        book.OnBar(Bar(1, 102), Reading(1), Start.AddMinutes(2), trading: false).ShouldBe(BarStep.Held);
+        (ledger.Signals, ledger.BarsSeen).ShouldBe((1L, 2L));
+        book.Settle("EURUSD", order.ClientOrderId, Filled(1000, 101.5m, 1, duplicate: true)).Count.ShouldBe(2);
+        (ledger.Positions["EURUSD"].Quantity, ledger.OrdersFilled, ledger.OrdersRejected, ledger.Working.Count).ShouldBe((1000m, 1L, 0L, 0));
     }
 
     [Theory]
