@@ -6,6 +6,7 @@ using AiTrading.Core.Audit;
 using AiTrading.Core.Risk;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AiTrading.Grains;
 
@@ -39,8 +40,10 @@ public sealed record OrderEffect([property: Id(0)] AuditEntry Audit, [property: 
 /// fill is audited before the book takes it, so every position change has its audit record. Reports come from the venue's
 /// book: at once when the order is placed, cancelled or replaced, and later as the market reaches it; each is
 /// applied once (a fill by its id, a terminal report only to a working order). Bracket legs start here when the
-/// book reports them opened.
+/// book reports them opened. An order is activated where it is first called (its account's gate, or the venue for a
+/// bracket leg), so the calls of its placement stay inside one silo and no placement decision is weighed per order.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
     VenueRegistry venues,
