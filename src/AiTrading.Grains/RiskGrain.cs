@@ -18,6 +18,11 @@ public sealed class RiskState
     [Id(3)] public KillSwitchState? KillSwitch { get; set; }
     /// <summary>Orders this gate placed that were still working when it last looked, by order id: they count toward the limits, and the kill switch cancels them.</summary>
     [Id(4)] public Dictionary<string, RestingOrder> Working { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The open brackets of entries this gate placed, by entry order id: what their legs may still take off the position
+    /// (one order per bracket, the legs being one-cancels-other). They count toward the limits; the kill switch leaves them.
+    /// </summary>
+    [Id(5)] public Dictionary<string, RestingOrder> Brackets { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -25,7 +30,8 @@ public sealed class RiskState
 /// the live quote and the portfolio, audits every rejection and hands approved orders to their order grain.
 /// Orders of one account are checked one at a time, so each check sees the fills of the orders before it.
 /// A cancel/replace passes the checks again. Engaging the kill switch (by hand, or by a drawdown beyond the limit)
-/// cancels the working orders this gate placed; bracket legs, which only reduce, stay to protect the positions.
+/// cancels the working orders this gate placed; bracket legs stay to protect the positions (they count toward the
+/// limits, once per bracket, until they are done).
 /// The account's currency and limits come from its registry entry (<see cref="IAccountGrain"/>), read once per
 /// activation and handed over again when they change; an account that does not exist gets no order. The global
 /// kill switch is read on activation and pushed to every account's gate when it changes, so it costs no call per order.
@@ -108,6 +114,7 @@ public sealed class RiskGrain(
         var submission = await order.PlaceAsync(request, decision, new OrderRouting(venue, quote, rate)); // the order audits a rejection
         Remember(request.ClientOrderId);
         if (!submission.Duplicate && decision.Approved && !submission.Order.ToOrder().IsTerminal) await TrackWorkingAsync(submission.Order.OrderId, resting);
+        else if (!submission.Duplicate && submission.Order is { Request.Bracket: not null, FilledQuantity: > 0 }) await TrackBracketAsync(submission.Order, rate);
         return submission;
     }
 
@@ -135,7 +142,7 @@ public sealed class RiskGrain(
             throw new ConflictException($"order '{orderId}' is {existing.Status.ToString().ToLowerInvariant()}: only a working order can be replaced");
 
         // What is still to fill after the change is checked as if it were a new order.
-        var (decision, _, _, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity });
+        var (decision, _, _, _) = await CheckAsync(changed with { Quantity = quantity - existing.FilledQuantity }, orderId);
         if (!decision.Approved)
         {
             TradingMetrics.RecordRiskRejection(decision);
@@ -209,11 +216,18 @@ public sealed class RiskGrain(
         await state.WriteStateAsync();
     }
 
+    /// <summary>Remembers the bracket of an entry that filled at once: its legs are working now, though the entry is not.</summary>
+    private async Task TrackBracketAsync(OrderView entry, decimal? rate)
+    {
+        if (Working.TrackBracket(entry, rate ?? 0m)) await state.WriteStateAsync();
+    }
+
     /// <summary>
     /// The verdict on an order, what the order's route may reuse of what the check read (the quote, the rate of the
-    /// quote currency into the account's), and the order as it would rest when approved.
+    /// quote currency into the account's), and the order as it would rest when approved. <paramref name="replacing"/>
+    /// names the order a replace changes (a bracket leg's id is not derived from its client order id).
     /// </summary>
-    private async Task<(RiskDecision Decision, Core.MarketData.Quote? Quote, decimal? Rate, RestingOrder? Resting)> CheckAsync(OrderRequest request)
+    private async Task<(RiskDecision Decision, Core.MarketData.Quote? Quote, decimal? Rate, RestingOrder? Resting)> CheckAsync(OrderRequest request, string? replacing = null)
     {
         if (_global.Engaged)
             return (RiskDecision.Reject(RiskLimitNames.KillSwitch, $"the global kill switch is engaged ({_global.Reason}): no new orders", 1, 0), null, null, null);
@@ -238,7 +252,7 @@ public sealed class RiskGrain(
         var exposure = await Book.ExposureAsync(Book.Open(account), request.Symbol, clock.GetUtcNow(), quote);
         var limits = await LimitsAsync();
         if (_throttle?.Limit != limits.MaxOrdersPerSecond) _throttle = new OrderRateLimiter(limits.MaxOrdersPerSecond, TimeSpan.FromSeconds(1));
-        var orderId = OrderView.IdFor(Account, request.ClientOrderId);
+        var orderId = replacing ?? OrderView.IdFor(Account, request.ClientOrderId);
         var working = await Working.ExposureAsync(request, orderId, quote, rate.Value, everywhere: false);
         var decision = PreTradeRisk.Check(request, limits, exposure, pricing, _throttle, clock.GetUtcNow(), working);
         if (decision.Limit == RiskLimitNames.Margin && working.OtherNotional > 0)

@@ -107,4 +107,81 @@ public sealed class WorkingOrderRiskTests(ClusterFixture fixture)
         await risk.SetKillSwitchAsync(true, "desk halt", "test-risk");
         (await fixture.Client.GetGrain<IOrderGrain>(resting.Order.OrderId).GetAsync())!.Status.ShouldBe(OrderStatus.Cancelled);
     }
+
+    [Fact]
+    public async Task An_open_bracket_counts_once_toward_the_limits_until_a_leg_closes_it()
+    {
+        const string account = "WR-BRACKET", symbol = "WRKBRK";
+        Task At(double mid, int minute) =>
+            fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 2, TimeSpan.FromSeconds(1), _ => mid, start: TickPaths.Start.AddMinutes(minute)));
+        async Task<OrderStatus?> StatusOf(string orderId) => (await fixture.Client.GetGrain<IOrderGrain>(orderId).GetAsync())?.Status;
+        OrderRequest Sell(string id, decimal quantity, decimal? limit = null) =>
+            new(id, account, symbol, OrderSide.Sell, quantity, limit is null ? OrderType.Market : OrderType.Limit, limit);
+
+        await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await At(100, 1);
+        var risk = await fixture.OpenAccountAsync(account, new RiskLimitsChange { MaxPositionQuantity = 1_000 });
+        var entry = await risk.SubmitOrderAsync(new OrderRequest("entry", account, symbol, OrderSide.Buy, 1_000, Bracket: new BracketRequest(95m, 105m)));
+        entry.Order.Status.ShouldBe(OrderStatus.Filled);
+        var (stopLoss, takeProfit) = (BracketRequest.LegId(entry.Order.OrderId, "sl"), BracketRequest.LegId(entry.Order.OrderId, "tp"));
+
+        // The legs may sell the 1,000 (once: they cancel each other), from the moment the entry filled.
+        var first = await risk.SubmitOrderAsync(Sell("a", 600, 101m));
+        first.Order.Status.ShouldBe(OrderStatus.Accepted, "short 600 at worst");
+        var flip = await risk.SubmitOrderAsync(Sell("b", 500, 101.5m));
+        (flip.Order.Status, flip.Risk.Limit).ShouldBe((OrderStatus.Rejected, RiskLimitNames.MaxPosition));
+        flip.Risk.Message.ShouldBe($"position in {symbol} would be -1100 with the working sells of 1600, beyond max position 1000");
+
+        // The kill switch cancels the gate's own working orders and leaves the legs protecting the long; they still count.
+        await Eventually.True(async () => await StatusOf(stopLoss) == OrderStatus.Accepted && await StatusOf(takeProfit) == OrderStatus.Accepted, "the legs to open");
+        await risk.SetKillSwitchAsync(true, "desk halt", "test-risk");
+        (await StatusOf(first.Order.OrderId)).ShouldBe(OrderStatus.Cancelled);
+        (await StatusOf(stopLoss), await StatusOf(takeProfit)).ShouldBe((OrderStatus.Accepted, OrderStatus.Accepted));
+        await risk.SetKillSwitchAsync(false, "desk resumes", "test-risk");
+        var second = await risk.SubmitOrderAsync(Sell("c", 500, 101.5m));
+        second.Order.Status.ShouldBe(OrderStatus.Accepted, "short 500 at worst");
+        (await risk.SubmitOrderAsync(Sell("d", 600, 101.5m))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -1100 with the working sells of 1500, beyond max position 1000");
+
+        // Moving a leg's stop is checked in place of the bracket, not on top of it: 1,000 - 500 - 1,000.
+        var moved = await risk.ReplaceOrderAsync(stopLoss, 1_000, null, 96m);
+        (moved.Risk.Approved, moved.Order.Request.StopPrice).ShouldBe((true, 96m));
+
+        // The take profit fills and cancels the stop loss; with the other sell the account is short 500, and the bracket is gone.
+        await At(105.20, 2);
+        await Eventually.True(async () => await StatusOf(takeProfit) == OrderStatus.Filled && await StatusOf(stopLoss) == OrderStatus.Cancelled
+                                          && await StatusOf(second.Order.OrderId) == OrderStatus.Filled, "the take profit and the sell to fill");
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity == -500,
+            "the fills to be booked");
+        (await risk.SubmitOrderAsync(Sell("e", 400))).Order.Status.ShouldBe(OrderStatus.Filled, "short 900: nothing rests any more");
+        (await risk.SubmitOrderAsync(Sell("f", 200))).Risk.Message.ShouldBe($"position in {symbol} would be -1100, beyond max position 1000");
+    }
+
+    [Fact]
+    public async Task The_bracket_of_a_partly_filled_working_entry_counts_and_grows_with_its_fills()
+    {
+        const string account = "WR-BRK-PART", symbol = "WRKBRP";
+        Task At(double mid, int minute) =>
+            fixture.PublishAsync(symbol, TickPaths.Generate(symbol, 2, TimeSpan.FromSeconds(1), _ => mid, start: TickPaths.Start.AddMinutes(minute)));
+        OrderRequest Sell(string id, decimal quantity) => new(id, account, symbol, OrderSide.Sell, quantity, OrderType.Limit, 101m);
+
+        await fixture.ConfigureInstrumentAsync(symbol, 100);
+        await At(100, 1);
+        var risk = await fixture.OpenAccountAsync(account, new RiskLimitsChange { MaxPositionQuantity = 2_000 });
+        var entry = await risk.SubmitOrderAsync(new OrderRequest("entry", account, symbol, OrderSide.Buy, 1_500, Bracket: new BracketRequest(95m, 105m)));
+        (entry.Order.Status, entry.Order.FilledQuantity).ShouldBe((OrderStatus.PartiallyFilled, 1_000m), "the ask shows 1,000");
+
+        // The gate reads the working entry, finds 1,000 filled, and counts the legs protecting them.
+        (await risk.SubmitOrderAsync(Sell("a", 1_200))).Order.Status.ShouldBe(OrderStatus.Accepted, "1,000 - 1,000 - 1,200: short 1,200 at worst");
+        (await risk.SubmitOrderAsync(Sell("b", 900))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -2100 with the working sells of 2200, beyond max position 2000");
+
+        // The rest of the entry fills: the legs grow to 1,500 with it.
+        await At(100, 2);
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IOrderGrain>(entry.Order.OrderId).GetAsync())!.Status == OrderStatus.Filled, "the entry to fill");
+        await Eventually.True(async () => (await fixture.Client.GetGrain<IPortfolioGrain>(account).GetValuationAsync()).Positions.Single().Position.Quantity == 1_500,
+            "the fill to be booked");
+        (await risk.SubmitOrderAsync(Sell("c", 900))).Risk.Message
+            .ShouldBe($"position in {symbol} would be -2100 with the working sells of 2700, beyond max position 2000");
+    }
 }

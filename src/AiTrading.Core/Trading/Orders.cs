@@ -29,7 +29,22 @@ public static class OrderStatusExtensions
 /// The protective legs of a bracket: once the entry fills, a stop at <see cref="StopLossPrice"/> and a limit at
 /// <see cref="TakeProfitPrice"/> on the other side for the filled quantity, one cancelling the other.
 /// </summary>
-public sealed record BracketRequest(decimal? StopLossPrice, decimal? TakeProfitPrice);
+public sealed record BracketRequest(decimal? StopLossPrice, decimal? TakeProfitPrice)
+{
+    /// <summary>The order id of an entry's stop-loss ("sl") or take-profit ("tp") leg.</summary>
+    public static string LegId(string entryOrderId, string leg) => $"{entryOrderId}/{leg}";
+
+    /// <summary>The entry order id of a leg's order id; null for an order id that names no leg.</summary>
+    public static string? EntryOf(string orderId) =>
+        orderId.EndsWith("/sl", StringComparison.Ordinal) || orderId.EndsWith("/tp", StringComparison.Ordinal) ? orderId[..^3] : null;
+
+    /// <summary>The legs this bracket opens for <paramref name="entryOrderId"/>: their order ids and stop or limit prices.</summary>
+    public IEnumerable<(string OrderId, decimal Price)> LegsOf(string entryOrderId)
+    {
+        if (StopLossPrice is { } stop) yield return (LegId(entryOrderId, "sl"), stop);
+        if (TakeProfitPrice is { } profit) yield return (LegId(entryOrderId, "tp"), profit);
+    }
+}
 
 /// <summary>
 /// What a strategy or a client asks for. <see cref="ClientOrderId"/> is the caller's idempotency key.

@@ -245,8 +245,8 @@ public sealed class PaperOrderBook
                 .Where(l => l.Price is not null).ToArray();
             foreach (var (suffix, price, type) in legs)
             {
-                var legId = $"{order.OrderId}/{suffix}";
-                var otherLeg = legs.Length == 2 ? $"{order.OrderId}/{(suffix == "sl" ? "tp" : "sl")}" : null;
+                var legId = BracketRequest.LegId(order.OrderId, suffix);
+                var otherLeg = legs.Length == 2 ? BracketRequest.LegId(order.OrderId, suffix == "sl" ? "tp" : "sl") : null;
                 var index = _working.FindIndex(w => w.OrderId == legId);
                 if (index >= 0)
                 {

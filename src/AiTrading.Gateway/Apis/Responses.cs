@@ -38,22 +38,27 @@ public sealed record PortfolioResponse(
     }
 }
 
-/// <summary>An instrument: its spec, quote, recent bars and latest features per timeframe (null while a feature warms up).</summary>
+/// <summary>
+/// An instrument: its spec, quote, the timeframes it builds bars for (M1, M5 and those its strategies asked for), and
+/// per timeframe (keyed by the lower-case name) its recent bars and latest features (null while a feature warms up).
+/// </summary>
 public sealed record InstrumentResponse(
     string Symbol, InstrumentSpec Spec, Quote? Quote, long TickCount, DateTimeOffset? FirstTickTime, DateTimeOffset? LastTickTime, long RejectedTicks,
-    IReadOnlyDictionary<string, FeatureValues> Features, InstrumentBars Bars)
+    IReadOnlyList<string> Timeframes, IReadOnlyDictionary<string, FeatureValues> Features, IReadOnlyDictionary<string, IReadOnlyList<BarResponse>> Bars)
 {
-    public static InstrumentResponse From(InstrumentSnapshot s) => new(s.Spec.Symbol, s.Spec, s.Quote, s.TickCount, s.FirstTickTime, s.LastTickTime,
-        s.RejectedTicks, s.Features.ToDictionary(v => v.Timeframe.Name.ToLowerInvariant(), FeatureValues.From),
-        new InstrumentBars(s.MinuteBars.Select(BarResponse.From).ToList(), s.FiveMinuteBars.Select(BarResponse.From).ToList()));
+    public static InstrumentResponse From(InstrumentSnapshot s)
+    {
+        var bars = s.BarsByTimeframe ?? new Dictionary<string, IReadOnlyList<Bar>> { [Timeframe.M1.Name] = s.MinuteBars, [Timeframe.M5.Name] = s.FiveMinuteBars };
+        return new(s.Spec.Symbol, s.Spec, s.Quote, s.TickCount, s.FirstTickTime, s.LastTickTime, s.RejectedTicks, bars.Keys.ToList(),
+            s.Features.ToDictionary(v => v.Timeframe.Name.ToLowerInvariant(), FeatureValues.From),
+            bars.ToDictionary(b => b.Key.ToLowerInvariant(), b => (IReadOnlyList<BarResponse>)b.Value.Select(BarResponse.From).ToList()));
+    }
 }
 
 public sealed record FeatureValues(DateTimeOffset Time, IReadOnlyDictionary<string, double?> Values)
 {
     public static FeatureValues From(FeatureVector v) => new(v.Time, v.Values.ToDictionary(f => f.Key, f => double.IsFinite(f.Value) ? f.Value : (double?)null));
 }
-
-public sealed record InstrumentBars(IReadOnlyList<BarResponse> M1, IReadOnlyList<BarResponse> M5);
 
 public sealed record BarResponse(DateTimeOffset OpenTime, double Open, double High, double Low, double Close, double Volume, long Ticks)
 {
