@@ -44,6 +44,12 @@ public interface IStrategyGrain : IGrainWithStringKey
     [Alias("pause")] Task<StrategyView> PauseAsync(string reason);
     [Alias("resume")] Task<StrategyView> ResumeAsync();
     [Alias("stop")] Task<StrategyView> StopAsync();
+    /// <summary>
+    /// The order the strategy sent for <paramref name="symbol"/>'s working signal has its answer: the strategy books it
+    /// in a turn of its own (the call the strategy makes to itself once the order path answers; a repeated or stale
+    /// one books nothing).
+    /// </summary>
+    [Alias("order-settled"), OneWay] Task OrderSettledAsync(string symbol, string clientOrderId);
 }
 
 /// <summary>The pre-trade gate of one account (key: account). Every order passes here before any venue sees it.</summary>

@@ -1,3 +1,4 @@
+using AiTrading.Core.Portfolio;
 using AiTrading.Core.Strategies;
 
 namespace AiTrading.Contracts;
@@ -6,8 +7,9 @@ namespace AiTrading.Contracts;
 public enum StrategyLifecycle { Validated = 0, Running = 1, Paused = 2, Stopped = 3 }
 
 /// <summary>
-/// The strategy's position in one instrument, as its own fills made it, with its protective prices and the P&amp;L
-/// its fills realised (account currency; today's from <see cref="PnlDay"/>).
+/// The strategy's position in one instrument as a view shows it (<see cref="HeldPosition"/> holds it), with its
+/// protective prices and the P&amp;L its fills realised (account currency; today's from <see cref="PnlDay"/>).
+/// State written before positions were stored as <see cref="HeldPosition"/> holds these; they are migrated on activation.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("strategy-holding")]
 public sealed record StrategyHolding(
@@ -21,24 +23,56 @@ public sealed record StrategyHolding(
     [property: Id(7)] DateOnly PnlDay,
     [property: Id(8)] decimal RealizedToday)
 {
-    public static readonly StrategyHolding Flat = new(0, 0, 0, null, null, null, 0, default, 0);
+    public static StrategyHolding Of(HeldPosition held) => new(held.Quantity, held.EntryPrice, held.BarsHeld, held.Protection?.StopLoss,
+        held.Protection?.TakeProfit, held.Protection?.TrailingStop, held.RealizedPnl, held.PnlDay, held.RealizedToday);
 
-    public StrategyPosition ToPosition() => new(Quantity, EntryPrice, BarsHeld,
-        StopLoss is null && TakeProfit is null && TrailingStop is null ? null : new ProtectiveLevels(StopLoss, TakeProfit, TrailingStop));
+    /// <summary>The stored position this view describes (a migrated one has the realised P&amp;L in the account currency only).</summary>
+    public HeldPosition ToHeld(string symbol, string quoteCurrency) =>
+        new(new Position(symbol, quoteCurrency, Quantity, EntryPrice, 0), BarsHeld, ProtectiveLevels.Of(StopLoss, TakeProfit, TrailingStop), RealizedPnl, PnlDay, RealizedToday);
+}
 
-    public StrategyHolding WithProtection(ProtectiveLevels? levels) =>
-        this with { StopLoss = levels?.StopLoss, TakeProfit = levels?.TakeProfit, TrailingStop = levels?.TrailingStop };
+[GenerateSerializer, Alias("held-position")]
+public struct HeldPositionSurrogate
+{
+    [Id(0)] public Position Position; [Id(1)] public int BarsHeld; [Id(2)] public decimal? StopLoss; [Id(3)] public decimal? TakeProfit;
+    [Id(4)] public decimal? TrailingStop; [Id(5)] public decimal RealizedPnl; [Id(6)] public DateOnly PnlDay; [Id(7)] public decimal RealizedToday;
+}
 
-    /// <summary>Books a fill of <paramref name="signedQuantity"/> at <paramref name="price"/>; realised P&amp;L converts at <paramref name="quoteToAccount"/>.</summary>
-    public StrategyHolding Apply(decimal signedQuantity, decimal price, decimal quoteToAccount, DateOnly day)
+[RegisterConverter]
+public sealed class HeldPositionConverter : IConverter<HeldPosition, HeldPositionSurrogate>
+{
+    public HeldPosition ConvertFromSurrogate(in HeldPositionSurrogate s) =>
+        new(s.Position, s.BarsHeld, ProtectiveLevels.Of(s.StopLoss, s.TakeProfit, s.TrailingStop), s.RealizedPnl, s.PnlDay, s.RealizedToday);
+
+    public HeldPositionSurrogate ConvertToSurrogate(in HeldPosition v) => new()
     {
-        var (after, entry, pnlInQuote) = Core.Portfolio.Position.AfterFill(Quantity, EntryPrice, signedQuantity, price);
-        var pnl = pnlInQuote * quoteToAccount;
-        var (realized, realizedToday) = (RealizedPnl + pnl, (PnlDay == day ? RealizedToday : 0) + pnl);
-        var keepsSide = after != 0 && Quantity != 0 && Math.Sign(after) == Math.Sign(Quantity);
-        return new(after, entry, keepsSide ? BarsHeld : 0, keepsSide ? StopLoss : null, keepsSide ? TakeProfit : null, keepsSide ? TrailingStop : null,
-            realized, day, realizedToday);
-    }
+        Position = v.Position, BarsHeld = v.BarsHeld, StopLoss = v.Protection?.StopLoss, TakeProfit = v.Protection?.TakeProfit,
+        TrailingStop = v.Protection?.TrailingStop, RealizedPnl = v.RealizedPnl, PnlDay = v.PnlDay, RealizedToday = v.RealizedToday,
+    };
+}
+
+[GenerateSerializer, Alias("signal-order")]
+public struct SignalOrderSurrogate
+{
+    [Id(0)] public string ClientOrderId; [Id(1)] public DateTimeOffset BarTime; [Id(2)] public decimal Current; [Id(3)] public decimal TargetPosition;
+    [Id(4)] public decimal? StopLoss; [Id(5)] public decimal? TakeProfit; [Id(6)] public decimal? TrailingStop; [Id(7)] public decimal? QuoteToAccountRate;
+    [Id(8)] public DateTimeOffset SourcePublishedAt; [Id(9)] public string Decision; [Id(10)] public string SignalMessage; [Id(11)] public string? LimitRefusal;
+    [Id(12)] public string? LimitMessage;
+}
+
+[RegisterConverter]
+public sealed class SignalOrderConverter : IConverter<SignalOrder, SignalOrderSurrogate>
+{
+    public SignalOrder ConvertFromSurrogate(in SignalOrderSurrogate s) => new(s.ClientOrderId, s.BarTime, s.Current, s.TargetPosition,
+        ProtectiveLevels.Of(s.StopLoss, s.TakeProfit, s.TrailingStop), s.QuoteToAccountRate, s.SourcePublishedAt, s.Decision, s.SignalMessage, s.LimitRefusal,
+        s.LimitMessage);
+
+    public SignalOrderSurrogate ConvertToSurrogate(in SignalOrder v) => new()
+    {
+        ClientOrderId = v.ClientOrderId, BarTime = v.BarTime, Current = v.Current, TargetPosition = v.TargetPosition, StopLoss = v.Protection?.StopLoss,
+        TakeProfit = v.Protection?.TakeProfit, TrailingStop = v.Protection?.TrailingStop, QuoteToAccountRate = v.QuoteToAccountRate,
+        SourcePublishedAt = v.SourcePublishedAt, Decision = v.Decision, SignalMessage = v.SignalMessage, LimitRefusal = v.LimitRefusal, LimitMessage = v.LimitMessage,
+    };
 }
 
 /// <summary>Something that happened to a strategy, in order (<see cref="Sequence"/>), as <see cref="StreamNames.StrategyEvents"/> carries it.</summary>
@@ -65,6 +99,15 @@ public static class StrategyEventKinds
     public const string Fill = "fill";
     /// <summary>An order refused by the strategy's limits or the account's risk gate.</summary>
     public const string Risk = "risk";
+
+    public static string Of(StrategyNoticeKind kind) => kind switch
+    {
+        StrategyNoticeKind.Lifecycle => Lifecycle,
+        StrategyNoticeKind.Signal => Signal,
+        StrategyNoticeKind.Order => Order,
+        StrategyNoticeKind.Fill => Fill,
+        _ => Risk,
+    };
 }
 
 /// <summary>A strategy as it stands.</summary>
@@ -91,12 +134,11 @@ public sealed record StrategySubmission([property: Id(0)] StrategyView Strategy,
 /// <summary>
 /// What a live cluster offers a strategy spec (see <see cref="StrategyCatalog"/>): bars of every timeframe from S1 to
 /// D366 (instruments build M1 and M5 always and any other timeframe once a strategy asks for it), the baseline model
-/// and the registry's models, the paper venue.
+/// and the registry's models, the venues the silo routes to (the paper venue when none are given).
 /// </summary>
 public static class LiveStrategyCatalog
 {
-    public static readonly IReadOnlySet<string> Venues = new HashSet<string> { "paper" };
-
-    public static StrategyCatalog For(IEnumerable<string> instruments, IEnumerable<string> registryModels) =>
-        new(instruments.ToHashSet(StringComparer.Ordinal), null, registryModels.Append(Core.Models.BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal), Venues);
+    public static StrategyCatalog For(IEnumerable<string> instruments, IEnumerable<string> registryModels, IEnumerable<string>? venues = null) =>
+        new(instruments.ToHashSet(StringComparer.Ordinal), null, registryModels.Append(Core.Models.BaselineDirectionModel.Name).ToHashSet(StringComparer.Ordinal),
+            (venues ?? ["paper"]).ToHashSet(StringComparer.Ordinal));
 }

@@ -3,7 +3,6 @@ using AiTrading.Core;
 using AiTrading.Core.Audit;
 using AiTrading.Core.MarketData;
 using AiTrading.Core.Portfolio;
-using AiTrading.Core.Risk;
 using AiTrading.Core.Strategies;
 using AiTrading.Core.Trading;
 using Microsoft.Extensions.Logging;
@@ -12,88 +11,31 @@ using Orleans.Streams;
 
 namespace AiTrading.Grains;
 
-[GenerateSerializer, Alias("strategy-grain-state")]
-public sealed class StrategyGrainState
-{
-    [Id(0)] public StrategySpec? Spec { get; set; }
-    [Id(1)] public string? SpecHash { get; set; }
-    [Id(2)] public StrategyLifecycle State { get; set; }
-    [Id(3)] public string? Reason { get; set; }
-    [Id(4)] public Dictionary<string, StrategyHolding> Holdings { get; set; } = new(StringComparer.Ordinal);
-    [Id(5)] public long BarsSeen { get; set; }
-    [Id(6)] public long Signals { get; set; }
-    [Id(7)] public long OrdersFilled { get; set; }
-    [Id(8)] public long OrdersRejected { get; set; }
-    [Id(9)] public StrategyEvent? LastEvent { get; set; }
-    [Id(10)] public long EventSequence { get; set; }
-    [Id(11)] public DateTimeOffset SubmittedAt { get; set; }
-    [Id(12)] public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>Per instrument, the client order id whose fill the holding last booked (a redelivered bar books nothing twice).</summary>
-    [Id(13)] public Dictionary<string, string> LastOrders { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>
-    /// Per instrument and timeframe ("EURUSD:M1"), the open time of the last bar handled. Instruments rebuild their
-    /// bars after a restart and a persistent stream replays ticks behind its committed offsets, so bars this strategy
-    /// already decided on come again; they are skipped rather than decided (and audited) twice.
-    /// </summary>
-    [Id(14)] public Dictionary<string, DateTimeOffset> LastBars { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>Per instrument, the signal being acted on: stored before its decision is audited, removed with the holding it produced.</summary>
-    [Id(15)] public Dictionary<string, PendingSignal> Pending { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
-/// A position change the strategy decided and has not finished acting on: its decision record, the strategy limits'
-/// refusal if they refused it, and what is needed to send (or find) its order and book the fill, so a strategy whose
-/// silo dies half-way finishes it once on activation. Its audit records are keyed by the client order id, so doing
-/// them again stores them once.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("strategy-pending-signal")]
-public sealed record PendingSignal(
-    [property: Id(0)] string ClientOrderId,
-    [property: Id(1)] DateTimeOffset BarTime,
-    [property: Id(2)] StrategyHolding Holding,
-    [property: Id(3)] decimal TargetPosition,
-    [property: Id(4)] decimal? StopLoss,
-    [property: Id(5)] decimal? TakeProfit,
-    [property: Id(6)] decimal? TrailingStop,
-    [property: Id(7)] decimal? QuoteToAccountRate,
-    [property: Id(8)] DateTimeOffset SourcePublishedAt,
-    [property: Id(9)] string Decision,
-    [property: Id(10)] string SignalMessage,
-    [property: Id(11)] string? LimitRefusal,
-    [property: Id(12)] string? LimitMessage)
-{
-    public ProtectiveLevels? Protection => StopLoss is null && TakeProfit is null && TrailingStop is null ? null : new(StopLoss, TakeProfit, TrailingStop);
-
-    public decimal Delta => TargetPosition - Holding.Quantity;
-
-    public string AuditKey(string kind) => $"{kind}:{ClientOrderId}";
-}
-
-/// <summary>
-/// One submitted strategy: keeps its spec and lifecycle, runs a Core <see cref="StrategyEngine"/> per instrument
-/// on the closed bars of its timeframe (warmed on the instrument's recent bars at start), gates entries on its
-/// models (<see cref="StrategyPredictions"/>), sends the engine's position changes through its own limits and the
-/// account's risk gate, books what filled, and reports every step on its event stream and in the account's audit
-/// stream. A rule that fails pauses the strategy with the reason; while paused the engines keep reading bars, so
-/// features stay warm, but no order is sent. Client order ids derive from the strategy, the instrument and the bar,
-/// so a redelivered bar orders nothing twice, and a signal is stored (<see cref="PendingSignal"/>) before it is
-/// acted on, so one cut short by a silo's death is finished once.
+/// One submitted strategy: keeps its spec, lifecycle and <see cref="StrategyBook"/> (the decisions, positions and
+/// counters, in Core), feeds the book the closed bars of its timeframe with their models' reading
+/// (<see cref="StrategyPredictions"/>), audits and publishes what it decides, and sends its orders without waiting
+/// for them: the order path's answer comes back as <see cref="IStrategyGrain.OrderSettledAsync"/>, a turn of its own
+/// that books it. A new bar of an instrument whose order has not answered yet waits for that answer, so the engine
+/// always decides on the position its fills made and one signal per instrument works at a time. A working signal
+/// is stored before it is acted on, so one cut short by a silo's death is finished once on activation (its order
+/// resent under the same client order id, which answers the order already placed).
 /// </summary>
 public sealed class StrategyGrain(
     [PersistentState("strategy")] IPersistentState<StrategyGrainState> state,
     IOptions<TradingOptions> options,
+    VenueRegistry venues,
     TimeProvider clock,
     ILogger<StrategyGrain> logger) : Grain, IStrategyGrain
 {
-    public const int LatencySamples = 4096;
     private static readonly KeyValuePair<string, object?> BarsStream = TradingMetrics.Tag("stream", StreamNames.Bars);
 
-    private readonly Queue<double> _latencies = new();
-    private readonly Dictionary<string, Runner> _runners = new(StringComparer.Ordinal);
-    private StrategyProgram? _program;
+    /// <summary>Per instrument, the order sent for its working signal and its answer (null: lost on the way, to be found or sent again).</summary>
+    private readonly Dictionary<string, (string ClientOrderId, Task<OrderOutcome?> Outcome)> _sent = new(StringComparer.Ordinal);
+    private StrategyBook _book = null!;
     private StrategyPredictions? _predictions;
+    private MarketPrices? _prices;
     private IGrainTimer? _retry;
-    private OrderRateLimiter? _throttle;
     private IAsyncStream<StrategyEvent>? _events;
 
     private string StrategyId => this.GetPrimaryKeyString();
@@ -101,12 +43,15 @@ public sealed class StrategyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _events = this.GetStreamProvider(StreamNames.Provider).GetStream<StrategyEvent>(StreamNames.StrategyEvents, StrategyId);
-        await FinishAllPendingAsync();
+        _book = new StrategyBook(StrategyId, state.State, AuditJson.Serialize);
+        await MigrateAsync();
+        await FinishAllWorkingAsync();
         if (state.State is { Spec: { } spec, State: StrategyLifecycle.Running or StrategyLifecycle.Paused })
         {
             try
             {
-                var program = StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments, await RegisteredModelsAsync()));
+                var program = StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments, await RegisteredModelsAsync(), venues.Names));
+                await ServeTimeframeAsync(program);
                 await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
             }
             catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
@@ -123,6 +68,7 @@ public sealed class StrategyGrain(
         spec = spec.Normalized();
         if (spec.Id != StrategyId) throw new ValidationException("id", $"must be '{StrategyId}' (got '{spec.Id}')");
         var program = StrategyProgram.Compile(spec, await CatalogAsync(spec));
+        RequireVenueTakes(spec);
         await ServeTimeframeAsync(program); // an instrument that cannot build the timeframe refuses before anything is stored
         var hash = spec.ContentHash();
         var now = clock.GetUtcNow();
@@ -177,9 +123,10 @@ public sealed class StrategyGrain(
         RequireSubmitted();
         if (state.State.State == StrategyLifecycle.Running) return View();
         RequireState("resume", StrategyLifecycle.Paused);
-        if (_runners.Count == 0)
+        if (_book.Program is null)
         {
             var program = StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!));
+            await ServeTimeframeAsync(program);
             await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
         }
         await ChangeStateAsync(StrategyLifecycle.Running, null);
@@ -209,10 +156,18 @@ public sealed class StrategyGrain(
             {
             }
         }
-        return LiveStrategyCatalog.For(known, await RegisteredModelsAsync());
+        return LiveStrategyCatalog.For(known, await RegisteredModelsAsync(), venues.Names);
     }
 
     private Task<IReadOnlyList<string>> RegisteredModelsAsync() => GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).ListAsync();
+
+    /// <summary>The spec's venue must take a strategy order in each of its instruments (an unknown venue is refused by the catalog).</summary>
+    private void RequireVenueTakes(StrategySpec spec)
+    {
+        foreach (var symbol in spec.Instruments)
+            venues.Require(new OrderRequest($"{spec.Id}-venue-check", spec.Account, symbol, OrderSide.Buy, 1, OrderType.Market, null, spec.Id, null, TimeInForce.Ioc,
+                Venue: spec.Venue));
+    }
 
     /// <summary>Has every instrument of the program build bars of its timeframe (M1 and M5 are built anyway).</summary>
     private Task ServeTimeframeAsync(StrategyProgram program) =>
@@ -221,33 +176,15 @@ public sealed class StrategyGrain(
     /// <summary>An engine per instrument, warmed on the instrument's recent bars of its timeframe, then the bar streams.</summary>
     private async Task StartEnginesAsync(StrategyProgram program, StrategyPredictions? predictions)
     {
-        await ServeTimeframeAsync(program);
         _predictions = predictions;
-        _program = program;
-        _throttle = program.Spec.Limits.MaxOrdersPerMinute is { } perMinute ? new OrderRateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
-        _runners.Clear();
+        _book.Run(program);
         var provider = this.GetStreamProvider(StreamNames.Provider);
         foreach (var symbol in program.Spec.Instruments)
         {
             var instrument = GrainFactory.GetGrain<IInstrumentGrain>(symbol);
-            var runner = new Runner(program.CreateEngine(symbol), await instrument.GetSpecAsync(), program.Spec.Instruments.ToList().IndexOf(symbol));
-            var snapshot = await instrument.GetSnapshotAsync(InstrumentGrain.BarHistory);
-            var history = snapshot.BarsOf(program.Timeframe);
-            foreach (var bar in history)
-            {
-                try
-                {
-                    runner.Engine.OnBar(bar, StrategyPosition.Flat, new StrategyContext(double.NaN, 0, 1));
-                }
-                catch (StrategyRuleException)
-                {
-                    // Rules with no prediction or position behind them can fail where live ones would not; only live bars pause.
-                }
-                runner.LastBar = bar.OpenTime;
-            }
+            var history = (await instrument.GetSnapshotAsync(InstrumentGrain.BarHistory)).BarsOf(program.Timeframe);
+            _book.AddInstrument(symbol, (await instrument.GetSpecAsync()).QuoteCurrency, history);
             _predictions?.Warm(symbol, history);
-            if (state.State.LastBars.GetValueOrDefault(LastBarKey(symbol, program.Timeframe)) is var handled && handled > runner.LastBar) runner.LastBar = handled;
-            _runners[symbol] = runner;
 
             var stream = provider.GetStream<BarClosed>(StreamNames.Bars, symbol);
             var handles = await stream.GetAllSubscriptionHandles();
@@ -265,238 +202,218 @@ public sealed class StrategyGrain(
                 foreach (var handle in await provider.GetStream<BarClosed>(StreamNames.Bars, symbol).GetAllSubscriptionHandles())
                     await handle.UnsubscribeAsync();
         }
-        _runners.Clear();
-        _program = null;
+        _book.Stop();
         _predictions = null;
     }
 
     private async Task OnBarAsync(BarClosed e, StreamSequenceToken? token)
     {
         var bar = e.Bar;
-        if (_program is null || !_runners.TryGetValue(bar.Symbol, out var runner) || bar.Timeframe != _program.Timeframe) return;
-        // The last bar's handling failed half-way (a redelivery of that bar comes here too): finish it first.
-        if (state.State.Pending.ContainsKey(bar.Symbol)) await FinishPendingAsync(bar.Symbol);
-        if (bar.OpenTime <= runner.LastBar) return;
-        if (state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
-        runner.LastBar = bar.OpenTime;
-        state.State.LastBars[LastBarKey(bar.Symbol, bar.Timeframe)] = bar.OpenTime;
-        var spec = _program.Spec;
-        var symbol = bar.Symbol;
-        var holding = state.State.Holdings.GetValueOrDefault(symbol) ?? StrategyHolding.Flat;
-        if (holding.Quantity != 0) holding = holding with { BarsHeld = holding.BarsHeld + 1 };
-        state.State.BarsSeen++;
+        if (!_book.Trades(bar)) return;
+        // One working signal per instrument: the last bar's order answers (or a half-done one is finished) first; while
+        // its order still works at the venue the engine reads the bar but sends nothing.
+        if (state.State.Working.ContainsKey(bar.Symbol)) await FinishWorkingAsync(bar.Symbol, retryOnFailure: true);
+        if (!_book.IsNew(bar) || state.State.State is not (StrategyLifecycle.Running or StrategyLifecycle.Paused)) return;
+        var spec = state.State.Spec!;
 
         TradingMetrics.StreamLag.Record((clock.GetUtcNow() - e.SourcePublishedAt).TotalSeconds, BarsStream);
-        var rate = await QuoteToAccountRateAsync(runner.Instrument, e);
+        var rate = await QuoteToAccountRateAsync(bar.Symbol, e);
         var equity = spec.Sizing.Method is PositionSizing.VolatilityTarget or PositionSizing.Kelly
             ? (await GrainFactory.GetGrain<IPortfolioGrain>(spec.Account).GetValuationAsync()).Equity
             : 0m;
         var prediction = _predictions is null ? BarPrediction.None : await _predictions.PredictAsync(e);
-        var probabilityUp = prediction.ProbabilityUp;
-
-        StrategySignal signal;
-        try
+        var step = _book.OnBar(bar, new BarReading(prediction.ProbabilityUp, prediction.Veto, prediction.Verdict, equity, rate, e.SourcePublishedAt),
+            clock.GetUtcNow(), trading: state.State.State == StrategyLifecycle.Running && !state.State.Working.ContainsKey(bar.Symbol));
+        if (step.Failure is { } failure)
         {
-            signal = runner.Engine.OnBar(bar, holding.ToPosition(), new StrategyContext(probabilityUp, equity, rate ?? 0m, prediction.Veto));
-            TradingMetrics.DecisionLatency.Record((clock.GetUtcNow() - e.SourcePublishedAt).TotalSeconds, TradingMetrics.Tag("symbol", symbol));
-        }
-        catch (StrategyRuleException failure)
-        {
-            if (state.State.State == StrategyLifecycle.Running)
-            {
-                logger.LogWarning("Strategy {StrategyId} paused: {Reason}", StrategyId, failure.Message);
-                await ChangeStateAsync(StrategyLifecycle.Paused, $"{symbol} bar {bar.OpenTime:O}: {failure.Message}");
-            }
+            if (state.State.State != StrategyLifecycle.Running) return;
+            logger.LogWarning("Strategy {StrategyId} paused: {Reason}", StrategyId, failure);
+            await ChangeStateAsync(StrategyLifecycle.Paused, failure);
             return;
         }
-
-        holding = signal.ChangesPosition ? holding : holding.WithProtection(signal.Protection);
-        if (signal.ChangesPosition && state.State.State == StrategyLifecycle.Running)
-        {
-            state.State.Signals++;
-            var pending = Decide(spec, runner, bar, holding, signal, probabilityUp, prediction.Verdict, rate, e.SourcePublishedAt);
-            state.State.Pending[symbol] = pending;
-            await state.WriteStateAsync();
-            try
-            {
-                holding = await ActAsync(spec, symbol, pending);
-            }
-            catch
-            {
-                RetryPendingSoon(); // stays pending (stored) until it is finished
-                throw;
-            }
-            state.State.Pending.Remove(symbol);
-        }
-        state.State.Holdings[symbol] = holding;
+        TradingMetrics.DecisionLatency.Record((clock.GetUtcNow() - e.SourcePublishedAt).TotalSeconds, TradingMetrics.Tag("symbol", bar.Symbol));
+        var signal = step.Signal is { } notice ? ToEvent(notice) : null;
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
+        if (step.Order is not { } order) return;
+        await AuditDecisionAsync(spec, order);
+        await _events!.OnNextAsync(signal!);
+        if (order.LimitRefusal is not null) await SettleAsync(bar.Symbol, order, await RefuseAsync(spec, order));
+        else _ = Send(spec, bar.Symbol, order);
     }
 
-    /// <summary>The signal as it will be acted on: its decision record and the strategy limits' verdict on its order.</summary>
-    private PendingSignal Decide(StrategySpec spec, Runner runner, Bar bar, StrategyHolding holding, StrategySignal signal, double probabilityUp,
-        long? verdict, decimal? rate, DateTimeOffset sourcePublishedAt)
+    public async Task OrderSettledAsync(string symbol, string clientOrderId)
     {
-        var symbol = bar.Symbol;
-        var clientOrderId = $"{StrategyId}-{runner.Index}-{Base36(bar.OpenTime.UtcTicks)}";
-        var decision = AuditJson.Serialize(new
-        {
-            strategyId = StrategyId, version = spec.Version, symbol, barTime = bar.OpenTime, action = signal.Action.ToString(),
-            current = holding.Quantity, target = signal.TargetPosition, signal.Reason, probabilityUp = double.IsNaN(probabilityUp) ? (double?)null : probabilityUp,
-            verdict, clientOrderId,
-        });
-        var pending = new PendingSignal(clientOrderId, bar.OpenTime, holding, signal.TargetPosition, signal.Protection?.StopLoss, signal.Protection?.TakeProfit,
-            signal.Protection?.TrailingStop, rate, sourcePublishedAt, decision, $"{signal.Action}: {signal.Reason} (target {signal.TargetPosition})", null, null);
-
-        var close = (decimal)bar.Close;
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var dailyPnl = state.State.Holdings.Values.Sum(h => h.PnlDay == today ? h.RealizedToday : 0)
-                       + (rate is { } r && holding.Quantity != 0 ? (close - holding.EntryPrice) * holding.Quantity * r : 0);
-        var limit = StrategyLimitCheck.Check(spec.Limits, holding.Quantity, signal.TargetPosition, Math.Abs(pending.Delta) * close * (rate ?? 0), dailyPnl, _throttle, now);
-        return limit.Approved ? pending : pending with
-        {
-            LimitRefusal = AuditJson.Serialize(new { strategyId = StrategyId, request = OrderFor(spec, symbol, pending), decision = limit }),
-            LimitMessage = $"{limit.Limit}: {limit.Message}",
-        };
+        if (!_sent.TryGetValue(symbol, out var sent) || sent.ClientOrderId != clientOrderId || !sent.Outcome.IsCompleted) return;
+        if (!state.State.Working.TryGetValue(symbol, out var order) || order.ClientOrderId != clientOrderId) return;
+        _sent.Remove(symbol);
+        if (await sent.Outcome is { } outcome) await SettleAsync(symbol, order, outcome);
+        if (state.State.Working.ContainsKey(symbol)) RetryWorkingSoon(); // lost, or still working at its venue: found again each second
     }
 
-    /// <summary>Audits the decision and sends its order (or the limits' refusal); returns the holding it leaves.</summary>
-    private async Task<StrategyHolding> ActAsync(StrategySpec spec, string symbol, PendingSignal pending)
+    /// <summary>Sends the working signal's order and continues; its answer comes back through <see cref="OrderSettledAsync"/>.</summary>
+    private Task<OrderOutcome?> Send(StrategySpec spec, string symbol, SignalOrder order)
     {
-        await AuditDecisionAsync(spec, pending);
-        await PublishAsync(StrategyEventKinds.Signal, symbol, pending.SignalMessage, pending.ClientOrderId, pending.TargetPosition);
-        if (pending.LimitRefusal is not { } refusal) return await TradeAsync(spec, symbol, pending);
-        state.State.OrdersRejected++;
-        await GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(
-            new AuditEntry(AuditKinds.StrategyLimitRejected, refusal, pending.AuditKey(AuditKinds.StrategyLimitRejected)));
-        await PublishAsync(StrategyEventKinds.Risk, symbol, pending.LimitMessage!, pending.ClientOrderId, Math.Abs(pending.Delta));
-        return pending.Holding;
+        var outcome = SubmitAsync(order.ToRequest(spec, symbol));
+        _sent[symbol] = (order.ClientOrderId, outcome);
+        _ = ReportAsync(symbol, order.ClientOrderId, outcome);
+        return outcome;
     }
 
-    /// <summary>Finishes every pending signal; one that cannot be finished now (a grain it needs is moving) is retried each second.</summary>
-    private async Task FinishAllPendingAsync()
+    private async Task ReportAsync(string symbol, string clientOrderId, Task<OrderOutcome?> outcome)
     {
-        foreach (var symbol in state.State.Pending.Keys.ToList())
+        await outcome;
+        try
         {
-            try
-            {
-                await FinishPendingAsync(symbol);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Strategy {StrategyId} could not finish its {Symbol} signal yet; retrying", StrategyId, symbol);
-                RetryPendingSoon();
-                return;
-            }
+            await this.AsReference<IStrategyGrain>().OrderSettledAsync(symbol, clientOrderId);
         }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Strategy {StrategyId} could not report {ClientOrderId}'s answer to itself; the retry finds it", StrategyId, clientOrderId);
+        }
+    }
+
+    /// <summary>The order path's answer to <paramref name="request"/>; null when it was lost on the way (a grain moving, a timeout).</summary>
+    private async Task<OrderOutcome?> SubmitAsync(OrderRequest request)
+    {
+        try
+        {
+            var submission = await GrainFactory.Ref<IRiskGrain>(request.Account).SubmitOrderAsync(request);
+            var at = clock.GetUtcNow();
+            if (!submission.Risk.Approved) return new(OrderOutcomeKind.RiskRefused, $"{submission.Risk.Limit}: {submission.Risk.Message}", AnsweredAt: at);
+            var placed = submission.Order;
+            return OrderOutcome.Placed(placed.Status, placed.Reason, placed.FilledQuantity, placed.AverageFillPrice, submission.Duplicate, at);
+        }
+        catch (Exception e) when (e is InvalidRequestException or ResourceNotFoundException or ConflictException)
+        {
+            logger.LogWarning(e, "Strategy {StrategyId} could not submit {ClientOrderId}", StrategyId, request.ClientOrderId);
+            return new(OrderOutcomeKind.NotSubmitted, e.Message, AnsweredAt: clock.GetUtcNow());
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Strategy {StrategyId} lost the answer to {ClientOrderId}; it will find or resend it", StrategyId, request.ClientOrderId);
+            return null;
+        }
+    }
+
+    /// <summary>Books an outcome of the working signal (nothing while its order works at the venue), persists it, then publishes what it made.</summary>
+    private async Task SettleAsync(string symbol, SignalOrder order, OrderOutcome outcome)
+    {
+        var events = _book.Settle(symbol, order.ClientOrderId, outcome).Select(ToEvent).ToList();
+        if (events.Count == 0) return;
+        state.State.UpdatedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        foreach (var e in events) await _events!.OnNextAsync(e);
+    }
+
+    private async Task<OrderOutcome> RefuseAsync(StrategySpec spec, SignalOrder order)
+    {
+        await GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(
+            new AuditEntry(AuditKinds.StrategyLimitRejected, order.LimitRefusal!, order.AuditKey(AuditKinds.StrategyLimitRejected)));
+        return new(OrderOutcomeKind.LimitRefused, order.LimitMessage!);
+    }
+
+    /// <summary>Finishes every working signal whose order is not on its way; one that cannot be finished now is tried again each second.</summary>
+    private async Task FinishAllWorkingAsync()
+    {
+        foreach (var symbol in state.State.Working.Keys.ToList())
+        {
+            if (_sent.TryGetValue(symbol, out var sent) && !sent.Outcome.IsCompleted) continue;
+            if (!await FinishWorkingAsync(symbol, retryOnFailure: false)) return;
+        }
+        if (state.State.Working.Count > 0) return;
         _retry?.Dispose();
         _retry = null;
     }
 
-    private void RetryPendingSoon() =>
-        _retry ??= this.RegisterGrainTimer(_ => FinishAllPendingAsync(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    private void RetryWorkingSoon() =>
+        _retry ??= this.RegisterGrainTimer(_ => FinishAllWorkingAsync(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     /// <summary>
-    /// Finishes a signal a previous activation stopped acting on: books its order if it was placed, acts on it if it
-    /// was not and the bar is still fresh (within one period of the tick that closed it), else records that it expired
-    /// unsent. Either way its decision is audited once.
+    /// Finishes the working signal of <paramref name="symbol"/> now if it can: books the answer of the order on its way
+    /// (awaiting it), or of its order sent again under the same client order id if it was placed (which answers the
+    /// stored order) or if its bar is still fresh (within one period of the tick that closed it; its decision audited
+    /// first), records the limits' refusal, or records that it expired unsent. An order still working at its venue
+    /// leaves the signal working, looked at again each second.
     /// </summary>
-    private async Task FinishPendingAsync(string symbol)
+    /// <returns>false when it could not be finished now (then tried again each second; on a bar, <paramref name="retryOnFailure"/> rethrows)</returns>
+    private async Task<bool> FinishWorkingAsync(string symbol, bool retryOnFailure)
     {
-        var pending = state.State.Pending[symbol];
-        var spec = state.State.Spec!;
-        var placed = await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, pending.ClientOrderId)).GetAsync() is not null;
-        var age = clock.GetUtcNow() - pending.SourcePublishedAt;
-        StrategyHolding holding;
-        if (placed || pending.LimitRefusal is not null || age <= Timeframe.Parse(spec.Timeframe).Duration)
+        try
         {
-            logger.LogInformation("Strategy {StrategyId} finishes its {ClientOrderId} signal ({State})", StrategyId, pending.ClientOrderId, placed ? "placed" : "not sent");
-            holding = await ActAsync(spec, symbol, pending);
+            var order = state.State.Working[symbol];
+            var outcome = _sent.Remove(symbol, out var sent) && sent.ClientOrderId == order.ClientOrderId ? await sent.Outcome : null;
+            outcome ??= await ResumeAsync(symbol, order);
+            await SettleAsync(symbol, order, outcome);
+            if (state.State.Working.ContainsKey(symbol)) RetryWorkingSoon();
+            return true;
         }
-        else
+        catch (Exception e)
         {
-            await AuditDecisionAsync(spec, pending);
+            logger.LogWarning(e, "Strategy {StrategyId} could not finish its {Symbol} signal yet; retrying", StrategyId, symbol);
+            RetryWorkingSoon();
+            if (retryOnFailure) throw;
+            return false;
+        }
+    }
+
+    /// <summary>Acts again on a working signal whose order's answer this activation does not have.</summary>
+    private async Task<OrderOutcome> ResumeAsync(string symbol, SignalOrder order)
+    {
+        var spec = state.State.Spec!;
+        if (await GrainFactory.GetGrain<IOrderGrain>(OrderView.IdFor(spec.Account, order.ClientOrderId)).GetAsync() is not null) return await SendAgainAsync();
+        await AuditDecisionAsync(spec, order);
+        var age = clock.GetUtcNow() - order.SourcePublishedAt;
+        if (order.LimitRefusal is null && age > Timeframe.Parse(spec.Timeframe).Duration)
+        {
             var reason = $"not sent: the strategy stopped before sending it and the bar is {age.TotalSeconds:0} s old";
             await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.SignalExpired,
-                new { strategyId = StrategyId, symbol, barTime = pending.BarTime, clientOrderId = pending.ClientOrderId, reason }, pending.AuditKey(AuditKinds.SignalExpired));
-            await PublishAsync(StrategyEventKinds.Order, symbol, reason, pending.ClientOrderId);
-            holding = pending.Holding;
+                new { strategyId = StrategyId, symbol, barTime = order.BarTime, clientOrderId = order.ClientOrderId, reason }, order.AuditKey(AuditKinds.SignalExpired));
+            return new(OrderOutcomeKind.Expired, reason);
         }
-        state.State.Holdings[symbol] = holding;
-        state.State.Pending.Remove(symbol);
-        state.State.UpdatedAt = clock.GetUtcNow();
-        await state.WriteStateAsync();
+        logger.LogInformation("Strategy {StrategyId} acts on its {ClientOrderId} signal, which was not sent", StrategyId, order.ClientOrderId);
+        await _events!.OnNextAsync(ToEvent(_book.Notice(StrategyNoticeKind.Signal, symbol, order.SignalMessage, order.ClientOrderId, order.TargetPosition)));
+        return order.LimitRefusal is not null ? await RefuseAsync(spec, order) : await SendAgainAsync();
+
+        async Task<OrderOutcome> SendAgainAsync() =>
+            await Send(spec, symbol, order) ?? throw new OrleansException($"the answer to {order.ClientOrderId} was lost again");
     }
 
     /// <summary>The signal's decision record, keyed so a recovery that repeats it stores it once.</summary>
-    private Task AuditDecisionAsync(StrategySpec spec, PendingSignal pending) =>
-        GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, pending.Decision, pending.AuditKey(AuditKinds.Decision)));
+    private Task AuditDecisionAsync(StrategySpec spec, SignalOrder order) =>
+        GrainFactory.GetGrain<IAuditStreamGrain>(spec.Account).AppendAsync(new AuditEntry(AuditKinds.Decision, order.Decision, order.AuditKey(AuditKinds.Decision)));
 
-    /// <summary>Immediate-or-cancel: the holding books what fills now; a remainder the touch could not take is not left working.</summary>
-    /// <remarks>Sent to the spec's venue, never the account's default (which may be a terminal the spec did not choose).</remarks>
-    private OrderRequest OrderFor(StrategySpec spec, string symbol, PendingSignal pending) =>
-        new(pending.ClientOrderId, spec.Account, symbol, pending.Delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(pending.Delta), OrderType.Market, null,
-            StrategyId, null, TimeInForce.Ioc, Venue: spec.Venue);
-
-    private async Task<StrategyHolding> TradeAsync(StrategySpec spec, string symbol, PendingSignal pending)
+    /// <summary>Positions and working signals stored in the old shapes move to the current ones (each instrument's quote currency asked once).</summary>
+    private async Task MigrateAsync()
     {
-        var (holding, clientOrderId, rate) = (pending.Holding, pending.ClientOrderId, pending.QuoteToAccountRate);
-        var request = OrderFor(spec, symbol, pending);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-        OrderSubmission submission;
-        try
+        var symbols = state.State.Holdings.Keys.Union(state.State.Pending.Keys).ToList();
+        if (symbols.Count == 0) return;
+        var quotes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var symbol in symbols)
         {
-            submission = await GrainFactory.GetGrain<IRiskGrain>(spec.Account).SubmitOrderAsync(request);
+            try
+            {
+                quotes[symbol] = (await GrainFactory.GetGrain<IInstrumentGrain>(symbol).GetSpecAsync()).QuoteCurrency;
+            }
+            catch (ResourceNotFoundException)
+            {
+                quotes[symbol] = ""; // the instrument is gone: its position keeps its quantities
+            }
         }
-        catch (Exception e) when (e is InvalidRequestException or ResourceNotFoundException or ConflictException)
-        {
-            state.State.OrdersRejected++;
-            logger.LogWarning(e, "Strategy {StrategyId} could not submit {ClientOrderId}", StrategyId, clientOrderId);
-            await PublishAsync(StrategyEventKinds.Order, symbol, $"not submitted: {e.Message}", clientOrderId, request.Quantity);
-            return holding;
-        }
-
-        var order = submission.Order;
-        if (!submission.Risk.Approved)
-        {
-            state.State.OrdersRejected++;
-            await PublishAsync(StrategyEventKinds.Risk, symbol, $"{submission.Risk.Limit}: {submission.Risk.Message}", clientOrderId, request.Quantity);
-            return holding;
-        }
-        await PublishAsync(StrategyEventKinds.Order, symbol, $"{request.Side} {request.Quantity}: {order.Status}{(order.Reason is { } why ? $" ({why})" : "")}",
-            clientOrderId, request.Quantity);
-        if (order.FilledQuantity == 0 || state.State.LastOrders.GetValueOrDefault(symbol) == clientOrderId)
-        {
-            if (order.FilledQuantity == 0) state.State.OrdersRejected++;
-            return holding;
-        }
-
-        var fillPrice = order.AverageFillPrice!.Value;
-        var booked = holding.Apply(request.Side.Sign() * order.FilledQuantity, fillPrice, rate ?? 1m, today);
-        if (booked.Quantity != 0 && (holding.Quantity == 0 || Math.Sign(booked.Quantity) != Math.Sign(holding.Quantity)))
-            booked = booked.WithProtection(pending.Protection);
-        state.State.LastOrders[symbol] = clientOrderId;
-        state.State.OrdersFilled++;
-        if (!submission.Duplicate) RecordLatency((clock.GetUtcNow() - pending.SourcePublishedAt).TotalMicroseconds);
-        await PublishAsync(StrategyEventKinds.Fill, symbol, $"{request.Side} {order.FilledQuantity} at {fillPrice}; position {booked.Quantity}",
-            clientOrderId, order.FilledQuantity, fillPrice);
-        return booked;
+        state.State.Migrate(symbol => quotes[symbol]);
+        await state.WriteStateAsync();
     }
-
-    private MarketPrices? _prices;
 
     /// <summary>
     /// The bar's quote currency in the account's: from the quote the bar carries when its own pair converts (USDJPY for
     /// JPY into USD), else from the current quotes of the pairs that do, asked of their instrument grains.
     /// </summary>
-    private async Task<decimal?> QuoteToAccountRateAsync(InstrumentSpec instrument, BarClosed e)
+    private async Task<decimal?> QuoteToAccountRateAsync(string symbol, BarClosed e)
     {
-        var account = options.Value.AccountCurrency;
-        if (FxConverter.TryRate(instrument.QuoteCurrency, account, s => s == e.Quote.Symbol ? e.Quote.Mid : null) is { } own) return own;
-        var mids = await (_prices ??= new MarketPrices(GrainFactory)).LoadMidsAsync((instrument.QuoteCurrency, account));
-        return FxConverter.TryRate(instrument.QuoteCurrency, account, mids);
+        var (quoteCurrency, account) = (_book.QuoteCurrencyOf(symbol), options.Value.AccountCurrency);
+        if (FxConverter.TryRate(quoteCurrency, account, s => s == e.Quote.Symbol ? e.Quote.Mid : null) is { } own) return own;
+        var mids = await (_prices ??= new MarketPrices(GrainFactory)).LoadMidsAsync((quoteCurrency, account));
+        return FxConverter.TryRate(quoteCurrency, account, mids);
     }
 
     private async Task ChangeStateAsync(StrategyLifecycle next, string? reason)
@@ -513,7 +430,7 @@ public sealed class StrategyGrain(
     private async Task RecordLifecycleAsync(string message)
     {
         state.State.UpdatedAt = clock.GetUtcNow();
-        var e = NextEvent(StrategyEventKinds.Lifecycle, null, message);
+        var e = ToEvent(_book.Notice(StrategyNoticeKind.Lifecycle, null, message));
         await state.WriteStateAsync();
         var spec = state.State.Spec!;
         await AuditJson.AppendAsync(GrainFactory, spec.Account, AuditKinds.StrategyLifecycle,
@@ -521,15 +438,9 @@ public sealed class StrategyGrain(
         await _events!.OnNextAsync(e);
     }
 
-    private Task PublishAsync(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null) =>
-        _events!.OnNextAsync(NextEvent(kind, symbol, message, clientOrderId, quantity, price));
-
-    private StrategyEvent NextEvent(string kind, string? symbol, string message, string? clientOrderId = null, decimal? quantity = null, decimal? price = null)
-    {
-        var e = new StrategyEvent(StrategyId, ++state.State.EventSequence, clock.GetUtcNow(), kind, symbol, message, clientOrderId, quantity, price);
-        state.State.LastEvent = e;
-        return e;
-    }
+    /// <summary>The book's notice as the strategy's event stream carries it (the latest is the view's last event).</summary>
+    private StrategyEvent ToEvent(StrategyNotice n) => state.State.LastEvent =
+        new(StrategyId, n.Sequence, clock.GetUtcNow(), StrategyEventKinds.Of(n.Kind), n.Symbol, n.Message, n.ClientOrderId, n.Quantity, n.Price);
 
     private void RequireSubmitted()
     {
@@ -542,35 +453,7 @@ public sealed class StrategyGrain(
             throw new ConflictException($"strategy '{StrategyId}' is {state.State.State.ToString().ToLowerInvariant()}: only a {expected.ToString().ToLowerInvariant()} strategy can {action}");
     }
 
-    private void RecordLatency(double microseconds)
-    {
-        _latencies.Enqueue(microseconds);
-        if (_latencies.Count > LatencySamples) _latencies.Dequeue();
-    }
-
     private StrategyView View() => new(state.State.Spec!, state.State.SpecHash!, state.State.State, state.State.Reason,
-        new Dictionary<string, StrategyHolding>(state.State.Holdings), state.State.BarsSeen, state.State.Signals, state.State.OrdersFilled,
-        state.State.OrdersRejected, state.State.LastEvent, state.State.SubmittedAt, state.State.UpdatedAt, _latencies.ToList());
-
-    private static string Base36(long value)
-    {
-        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-        var text = new Stack<char>();
-        do
-        {
-            text.Push(digits[(int)(value % 36)]);
-            value /= 36;
-        } while (value > 0);
-        return new string(text.ToArray());
-    }
-
-    private static string LastBarKey(string symbol, Timeframe timeframe) => $"{symbol}:{timeframe.Name}";
-
-    private sealed class Runner(StrategyEngine engine, InstrumentSpec instrument, int index)
-    {
-        public StrategyEngine Engine { get; } = engine;
-        public InstrumentSpec Instrument { get; } = instrument;
-        public int Index { get; } = index;
-        public DateTimeOffset LastBar { get; set; } = DateTimeOffset.MinValue;
-    }
+        state.State.Positions.ToDictionary(p => p.Key, p => StrategyHolding.Of(p.Value), StringComparer.Ordinal), state.State.BarsSeen, state.State.Signals,
+        state.State.OrdersFilled, state.State.OrdersRejected, state.State.LastEvent, state.State.SubmittedAt, state.State.UpdatedAt, _book.TickToFillMicroseconds);
 }

@@ -209,16 +209,20 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
     /// <summary>
     /// A signal an activation stored as pending and did not finish (its silo died after the given step) is finished
     /// once when the strategy comes back: the decision audited once, the order sent or found and booked, the limits'
-    /// refusal recorded once, or, for a stale bar, an expiry record instead of a late order.
+    /// refusal recorded once, or, for a stale bar, an expiry record instead of a late order. State written before
+    /// working signals were stored as <see cref="SignalOrder"/> (<paramref name="legacy"/>) is migrated and finished the same way.
     /// </summary>
     [Theory]
-    [InlineData("stored", false)]
-    [InlineData("filled", false)]
-    [InlineData("stored", true)]
-    [InlineData("refused", false)]
-    public async Task A_signal_a_dead_activation_left_half_done_is_finished_once(string doneBeforeDeath, bool stale)
+    [InlineData("stored", false, false)]
+    [InlineData("filled", false, false)]
+    [InlineData("stored", true, false)]
+    [InlineData("refused", false, false)]
+    [InlineData("filled", false, true)]
+    [InlineData("stored", true, true)]
+    [InlineData("refused", false, true)]
+    public async Task A_signal_a_dead_activation_left_half_done_is_finished_once(string doneBeforeDeath, bool stale, bool legacy)
     {
-        var id = $"pending-{doneBeforeDeath}-{(stale ? "stale" : "fresh")}";
+        var id = $"pending-{doneBeforeDeath}-{(stale ? "stale" : "fresh")}{(legacy ? "-legacy" : "")}";
         var (symbol, account) = (id.ToUpperInvariant().Replace("-", ""), $"{id}-acc");
         await fixture.ConfigureInstrumentAsync(symbol, 100);
         await fixture.OpenAccountAsync(account);
@@ -235,11 +239,19 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("Default");
         var stored = new GrainState<StrategyGrainState>();
         await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);
-        var pending = new PendingSignal(clientOrderId, TickPaths.Start.AddMinutes(9), StrategyHolding.Flat, 10, null, null, null, 1,
-            DateTimeOffset.UtcNow - (stale ? TimeSpan.FromHours(1) : TimeSpan.Zero), decision, "EnterLong: test (target 10)", null, null);
+        var pending = new SignalOrder(clientOrderId, TickPaths.Start.AddMinutes(9), 0, 10, null, 1,
+            DateTimeOffset.UtcNow - (stale ? TimeSpan.FromHours(1) : TimeSpan.Zero), decision, "EnterLong: test (target 10)");
         if (doneBeforeDeath == "refused")
             pending = pending with { LimitRefusal = AuditJson.Serialize(new { strategyId = id, clientOrderId }), LimitMessage = "strategy_max_position: test" };
-        stored.State!.Pending[symbol] = pending;
+        if (legacy)
+        {
+            var flat = new StrategyHolding(0, 0, 0, null, null, null, 0, default, 0);
+            stored.State!.Holdings = stored.State.Positions.ToDictionary(p => p.Key, p => StrategyHolding.Of(p.Value));
+            stored.State.Positions.Clear();
+            stored.State.Pending[symbol] = new PendingSignal(clientOrderId, pending.BarTime, flat, 10, null, null, null, 1, pending.SourcePublishedAt, decision,
+                pending.SignalMessage, pending.LimitRefusal, pending.LimitMessage);
+        }
+        else stored.State!.Working[symbol] = pending;
         await storage.WriteStateAsync("strategy", strategy.GetGrainId(), stored);
         if (doneBeforeDeath == "filled")
         {
@@ -268,6 +280,7 @@ public sealed class StrategyLifecycleTests(ClusterFixture fixture)
         }
         await storage.ReadStateAsync("strategy", strategy.GetGrainId(), stored);
         stored.State!.Pending.ShouldBeEmpty();
+        stored.State!.Working.ShouldBeEmpty();
         await strategy.StopAsync();
     }
 }

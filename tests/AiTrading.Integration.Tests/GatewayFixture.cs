@@ -33,14 +33,14 @@ public class GatewayFixture : IAsyncLifetime
     public SpanLog Spans { get; } = new();
 
     /// <summary>MT5 venues configured for the bridge tests, one per test so their circuits and sessions stay apart.</summary>
-    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy"];
+    public static readonly string[] Mt5Venues = ["mt5-fill", "mt5-resend", "mt5-command", "mt5-circuit", "mt5-none", "mt5-hello", "mt5-input", "mt5-ticks", "mt5-busy", "mt5-strat"];
     public const string Mt5Token = "bridge-test-token-0123456789";
 
     /// <summary>Accounts the tests trade, opened from configuration as an operator would.</summary>
     public static readonly string[] Accounts =
     [
         "HTTP", "HTTP-RISK", "HTTP-PAGE", "HTTP-WORK", "HTTP-BRK", "HB", "GRPC", "GRPC-DUP", "GRPC-WORK", "GB", "GRPC-STRAT",
-        "MT5-FILL", "MT5-RESEND", "MT5-CMD", "MT5-CIRCUIT", "MT5-NONE", "MT5-X", RoleMatrixTests.Own, RoleMatrixTests.Other,
+        "MT5-FILL", "MT5-RESEND", "MT5-CMD", "MT5-CIRCUIT", "MT5-NONE", "MT5-X", "MT5-STRAT", RoleMatrixTests.Own, RoleMatrixTests.Other,
         AuthorizationTests.Halted, AuthorizationTests.Global1, AuthorizationTests.Global2, AuthorizationTests.Limited,
         "CAT-WORK", "CAT-STRAT", "LIMITED", "OBS-HALTED",
     ];

@@ -68,6 +68,70 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_strategy_trades_at_any_registered_venue_and_an_unknown_one_is_refused_naming_the_field()
+    {
+        var spec = Example("http-mt5");
+        spec["venue"] = "mt5-none";
+        var (created, body) = await Send(HttpMethod.Post, "/v1/strategies", spec.ToJsonString());
+        created.ShouldBe(HttpStatusCode.Created, body.ToString());
+        (body.GetProperty("state").GetString(), body.GetProperty("spec").GetProperty("venue").GetString()).ShouldBe(("running", "mt5-none"));
+        await Send(HttpMethod.Post, "/v1/strategies/http-mt5/stop");
+
+        spec = Example("http-lse");
+        spec["venue"] = "lse";
+        var (refused, problem) = await Send(HttpMethod.Post, "/v1/strategies", spec.ToJsonString());
+        refused.ShouldBe(HttpStatusCode.BadRequest);
+        Problem.FieldsOf(problem).ShouldBe(["venue"]);
+        (await Send(HttpMethod.Get, "/v1/strategies/http-lse")).Status.ShouldBe(HttpStatusCode.NotFound, "a refused spec stores nothing");
+    }
+
+    /// <summary>
+    /// A strategy sends its order and goes on: while the terminal has accepted the order but not filled it, the
+    /// strategy answers, keeps reading bars and sends no second order; the fill the terminal reports later is booked once.
+    /// </summary>
+    [Fact]
+    public async Task A_strategy_order_working_at_a_terminal_is_booked_when_it_fills_and_sends_nothing_twice()
+    {
+        // No quote at the simulated terminal: it accepts market orders without filling them until told.
+        await using var terminal = new Mt5TerminalSimulator(fixture.Mt5Bridge, "mt5-strat", GatewayFixture.Mt5Token, "EURUSD");
+        ((string?)(await terminal.ConnectAsync())["type"]).ShouldBe("welcome");
+        var (created, body) = await Send(HttpMethod.Post, "/v1/strategies", """
+            {"id": "mt5-working", "account": "MT5-STRAT", "instruments": ["EURUSD"], "rules": {"entryLong": "close > 0", "exitLong": "close < 0"},
+             "sizing": {"method": "fixed_quantity", "quantity": 1000}, "venue": "mt5-strat"}
+            """);
+        created.ShouldBe(HttpStatusCode.Created, body.ToString());
+        var order = await terminal.WaitForAsync(m => (string?)m["type"] == "order");
+        await Until(s => s.GetProperty("signals").GetInt64() == 1);
+        var seen = (await Send(HttpMethod.Get, "/v1/strategies/mt5-working")).Body.GetProperty("barsSeen").GetInt64();
+        var reading = await Until(s => s.GetProperty("barsSeen").GetInt64() >= seen + 2);
+        (reading.GetProperty("ordersFilled").GetInt64(), reading.GetProperty("ordersRejected").GetInt64(), reading.GetProperty("signals").GetInt64())
+            .ShouldBe((0L, 0L, 1L), "the order works at the terminal; bars are read, nothing more is sent");
+
+        await terminal.SendAsync(new JsonObject
+        {
+            ["type"] = "execution", ["execId"] = "strat-1", ["orderId"] = (string)order["orderId"]!, ["kind"] = "fill", ["quantity"] = 1000m,
+            ["price"] = 1.1m, ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        });
+        var filled = await Until(s => s.GetProperty("ordersFilled").GetInt64() == 1);
+        filled.GetProperty("holdings").GetProperty("EURUSD").GetProperty("quantity").GetDecimal().ShouldBe(1000m);
+        filled.GetProperty("holdings").GetProperty("EURUSD").GetProperty("entryPrice").GetDecimal().ShouldBe(1.1m);
+        terminal.Received.Count(m => (string?)m["type"] == "order").ShouldBe(1);
+        await Send(HttpMethod.Post, "/v1/strategies/mt5-working/stop");
+    }
+
+    private async Task<JsonElement> Until(Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var (_, strategy) = await Send(HttpMethod.Get, "/v1/strategies/mt5-working");
+            if (condition(strategy)) return strategy;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the strategy did not get there: {strategy}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Http_answers_every_problem_of_a_spec_at_once()
     {
         var spec = Example("http-bad");
@@ -174,7 +238,7 @@ public sealed class StrategyApiTests(GatewayFixture fixture)
         Add("method", s => s.Sizing.Method = "all_in", "sizing.method: unknown method 'all_in'");
         Add("exit", s => s.StopLoss.Value = -1, "stopLoss.value: must be a percentage in (0, 100) (got -1)");
         Add("confidence", s => s.MinConfidence = 2, "minConfidence: must be between 0.5 and 1 (got 2)");
-        Add("venue", s => s.Venue = "mt5", "venue: unknown venue 'mt5' (known: paper)");
+        Add("venue", s => s.Venue = "mt5", "venue: unknown venue 'mt5' (known: mt5-busy, ");
         Add("model", s => s.Models.Add(new ModelReference { Model = "oracle" }), "models[0].model: unknown model 'oracle'");
         Add("timeframe", s => s.Timeframe = "M60", "timeframe: 'M60' is written H1");
         return data;

@@ -18,18 +18,19 @@ public sealed record Position(
         Quantity == 0 ? 0 : ((Quantity > 0 ? bid : ask) - AveragePrice) * Quantity;
 
     /// <summary>
-    /// A position of <paramref name="quantity"/> at <paramref name="averagePrice"/> after a fill of
-    /// <paramref name="signedQuantity"/> at <paramref name="price"/>: adding averages the price in; reducing realises
-    /// P&amp;L (in the quote currency) and keeps the average; a flip opens the remainder at the fill's price.
+    /// This position after a fill of <paramref name="signedQuantity"/> at <paramref name="price"/>, and the P&amp;L the
+    /// fill realised (quote currency): adding averages the price in; reducing realises P&amp;L and keeps the average; a
+    /// flip opens the remainder at the fill's price.
     /// </summary>
-    public static (decimal Quantity, decimal AveragePrice, decimal Realized) AfterFill(decimal quantity, decimal averagePrice, decimal signedQuantity, decimal price)
+    public (Position Position, decimal Realized) AfterFill(decimal signedQuantity, decimal price)
     {
-        var after = quantity + signedQuantity;
-        if (quantity == 0 || Math.Sign(quantity) == Math.Sign(signedQuantity))
-            return (after, (averagePrice * Math.Abs(quantity) + price * Math.Abs(signedQuantity)) / Math.Abs(after), 0m);
-        var closed = Math.Min(Math.Abs(signedQuantity), Math.Abs(quantity));
-        var realized = (price - averagePrice) * closed * Math.Sign(quantity);
-        return (after, after == 0 ? 0 : Math.Sign(after) == Math.Sign(quantity) ? averagePrice : price, realized);
+        var after = Quantity + signedQuantity;
+        if (Quantity == 0 || Math.Sign(Quantity) == Math.Sign(signedQuantity))
+            return (this with { Quantity = after, AveragePrice = (AveragePrice * Math.Abs(Quantity) + price * Math.Abs(signedQuantity)) / Math.Abs(after) }, 0m);
+        var closed = Math.Min(Math.Abs(signedQuantity), Math.Abs(Quantity));
+        var realized = (price - AveragePrice) * closed * Math.Sign(Quantity);
+        var average = after == 0 ? 0 : Math.Sign(after) == Math.Sign(Quantity) ? AveragePrice : price;
+        return (this with { Quantity = after, AveragePrice = average, RealizedPnl = RealizedPnl + realized }, realized);
     }
 }
 
@@ -125,8 +126,8 @@ public sealed class Portfolio
         if (!Remember(fill.FillId)) return 0m;
 
         var current = _positions.TryGetValue(fill.Symbol, out var p) ? p : new Position(fill.Symbol, quoteCurrency, 0, 0, 0);
-        var (newQuantity, average, realized) = Position.AfterFill(current.Quantity, current.AveragePrice, fill.Side.Sign() * fill.Quantity, fill.Price);
-        _positions[fill.Symbol] = current with { Quantity = newQuantity, AveragePrice = average, RealizedPnl = current.RealizedPnl + realized };
+        var (position, realized) = current.AfterFill(fill.Side.Sign() * fill.Quantity, fill.Price);
+        _positions[fill.Symbol] = position;
         var realizedAccount = Money.Round(realized * quoteToAccountRate, Currency);
         RollDay(DateOnly.FromDateTime(fill.Time.UtcDateTime));
         Cash += realizedAccount;

@@ -25,7 +25,12 @@ public readonly record struct StrategyContext(double ProbabilityUp, decimal Equi
 public enum SignalAction { Hold, EnterLong, EnterShort, ExitLong, ExitShort, ReverseToLong, ReverseToShort }
 
 /// <summary>Protective prices for the position the signal leaves (null where the spec has none).</summary>
-public sealed record ProtectiveLevels(decimal? StopLoss, decimal? TakeProfit, decimal? TrailingStop);
+public sealed record ProtectiveLevels(decimal? StopLoss, decimal? TakeProfit, decimal? TrailingStop)
+{
+    /// <summary>The levels, or null when there are none.</summary>
+    public static ProtectiveLevels? Of(decimal? stopLoss, decimal? takeProfit, decimal? trailingStop) =>
+        stopLoss is null && takeProfit is null && trailingStop is null ? null : new(stopLoss, takeProfit, trailingStop);
+}
 
 /// <summary>The engine's verdict on one closed bar: the position to hold now, why, and its protective prices.</summary>
 public sealed record StrategySignal(SignalAction Action, decimal TargetPosition, string Reason, ProtectiveLevels? Protection)

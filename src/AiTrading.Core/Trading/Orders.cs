@@ -19,6 +19,12 @@ public static class OrderSideExtensions
     public static OrderSide Opposite(this OrderSide side) => side == OrderSide.Buy ? OrderSide.Sell : OrderSide.Buy;
 }
 
+public static class OrderStatusExtensions
+{
+    /// <summary>Whether an order in this status is done: nothing more fills.</summary>
+    public static bool IsTerminal(this OrderStatus status) => status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.Expired;
+}
+
 /// <summary>
 /// The protective legs of a bracket: once the entry fills, a stop at <see cref="StopLossPrice"/> and a limit at
 /// <see cref="TakeProfitPrice"/> on the other side for the filled quantity, one cancelling the other.
@@ -160,7 +166,7 @@ public sealed class Order
     public decimal? AverageFillPrice { get; private set; }
     public string? Reason { get; private set; }
     public IReadOnlyList<Fill> Fills => _fills;
-    public bool IsTerminal => Status is OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.Expired;
+    public bool IsTerminal => Status.IsTerminal();
 
     public void Accept(DateTimeOffset time)
     {
