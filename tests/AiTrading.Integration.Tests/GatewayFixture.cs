@@ -42,7 +42,7 @@ public class GatewayFixture : IAsyncLifetime
         "HTTP", "HTTP-RISK", "HTTP-PAGE", "HTTP-WORK", "HTTP-BRK", "HB", "GRPC", "GRPC-DUP", "GRPC-WORK", "GB", "GRPC-STRAT",
         "MT5-FILL", "MT5-RESEND", "MT5-CMD", "MT5-CIRCUIT", "MT5-NONE", "MT5-X", "MT5-STRAT", RoleMatrixTests.Own, RoleMatrixTests.Other,
         AuthorizationTests.Halted, AuthorizationTests.Global1, AuthorizationTests.Global2, AuthorizationTests.Limited,
-        "CAT-WORK", "CAT-STRAT", "LIMITED", "OBS-HALTED",
+        "CAT-WORK", "CAT-STRAT", "LIMITED", "OBS-HALTED", "HTTP-TF",
     ];
 
     /// <summary>Refused requests of a kind are summed up over this window in the security audit stream (the product's default: 60 s).</summary>

@@ -27,7 +27,7 @@ public sealed class InstrumentTimeframesTests(GatewayFixture fixture)
         Names(before, "bars").ShouldBe(["m1", "m5"]);
 
         using var submitted = await fixture.Http.PostAsync("/v1/strategies", new StringContent($$$"""
-            {"id":"list-tf-h1","account":"HTTP","instruments":["{{{Symbol}}}"],"timeframe":"H1","rules":{"entryLong":"close < 0"},
+            {"id":"list-tf-h1","account":"HTTP-TF","instruments":["{{{Symbol}}}"],"timeframe":"H1","rules":{"entryLong":"close < 0"},
              "sizing":{"method":"fixed_quantity","quantity":1}}
             """, Encoding.UTF8, "application/json"));
         submitted.StatusCode.ShouldBe(HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());

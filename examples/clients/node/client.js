@@ -98,11 +98,14 @@ async function quotes(marketData, symbol, count, metadata) {
 // Follows the strategy's events and, once the gateway has subscribed (the stream's headers), stops the strategy;
 // ends at its "stopped" lifecycle event.
 async function stopWhileFollowing(strategies, id, metadata) {
+  let stopped = Promise.resolve();
   await new Promise((resolve, reject) => {
     const events = strategies.StreamEvents({ id }, metadata);
     let done = false;
-    events.on('metadata', () =>
-      call(strategies, 'Stop', { id }, metadata).then((r) => console.log(`stop: ${r.id} ${r.state}`), (error) => { events.cancel(); reject(error); }));
+    events.on('metadata', () => {
+      stopped = call(strategies, 'Stop', { id }, metadata).then((r) => console.log(`stop: ${r.id} ${r.state}`));
+      stopped.catch((error) => { events.cancel(); reject(error); });
+    });
     events.on('data', (e) => {
       console.log(`event #${e.sequence} ${e.kind} ${e.symbol || '-'} ${e.message}`);
       if (e.kind === 'lifecycle' && e.message.startsWith('stopped')) {
@@ -113,6 +116,7 @@ async function stopWhileFollowing(strategies, id, metadata) {
     events.on('error', (error) => (error.code === grpc.status.CANCELLED && done ? resolve() : reject(error)));
     events.on('end', resolve);
   });
+  await stopped; // the Stop reply races the "stopped" event: both are printed before the example goes on
 }
 
 async function main() {
