@@ -4,6 +4,9 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIG ?= Release
 ARGS ?=
+# The smallest gen0 budget, 64 MB: the runtime's own on a small machine collects gen0 so often that the order path
+# sustained a third fewer orders (docs/benchmarks.md, "GC budget"). Only the environment sets it (not runtimeconfig).
+export DOTNET_GCgen0size ?= 0x4000000
 
 .PHONY: run run-cluster test build bench bench-loop clean images images-gpu
 
