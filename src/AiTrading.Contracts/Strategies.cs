@@ -106,7 +106,8 @@ public static class StrategyEventKinds
         StrategyNoticeKind.Signal => Signal,
         StrategyNoticeKind.Order => Order,
         StrategyNoticeKind.Fill => Fill,
-        _ => Risk,
+        StrategyNoticeKind.Risk => Risk,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no strategy event kind"),
     };
 }
 

@@ -50,9 +50,7 @@ public sealed class StrategyGrain(
         {
             try
             {
-                var program = StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments, await RegisteredModelsAsync(), venues.Names));
-                await ServeTimeframeAsync(program);
-                await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
+                await RestartEnginesAsync(StrategyProgram.Compile(spec, LiveStrategyCatalog.For(spec.Instruments, await RegisteredModelsAsync(), venues.Names)));
             }
             catch (Exception e) when (e is ValidationException or InvalidRequestException or ResourceNotFoundException or ConflictException)
             {
@@ -125,9 +123,7 @@ public sealed class StrategyGrain(
         RequireState("resume", StrategyLifecycle.Paused);
         if (_book.Program is null)
         {
-            var program = StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!));
-            await ServeTimeframeAsync(program);
-            await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
+            await RestartEnginesAsync(StrategyProgram.Compile(state.State.Spec!, await CatalogAsync(state.State.Spec!)));
         }
         await ChangeStateAsync(StrategyLifecycle.Running, null);
         return View();
@@ -161,17 +157,22 @@ public sealed class StrategyGrain(
 
     private Task<IReadOnlyList<string>> RegisteredModelsAsync() => GrainFactory.GetGrain<INameIndexGrain>(ModelNames.Index).ListAsync();
 
-    /// <summary>The spec's venue must take a strategy order in each of its instruments (an unknown venue is refused by the catalog).</summary>
+    /// <summary>The spec's venue must take the order the strategy sends in each of its instruments (an unknown venue is refused by the catalog).</summary>
     private void RequireVenueTakes(StrategySpec spec)
     {
-        foreach (var symbol in spec.Instruments)
-            venues.Require(new OrderRequest($"{spec.Id}-venue-check", spec.Account, symbol, OrderSide.Buy, 1, OrderType.Market, null, spec.Id, null, TimeInForce.Ioc,
-                Venue: spec.Venue));
+        foreach (var symbol in spec.Instruments) venues.Require(SignalOrder.RequestFor(spec, symbol, $"{spec.Id}-venue-check", 1));
     }
 
     /// <summary>Has every instrument of the program build bars of its timeframe (M1 and M5 are built anyway).</summary>
     private Task ServeTimeframeAsync(StrategyProgram program) =>
         Task.WhenAll(program.Spec.Instruments.Select(symbol => GrainFactory.GetGrain<IInstrumentGrain>(symbol).ServeTimeframeAsync(program.Timeframe.Name)));
+
+    /// <summary>Starts a spec that passed submission again (on activation, on resume): its timeframe served, its models and engines.</summary>
+    private async Task RestartEnginesAsync(StrategyProgram program)
+    {
+        await ServeTimeframeAsync(program);
+        await StartEnginesAsync(program, await StrategyPredictions.CreateAsync(GrainFactory, program, StrategyId, logger));
+    }
 
     /// <summary>An engine per instrument, warmed on the instrument's recent bars of its timeframe, then the bar streams.</summary>
     private async Task StartEnginesAsync(StrategyProgram program, StrategyPredictions? predictions)

@@ -44,12 +44,15 @@ public sealed record SignalOrder(
 
     public string AuditKey(string kind) => $"{kind}:{ClientOrderId}";
 
+    public OrderRequest ToRequest(StrategySpec spec, string symbol) => RequestFor(spec, symbol, ClientOrderId, Delta);
+
     /// <summary>
-    /// Immediate-or-cancel at the spec's venue (never the account's default, which may be a terminal the spec did not
+    /// The order a strategy sends to change its position in <paramref name="symbol"/> by <paramref name="delta"/>:
+    /// immediate-or-cancel at the spec's venue (never the account's default, which may be a terminal the spec did not
     /// choose): the position books what fills now; a remainder the touch could not take is not left working.
     /// </summary>
-    public OrderRequest ToRequest(StrategySpec spec, string symbol) =>
-        new(ClientOrderId, spec.Account, symbol, Delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(Delta), OrderType.Market, null, spec.Id, null,
+    public static OrderRequest RequestFor(StrategySpec spec, string symbol, string clientOrderId, decimal delta) =>
+        new(clientOrderId, spec.Account, symbol, delta > 0 ? OrderSide.Buy : OrderSide.Sell, Math.Abs(delta), OrderType.Market, null, spec.Id, null,
             TimeInForce.Ioc, Venue: spec.Venue);
 }
 
